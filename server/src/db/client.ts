@@ -1,0 +1,104 @@
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import pg from "pg";
+import { PrismaClient } from "../generated/prisma/client.ts";
+import { lockDataDir } from "./data-dir-lock.ts";
+import type { SqlConnection } from "./sql.ts";
+
+export type Db = PrismaClient;
+/** The client handed to a `$transaction` callback. */
+export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+export interface Database {
+  kind: "postgres" | "pglite";
+  prisma: PrismaClient;
+  /** A connection of its own (the migrator holds an advisory lock on it). */
+  connect(): Promise<SqlConnection>;
+  /** Throws unless the database answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type DatabaseOptions =
+  | { url: string; poolSize?: number; onPoolError?: (err: Error) => void }
+  | { dataDir: string | null };
+
+/**
+ * `url` → PostgreSQL through a node-postgres pool; `dataDir` → embedded PGlite kept in that
+ * folder (null: in memory, for tests), locked against a second process.
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return "url" in options ? openPostgres(options) : openPglite(options.dataDir);
+}
+
+function openPostgres(options: { url: string; poolSize?: number; onPoolError?: (err: Error) => void }): Database {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 5_000,
+  });
+  // An idle client that loses its server (a database restart) must not crash the process:
+  // the pool drops it and the next request gets a fresh connection.
+  pool.on("error", (err) => options.onPoolError?.(err));
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    kind: "postgres",
+    prisma,
+    async connect() {
+      const client = await pool.connect();
+      return {
+        query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
+        exec: async (sql) => {
+          await client.query(sql);
+        },
+        close: async () => client.release(),
+      };
+    },
+    async ping() {
+      await pool.query("SELECT 1");
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(dataDir: string | null): Promise<Database> {
+  const unlock = dataDir ? lockDataDir(dataDir) : () => {};
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(dataDir ? path.join(dataDir, "pgdata") : undefined, {
+      extensions: { pg_trgm },
+    });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  // PGlite serves a single connection: "connect" shares it.
+  const shared: SqlConnection = {
+    query: async (sql, params) => (await pglite.query(sql, params)).rows as never[],
+    exec: async (sql) => {
+      await pglite.exec(sql);
+    },
+    close: async () => {},
+  };
+  return {
+    kind: "pglite",
+    prisma,
+    connect: async () => shared,
+    async ping() {
+      await pglite.query("SELECT 1");
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+      unlock();
+    },
+  };
+}

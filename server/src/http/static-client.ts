@@ -1,0 +1,39 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import fastifyStatic from "@fastify/static";
+import type { FastifyInstance } from "fastify";
+
+/** Paths the single-page app never owns: they 404 as JSON instead of falling back to index.html. */
+const API_PREFIXES = ["/trpc", "/socket.io", "/webhooks", "/uploads", "/healthz", "/readyz"];
+
+/**
+ * Serves the built Vue client when it exists: hashed assets cached for a year, index.html never
+ * cached, and a history-mode fallback so a deep link like /account loads the app.
+ * Returns false when there is no build to serve (tests, `pnpm dev`).
+ */
+export async function serveClient(app: FastifyInstance, distDir: string): Promise<boolean> {
+  const index = path.join(distDir, "index.html");
+  if (!existsSync(index)) return false;
+  await app.register(fastifyStatic, {
+    root: distDir,
+    prefix: "/",
+    wildcard: false,
+    index: false,
+    setHeaders(res, filePath) {
+      const hashed = filePath.includes(`${path.sep}assets${path.sep}`);
+      res.header("Cache-Control", hashed ? "public, max-age=31536000, immutable" : "no-cache");
+    },
+  });
+  app.get("/", (_req, reply) => reply.header("Cache-Control", "no-cache").sendFile("index.html"));
+  app.setNotFoundHandler((req, reply) => {
+    const url = req.url.split("?")[0] ?? "/";
+    const wantsPage =
+      (req.method === "GET" || req.method === "HEAD") &&
+      !API_PREFIXES.some((p) => url === p || url.startsWith(`${p}/`)) &&
+      !path.extname(url) &&
+      (req.headers.accept ?? "").includes("text/html");
+    if (wantsPage) return reply.header("Cache-Control", "no-cache").sendFile("index.html");
+    return reply.code(404).send({ error: "Not Found", message: `Route ${req.method}:${url} not found`, statusCode: 404 });
+  });
+  return true;
+}

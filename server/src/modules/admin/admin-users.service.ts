@@ -1,0 +1,112 @@
+import type { AdminBanInput, AdminSetRoleInput, AdminUsersListInput } from "@marketplace/shared";
+import type { Prisma } from "../../generated/prisma/client.ts";
+import { conflict, notFound } from "../../lib/errors.ts";
+import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
+import { inTransaction } from "../../lib/transaction.ts";
+import type { AuthedContext } from "../../trpc/context.ts";
+import { recordActivity } from "../activity/activity.service.ts";
+import { revokeUserSessions } from "../auth/session.service.ts";
+
+const adminUserSelect = {
+  id: true,
+  email: true,
+  name: true,
+  role: true,
+  status: true,
+  createdAt: true,
+  shop: { select: { id: true, name: true, slug: true, status: true } },
+} as const satisfies Prisma.UserSelect;
+
+/** Users, newest first, filtered by a search over email and name, role and status; keyset paged. */
+export async function listUsers(ctx: AuthedContext, input: AdminUsersListInput) {
+  const after = decodeCursor(input.cursor);
+  const where: Prisma.UserWhereInput = {
+    ...(input.role ? { role: input.role } : {}),
+    ...(input.status ? { status: input.status } : {}),
+    ...(input.q
+      ? {
+          OR: [
+            { email: { contains: input.q, mode: "insensitive" } },
+            { name: { contains: input.q, mode: "insensitive" } },
+          ],
+        }
+      : {}),
+    ...(after
+      ? {
+          AND: [
+            {
+              OR: [
+                { createdAt: { lt: new Date(after.t) } },
+                { createdAt: new Date(after.t), id: { lt: after.id } },
+              ],
+            },
+          ],
+        }
+      : {}),
+  };
+  const rows = await ctx.db.user.findMany({
+    where,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: input.limit + 1,
+    select: adminUserSelect,
+  });
+  const items = rows.slice(0, input.limit);
+  const last = items.at(-1);
+  return {
+    items,
+    nextCursor: rows.length > input.limit && last ? encodeCursor({ t: last.createdAt.getTime(), id: last.id }) : null,
+  };
+}
+
+async function loadTarget(ctx: AuthedContext, id: string) {
+  if (id === ctx.user.id) throw conflict("Admins cannot change their own role or ban themselves");
+  const user = await ctx.db.user.findUnique({ where: { id }, select: { id: true, name: true, role: true, status: true } });
+  if (!user) throw notFound("User");
+  return user;
+}
+
+export async function setRole(ctx: AuthedContext, input: AdminSetRoleInput) {
+  const target = await loadTarget(ctx, input.id);
+  return inTransaction(ctx, async (tx, events) => {
+    const user = await tx.user.update({ where: { id: target.id }, data: { role: input.role }, select: adminUserSelect });
+    await recordActivity(tx, events, {
+      kind: "user.role_changed",
+      summary: `${ctx.user.name} made ${target.name} ${input.role.toLowerCase()} (was ${target.role.toLowerCase()})`,
+      actorId: ctx.user.id,
+      subject: { type: "user", id: target.id },
+      data: { from: target.role, to: input.role },
+    });
+    return user;
+  });
+}
+
+/** Bans a user: status BANNED, every session revoked (their sockets are disconnected). */
+export async function ban(ctx: AuthedContext, input: AdminBanInput) {
+  const target = await loadTarget(ctx, input.id);
+  return inTransaction(ctx, async (tx, events) => {
+    const user = await tx.user.update({ where: { id: target.id }, data: { status: "BANNED" }, select: adminUserSelect });
+    events.revokeSessions(await revokeUserSessions(tx, target.id));
+    await recordActivity(tx, events, {
+      kind: "user.banned",
+      summary: `${ctx.user.name} banned ${target.name}${input.reason ? `: ${input.reason}` : ""}`,
+      actorId: ctx.user.id,
+      subject: { type: "user", id: target.id },
+      data: { reason: input.reason ?? null },
+    });
+    return user;
+  });
+}
+
+export async function unban(ctx: AuthedContext, id: string) {
+  const target = await loadTarget(ctx, id);
+  return inTransaction(ctx, async (tx, events) => {
+    const user = await tx.user.update({ where: { id: target.id }, data: { status: "ACTIVE" }, select: adminUserSelect });
+    await recordActivity(tx, events, {
+      kind: "user.unbanned",
+      summary: `${ctx.user.name} lifted the ban on ${target.name}`,
+      actorId: ctx.user.id,
+      subject: { type: "user", id: target.id },
+    });
+    return user;
+  });
+}

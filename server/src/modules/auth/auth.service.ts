@@ -1,0 +1,110 @@
+import type { LoginInput, RegisterInput } from "@marketplace/shared";
+import { DomainError, badInput, forbidden } from "../../lib/errors.ts";
+import { inTransaction } from "../../lib/transaction.ts";
+import type { Context, SessionUser } from "../../trpc/context.ts";
+import { recordActivity } from "../activity/activity.service.ts";
+import { assertLoginAllowed, assertRegisterAllowed, recordLoginFailure, recordLoginSuccess } from "./login-throttle.ts";
+import { burnPasswordCheck, hashPassword, isCommonPassword, needsRehash, verifyPassword } from "./password.ts";
+import { createSession } from "./session.service.ts";
+
+export const sessionUserSelect = { id: true, email: true, name: true, role: true, status: true } as const;
+
+/** One message for unknown email and wrong password alike (no account enumeration). */
+const BAD_CREDENTIALS = "Wrong email or password";
+
+export function assertPasswordAllowed(password: string, field = "password"): void {
+  if (isCommonPassword(password)) {
+    throw badInput(field, "This password is too common: choose one that is harder to guess");
+  }
+}
+
+/** Creates a buyer account and signs it in. */
+export async function register(ctx: Context, input: RegisterInput): Promise<SessionUser> {
+  await assertRegisterAllowed(ctx.deps.limiter, ctx.ip);
+  assertPasswordAllowed(input.password);
+  // Hash before looking the email up, so a taken address answers no faster than a new one.
+  const passwordHash = await hashPassword(input.password);
+  const taken = await ctx.db.user.findUnique({ where: { email: input.email }, select: { id: true } });
+  if (taken) {
+    // Registering signs in at once, so a taken address cannot be hidden from the registrant;
+    // the message says no more than it must and the per-IP limit slows probing.
+    throw badInput("email", "This email cannot be used to register. If it is yours, sign in instead.");
+  }
+  const { user, session } = await inTransaction(ctx, async (tx, events) => {
+    const user = await tx.user.create({
+      data: { email: input.email, name: input.name, passwordHash },
+      select: sessionUserSelect,
+    });
+    await recordActivity(tx, events, {
+      kind: "user.registered",
+      summary: `${user.name} signed up`,
+      actorId: user.id,
+      subject: { type: "user", id: user.id },
+    });
+    const session = await createSession(tx, user.id, {
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+      ttlDays: ctx.deps.config.SESSION_TTL_DAYS,
+    });
+    return { user, session };
+  }).catch((err: unknown) => {
+    // Two sign-ups racing for one address: the unique index decides.
+    if ((err as { code?: string }).code === "P2002") {
+      throw badInput("email", "This email cannot be used to register. If it is yours, sign in instead.");
+    }
+    throw err;
+  });
+  ctx.cookies.setSession(session.token, session.expiresAt);
+  return user;
+}
+
+/** Signs in with a fresh session (the one presented, if any, is revoked: rotation at login). */
+export async function login(ctx: Context, input: LoginInput): Promise<SessionUser> {
+  await assertLoginAllowed(ctx.deps.limiter, input.email, ctx.ip);
+  const found = await ctx.db.user.findUnique({
+    where: { email: input.email },
+    select: { ...sessionUserSelect, passwordHash: true },
+  });
+  if (!found) {
+    await burnPasswordCheck(input.password);
+    await recordLoginFailure(ctx.deps.limiter, input.email, ctx.ip);
+    throw new DomainError("UNAUTHORIZED", BAD_CREDENTIALS);
+  }
+  if (!(await verifyPassword(found.passwordHash, input.password))) {
+    await recordLoginFailure(ctx.deps.limiter, input.email, ctx.ip);
+    throw new DomainError("UNAUTHORIZED", BAD_CREDENTIALS);
+  }
+  await recordLoginSuccess(ctx.deps.limiter, input.email);
+  if (found.status !== "ACTIVE") throw forbidden("This account is suspended");
+  const { passwordHash, ...user } = found;
+  const rehash = needsRehash(passwordHash) ? await hashPassword(input.password) : null;
+  const session = await inTransaction(ctx, async (tx, events) => {
+    if (rehash) await tx.user.update({ where: { id: user.id }, data: { passwordHash: rehash } });
+    if (ctx.sessionId) {
+      await tx.session.update({ where: { id: ctx.sessionId }, data: { revokedAt: new Date() } });
+      events.revokeSessions([ctx.sessionId]);
+    }
+    return createSession(tx, user.id, {
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+      ttlDays: ctx.deps.config.SESSION_TTL_DAYS,
+    });
+  });
+  ctx.cookies.setSession(session.token, session.expiresAt);
+  return user;
+}
+
+/** Revokes the current session and clears its cookie. */
+export async function logout(ctx: Context): Promise<void> {
+  ctx.cookies.clearSession();
+  if (!ctx.sessionId) return;
+  const sessionId = ctx.sessionId;
+  await inTransaction(ctx, async (tx, events) => {
+    await tx.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
+    events.revokeSessions([sessionId]);
+  });
+}
+
+export async function me(ctx: Context): Promise<SessionUser | null> {
+  return ctx.user;
+}

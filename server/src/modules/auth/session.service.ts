@@ -1,0 +1,63 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { Db, Tx } from "../../db/client.ts";
+import type { SessionUser } from "../../trpc/context.ts";
+
+/** Tokens are 256 random bits; the database keeps only their SHA-256, so a leaked table opens nothing. */
+export function newSessionToken(): { token: string; tokenHash: string } {
+  const token = randomBytes(32).toString("base64url");
+  return { token, tokenHash: hashToken(token) };
+}
+
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+const sessionUserSelect = { id: true, email: true, name: true, role: true, status: true } as const;
+
+/** Refresh `last_seen_at` at most this often, so reads do not each write. */
+const TOUCH_INTERVAL_MS = 5 * 60_000;
+
+/** The signed-in user behind a token, or null for an unknown, expired, revoked or banned one. */
+export async function resolveSession(
+  db: Db,
+  token: string,
+): Promise<{ id: string; user: SessionUser } | null> {
+  const session = await db.session.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: { id: true, expiresAt: true, revokedAt: true, lastSeenAt: true, user: { select: sessionUserSelect } },
+  });
+  const now = Date.now();
+  if (!session || session.revokedAt || session.expiresAt.getTime() <= now) return null;
+  if (session.user.status !== "ACTIVE") return null;
+  if (now - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+    await db.session.update({ where: { id: session.id }, data: { lastSeenAt: new Date(now) } });
+  }
+  return { id: session.id, user: session.user };
+}
+
+export async function createSession(
+  tx: Db | Tx,
+  userId: string,
+  meta: { ip: string; userAgent: string | null; ttlDays: number },
+) {
+  const { token, tokenHash } = newSessionToken();
+  const expiresAt = new Date(Date.now() + meta.ttlDays * 86_400_000);
+  const session = await tx.session.create({
+    data: { userId, tokenHash, ip: meta.ip, userAgent: meta.userAgent, expiresAt },
+    select: { id: true },
+  });
+  return { id: session.id, token, expiresAt };
+}
+
+/** Revokes the user's live sessions (all, or all but one); returns the ids revoked. */
+export async function revokeUserSessions(tx: Db | Tx, userId: string, exceptId?: string): Promise<string[]> {
+  const live = await tx.session.findMany({
+    where: { userId, revokedAt: null, ...(exceptId ? { id: { not: exceptId } } : {}) },
+    select: { id: true },
+  });
+  const ids = live.map((s) => s.id);
+  if (ids.length) {
+    await tx.session.updateMany({ where: { id: { in: ids } }, data: { revokedAt: new Date() } });
+  }
+  return ids;
+}

@@ -1,0 +1,53 @@
+import type { ChangePasswordInput, UpdateProfileInput } from "@marketplace/shared";
+import { DomainError, notFound } from "../../lib/errors.ts";
+import { inTransaction } from "../../lib/transaction.ts";
+import type { AuthedContext, SessionUser } from "../../trpc/context.ts";
+import { assertPasswordAllowed, sessionUserSelect } from "../auth/auth.service.ts";
+import { hashPassword, verifyPassword } from "../auth/password.ts";
+import { revokeUserSessions } from "../auth/session.service.ts";
+
+export async function updateProfile(ctx: AuthedContext, input: UpdateProfileInput): Promise<SessionUser> {
+  return ctx.db.user.update({ where: { id: ctx.user.id }, data: { name: input.name }, select: sessionUserSelect });
+}
+
+/** Changes the password after checking the current one, and signs out every other session. */
+export async function changePassword(ctx: AuthedContext, input: ChangePasswordInput): Promise<{ revokedSessions: number }> {
+  const user = await ctx.db.user.findUniqueOrThrow({ where: { id: ctx.user.id }, select: { passwordHash: true } });
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    throw new DomainError("BAD_REQUEST", "The current password is wrong", {
+      currentPassword: ["The current password is wrong"],
+    });
+  }
+  assertPasswordAllowed(input.newPassword, "newPassword");
+  const passwordHash = await hashPassword(input.newPassword);
+  const revoked = await inTransaction(ctx, async (tx, events) => {
+    await tx.user.update({ where: { id: ctx.user.id }, data: { passwordHash } });
+    const ids = await revokeUserSessions(tx, ctx.user.id, ctx.sessionId);
+    events.revokeSessions(ids);
+    return ids.length;
+  });
+  return { revokedSessions: revoked };
+}
+
+/** The caller's live sessions, newest first, with the current one marked. */
+export async function listSessions(ctx: AuthedContext) {
+  const sessions = await ctx.db.session.findMany({
+    where: { userId: ctx.user.id, revokedAt: null, expiresAt: { gt: new Date() } },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, userAgent: true, ip: true, createdAt: true, lastSeenAt: true, expiresAt: true },
+  });
+  return sessions.map((s) => ({ ...s, current: s.id === ctx.sessionId }));
+}
+
+/** Revokes one of the caller's own sessions; another user's session id is NOT_FOUND. */
+export async function revokeSession(ctx: AuthedContext, id: string): Promise<void> {
+  await inTransaction(ctx, async (tx, events) => {
+    const { count } = await tx.session.updateMany({
+      where: { id, userId: ctx.user.id, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    if (count === 0) throw notFound("Session");
+    events.revokeSessions([id]);
+  });
+  if (id === ctx.sessionId) ctx.cookies.clearSession();
+}

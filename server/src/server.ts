@@ -1,0 +1,91 @@
+import cookie from "@fastify/cookie";
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { randomUUID } from "node:crypto";
+import type { Config } from "./config.ts";
+import { registerSecurity } from "./http/security.ts";
+import { serveClient } from "./http/static-client.ts";
+import { loggerOptions } from "./lib/logger.ts";
+import { contextFactory, type AppDeps } from "./trpc/context.ts";
+import { appRouter, type AppRouter } from "./trpc/root.ts";
+
+export interface MarketplaceServer {
+  app: FastifyInstance;
+  /** Listens on HOST:PORT (PORT 0: any free port); resolves to the URL. */
+  start(): Promise<string>;
+  /** Stops accepting, finishes in-flight requests, closes the database. */
+  stop(): Promise<void>;
+}
+
+/** 1 MiB: SECURITY.md 25; a larger body is 413 before any parsing. */
+const BODY_LIMIT = 1024 * 1024;
+
+/** Builds the HTTP server around already-opened dependencies; tests own its lifecycle. */
+export async function createServer(deps: AppDeps): Promise<MarketplaceServer> {
+  const { config } = deps;
+  const options: FastifyServerOptions = {
+    logger: loggerOptions(config),
+    bodyLimit: BODY_LIMIT,
+    // The client IP is the socket's unless TRUST_PROXY_HOPS names how many proxies stand in front.
+    trustProxy: (_address: string, hop: number) => hop < config.TRUST_PROXY_HOPS,
+    genReqId: () => randomUUID(),
+  };
+  const app = Fastify(options);
+
+  await registerSecurity(app, config);
+  await app.register(cookie);
+
+  app.get("/healthz", async () => ({ status: "ok" }));
+  app.get("/readyz", async (_req, reply) => {
+    try {
+      await withTimeout(deps.database.ping(), 2_000);
+      return { status: "ready" };
+    } catch {
+      return reply.code(503).send({ status: "unavailable" });
+    }
+  });
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: "/trpc",
+    trpcOptions: {
+      router: appRouter,
+      createContext: contextFactory(deps),
+      maxBatchSize: 10,
+      onError({ error, path }) {
+        if (error.code === "INTERNAL_SERVER_ERROR") app.log.error({ err: error.cause ?? error, path }, "procedure failed");
+      },
+    } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
+  });
+
+  await serveClient(app, config.clientDist);
+
+  let stopped: Promise<void> | undefined;
+  return {
+    app,
+    async start() {
+      await app.listen({ host: config.HOST, port: config.PORT });
+      const address = app.server.address();
+      const port = typeof address === "object" && address ? address.port : config.PORT;
+      return `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${port}`;
+    },
+    stop() {
+      stopped ??= (async () => {
+        await app.close();
+        await deps.database.close();
+      })();
+      return stopped;
+    },
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("timeout")), ms);
+    promise.then(
+      (v) => (clearTimeout(timer), resolve(v)),
+      (e: unknown) => (clearTimeout(timer), reject(e)),
+    );
+  });
+}
+
+export type { Config };

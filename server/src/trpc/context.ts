@@ -1,0 +1,94 @@
+import type {} from "@fastify/cookie";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Role, UserStatus } from "@marketplace/shared";
+import type { Config } from "../config.ts";
+import type { Database, Db } from "../db/client.ts";
+import type { RateLimiter } from "../lib/rate-limiter.ts";
+import type { EventSink } from "../realtime/publish.ts";
+import { resolveSession } from "../modules/auth/session.service.ts";
+import { readSessionToken, sessionCookie } from "../modules/auth/session-cookie.ts";
+
+/** What every request can reach, made once at start. */
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  limiter: RateLimiter;
+  sink: EventSink;
+}
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  status: UserStatus;
+}
+
+/** How a procedure sets or clears the session cookie, whatever carries the request. */
+export interface CookieJar {
+  setSession(token: string, expiresAt: Date): void;
+  clearSession(): void;
+}
+
+export interface Context {
+  deps: AppDeps;
+  db: Db;
+  user: SessionUser | null;
+  sessionId: string | null;
+  ip: string;
+  userAgent: string | null;
+  cookies: CookieJar;
+}
+
+/** The context after `authedProcedure`: a signed-in user with a live session. */
+export type AuthedContext = Context & { user: SessionUser; sessionId: string };
+
+export interface ContextInnerOptions {
+  deps: AppDeps;
+  sessionToken?: string | null;
+  ip?: string;
+  userAgent?: string | null;
+  cookies?: CookieJar;
+}
+
+/** A jar that remembers what was set: tests read the token from it. */
+export class MemoryCookieJar implements CookieJar {
+  token: string | null = null;
+  setSession(token: string) {
+    this.token = token;
+  }
+  clearSession() {
+    this.token = null;
+  }
+}
+
+/** The context without HTTP: tests call procedures through `createCaller(await createContextInner(...))`. */
+export async function createContextInner(opts: ContextInnerOptions): Promise<Context> {
+  const db = opts.deps.database.prisma;
+  const session = opts.sessionToken ? await resolveSession(db, opts.sessionToken) : null;
+  return {
+    deps: opts.deps,
+    db,
+    user: session?.user ?? null,
+    sessionId: session?.id ?? null,
+    ip: opts.ip ?? "127.0.0.1",
+    userAgent: opts.userAgent ?? null,
+    cookies: opts.cookies ?? new MemoryCookieJar(),
+  };
+}
+
+/** The context of an HTTP request: the session cookie in, cookie writes out. */
+export function contextFactory(deps: AppDeps) {
+  const cookie = sessionCookie(deps.config);
+  return ({ req, res }: { req: FastifyRequest; res: FastifyReply }) =>
+    createContextInner({
+      deps,
+      sessionToken: readSessionToken(req, deps.config),
+      ip: req.ip,
+      userAgent: req.headers["user-agent"]?.slice(0, 300) ?? null,
+      cookies: {
+        setSession: (token, expiresAt) => res.setCookie(cookie.name, token, { ...cookie.options, expires: expiresAt }),
+        clearSession: () => res.clearCookie(cookie.name, cookie.options),
+      },
+    });
+}

@@ -1,0 +1,17 @@
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { accountRouter } from "../modules/users/account.router.ts";
+import { adminRouter } from "../modules/admin/admin.router.ts";
+import { authRouter } from "../modules/auth/auth.router.ts";
+import { createCallerFactory, router } from "./init.ts";
+
+export const appRouter = router({
+  auth: authRouter,
+  account: accountRouter,
+  admin: adminRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+export const createCaller = createCallerFactory(appRouter);

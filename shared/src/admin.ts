@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { idSchema, pageInput } from "./common.ts";
+import { roleSchema, userStatusSchema } from "./enums.ts";
+
+export const adminUsersListInput = z.strictObject({
+  q: z.string().trim().max(100).optional(),
+  role: roleSchema.optional(),
+  status: userStatusSchema.optional(),
+  ...pageInput,
+});
+export type AdminUsersListInput = z.infer<typeof adminUsersListInput>;
+
+export const adminSetRoleInput = z.strictObject({ id: idSchema, role: roleSchema });
+export type AdminSetRoleInput = z.infer<typeof adminSetRoleInput>;
+
+export const adminBanInput = z.strictObject({
+  id: idSchema,
+  reason: z.string().trim().max(500).optional(),
+});
+export type AdminBanInput = z.infer<typeof adminBanInput>;

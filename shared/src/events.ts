@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { idSchema } from "./common.ts";
+import type { OrderStatus } from "./enums.ts";
+
+/**
+ * Real-time contract: what the server pushes (after the database commit) and what a client may
+ * send. Every event carries an `id` and an `at` timestamp; clients treat events as hints and
+ * refetch from the API, which stays the truth.
+ */
+export interface EventMeta {
+  id: string;
+  /** ISO timestamp of the commit that caused it. */
+  at: string;
+}
+
+export interface OrderUpdatedPayload {
+  orderId: string;
+  sellerOrderId: string;
+  status: OrderStatus;
+}
+
+export interface OrderCreatedPayload {
+  orderId: string;
+  sellerOrderId: string;
+  totalCents: number;
+  items: { productTitle: string; variantTitle: string; quantity: number }[];
+}
+
+export interface StockChangedPayload {
+  productId: string;
+  variantId: string;
+  stock: number;
+}
+
+export interface ReviewCreatedPayload {
+  reviewId: string;
+  productId?: string;
+  shopId: string;
+  rating: number;
+  ratingAvg: number;
+  ratingCount: number;
+}
+
+export const ACTIVITY_KINDS = [
+  "user.registered",
+  "user.role_changed",
+  "user.banned",
+  "user.unbanned",
+  "shop.created",
+  "shop.approved",
+  "shop.suspended",
+  "order.placed",
+  "order.paid",
+  "order.status_changed",
+  "order.cancelled",
+  "review.created",
+  "review.hidden",
+] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+
+export interface ActivityPayload {
+  kind: ActivityKind;
+  summary: string;
+  actorId: string | null;
+  subjectType: string | null;
+  subjectId: string | null;
+}
+
+export interface ServerEventPayloads {
+  "order.updated": OrderUpdatedPayload;
+  "order.created": OrderCreatedPayload;
+  "stock.changed": StockChangedPayload;
+  "review.created": ReviewCreatedPayload;
+  activity: ActivityPayload;
+}
+export type ServerEventName = keyof ServerEventPayloads;
+
+export type ServerToClientEvents = {
+  [K in ServerEventName]: (event: ServerEventPayloads[K] & EventMeta) => void;
+};
+
+/** What a client may ask; every payload is checked with these schemas on the server. */
+export const watchProductInput = z.strictObject({ productId: idSchema });
+export type WatchProductInput = z.infer<typeof watchProductInput>;
+
+export type Ack = (result: { ok: true } | { ok: false; error: string }) => void;
+
+export interface ClientToServerEvents {
+  "product.watch": (input: WatchProductInput, ack?: Ack) => void;
+  "product.unwatch": (input: WatchProductInput, ack?: Ack) => void;
+}

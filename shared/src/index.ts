@@ -1,0 +1,5 @@
+export * from "./enums.ts";
+export * from "./common.ts";
+export * from "./auth.ts";
+export * from "./admin.ts";
+export * from "./events.ts";
