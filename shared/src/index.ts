@@ -3,3 +3,4 @@ export * from "./common.ts";
 export * from "./auth.ts";
 export * from "./admin.ts";
 export * from "./events.ts";
+export * from "./catalog.ts";

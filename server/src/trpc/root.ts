@@ -2,12 +2,14 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { accountRouter } from "../modules/users/account.router.ts";
 import { adminRouter } from "../modules/admin/admin.router.ts";
 import { authRouter } from "../modules/auth/auth.router.ts";
+import { catalogRouter } from "../modules/catalog/catalog.router.ts";
 import { createCallerFactory, router } from "./init.ts";
 
 export const appRouter = router({
   auth: authRouter,
   account: accountRouter,
   admin: adminRouter,
+  catalog: catalogRouter,
 });
 
 export type AppRouter = typeof appRouter;

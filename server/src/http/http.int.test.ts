@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createServer, type MarketplaceServer } from "../server.ts";
+import { createTestApp, TEST_PASSWORD, type TestApp } from "../test/harness.ts";
+import { loadConfig } from "../config.ts";
+
+let t: TestApp;
+let server: MarketplaceServer;
+
+beforeAll(async () => {
+  t = await createTestApp({ config: { CORS_ORIGINS: "https://partner.example" } });
+  server = await createServer(t.deps);
+  await server.app.ready();
+});
+afterAll(async () => {
+  await server.app.close();
+  await t.close();
+});
+
+const json = (body: unknown) => ({ "content-type": "application/json", payload: JSON.stringify(body) });
+
+async function login(email: string, password = TEST_PASSWORD) {
+  const { "content-type": ct, payload } = json({ json: { email, password } });
+  return server.app.inject({ method: "POST", url: "/trpc/auth.login", headers: { "content-type": ct }, payload });
+}
+
+describe("health", () => {
+  it("GET /healthz is ok and /readyz is ready while the database answers", async () => {
+    expect((await server.app.inject("/healthz")).json()).toEqual({ status: "ok" });
+    const ready = await server.app.inject("/readyz");
+    expect(ready.statusCode).toBe(200);
+  });
+});
+
+describe("SECURITY 6: the session cookie", () => {
+  it("is httpOnly and SameSite=Lax, without Secure outside production", async () => {
+    const user = await t.createUser();
+    const res = await login(user.email);
+    expect(res.statusCode).toBe(200);
+    const cookie = String(res.headers["set-cookie"]);
+    expect(cookie).toMatch(/^session=[\w-]{43};/);
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("SameSite=Lax");
+    expect(cookie).toContain("Path=/");
+    expect(cookie).not.toContain("Secure");
+  });
+
+  it("is __Host- prefixed and Secure in production, with no Domain", async () => {
+    const prod = await createServer({ ...t.deps, config: loadConfig({ NODE_ENV: "production", LOG_LEVEL: "silent" }) });
+    try {
+      const user = await t.createUser();
+      const res = await prod.app.inject({
+        method: "POST",
+        url: "/trpc/auth.login",
+        headers: { "content-type": "application/json" },
+        payload: JSON.stringify({ json: { email: user.email, password: TEST_PASSWORD } }),
+      });
+      const cookie = String(res.headers["set-cookie"]);
+      expect(cookie).toMatch(/^__Host-session=/);
+      expect(cookie).toContain("Secure");
+      expect(cookie).toContain("HttpOnly");
+      expect(cookie).toContain("SameSite=Lax");
+      expect(cookie).toContain("Path=/");
+      expect(cookie).not.toMatch(/Domain=/i);
+      expect(res.headers["strict-transport-security"]).toBeDefined();
+    } finally {
+      await prod.app.close();
+    }
+  });
+
+  it("is cleared at logout, and the old cookie then reads as signed out", async () => {
+    const user = await t.createUser();
+    const res = await login(user.email);
+    const token = /session=([^;]+)/.exec(String(res.headers["set-cookie"]))![1]!;
+    const out = await server.app.inject({
+      method: "POST",
+      url: "/trpc/auth.logout",
+      headers: { "content-type": "application/json", cookie: `session=${token}` },
+      payload: "{}",
+    });
+    expect(String(out.headers["set-cookie"])).toMatch(/session=;/);
+    const me = await server.app.inject({ url: "/trpc/auth.me", headers: { cookie: `session=${token}` } });
+    expect(me.json().result.data.json).toBeNull();
+  });
+});
+
+describe("SECURITY 9: role guards", () => {
+  it("a buyer calling admin procedures gets FORBIDDEN; anonymous gets UNAUTHORIZED", async () => {
+    const buyer = await t.createUser();
+    const { caller } = await t.signIn(buyer.email);
+    await expect(caller.admin.users.list({})).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(caller.admin.users.ban({ id: buyer.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(caller.admin.users.setRole({ id: buyer.id, role: "ADMIN" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const seller = await t.createUser({ role: "SELLER" });
+    await expect((await t.signIn(seller.email)).caller.admin.users.list({})).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect((await t.anon()).admin.users.list({})).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    const res = await server.app.inject({ url: "/trpc/admin.users.list?input=" + encodeURIComponent(JSON.stringify({ json: {} })) });
+    expect(res.statusCode).toBe(401);
+  });
+});
+
+describe("SECURITY 25: transport", () => {
+  it("sends security headers", async () => {
+    const res = await server.app.inject("/healthz");
+    expect(res.headers["content-security-policy"]).toContain("default-src 'self'");
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+    expect(res.headers["x-frame-options"]).toBe("SAMEORIGIN");
+    expect(res.headers["referrer-policy"]).toBe("no-referrer");
+  });
+
+  it("allows CORS only for configured origins", async () => {
+    const ok = await server.app.inject({ url: "/trpc/auth.me", headers: { origin: "https://partner.example" } });
+    expect(ok.headers["access-control-allow-origin"]).toBe("https://partner.example");
+    expect(ok.headers["access-control-allow-credentials"]).toBe("true");
+    const evil = await server.app.inject({ url: "/trpc/auth.me", headers: { origin: "https://evil.example" } });
+    expect(evil.headers["access-control-allow-origin"]).toBeUndefined();
+  });
+
+  it("refuses bodies over 1 MiB with 413", async () => {
+    const res = await server.app.inject({
+      method: "POST",
+      url: "/trpc/auth.login",
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify({ json: { email: "a@example.test", password: "x".repeat(1024 * 1024) } }),
+    });
+    expect(res.statusCode).toBe(413);
+  });
+
+  it("limits a batch to 10 calls", async () => {
+    const paths = (n: number) => Array.from({ length: n }, () => "auth.me").join(",");
+    const ok = await server.app.inject(`/trpc/${paths(10)}?batch=1&input=${encodeURIComponent("{}")}`);
+    expect(ok.statusCode).toBe(200);
+    const tooMany = await server.app.inject(`/trpc/${paths(11)}?batch=1&input=${encodeURIComponent("{}")}`);
+    expect(tooMany.statusCode).toBe(400);
+  });
+
+  it("runs mutations only by POST, and only with a JSON body (no cross-site form posts)", async () => {
+    const get = await server.app.inject(`/trpc/auth.logout`);
+    expect(get.statusCode).toBe(405);
+    for (const type of ["application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=x"]) {
+      const res = await server.app.inject({ method: "POST", url: "/trpc/auth.logout", headers: { "content-type": type }, payload: "{}" });
+      expect(res.statusCode, type).toBe(415);
+    }
+  });
+
+  it("answers unknown routes with 404 JSON", async () => {
+    const res = await server.app.inject("/trpc-nope");
+    expect(res.statusCode).toBe(404);
+  });
+});
+
+describe("SECURITY 26: database errors", () => {
+  it("become a generic INTERNAL_SERVER_ERROR with no stack, SQL or paths", async () => {
+    const broken = await createTestApp();
+    const app = await createServer(broken.deps);
+    try {
+      await broken.database.prisma.$executeRawUnsafe(`ALTER TABLE "users" RENAME TO "users_gone"`);
+      const res = await app.app.inject({
+        method: "POST",
+        url: "/trpc/auth.login",
+        headers: { "content-type": "application/json" },
+        payload: JSON.stringify({ json: { email: "a@example.test", password: "whatever-password" } }),
+      });
+      expect(res.statusCode).toBe(500);
+      const body = res.json();
+      expect(body.error.json.message).toBe("Internal server error");
+      expect(body.error.json.data.code).toBe("INTERNAL_SERVER_ERROR");
+      expect(body.error.json.data.stack).toBeUndefined();
+      expect(res.body).not.toMatch(/users|SELECT|\.ts|\/work|prisma/i);
+    } finally {
+      await app.app.close();
+      await broken.close();
+    }
+  });
+});
+
+describe("bad input", () => {
+  it("gets BAD_REQUEST with zod field errors", async () => {
+    const res = await server.app.inject({
+      method: "POST",
+      url: "/trpc/auth.register",
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify({ json: { email: "nope", password: "short", name: "" } }),
+    });
+    expect(res.statusCode).toBe(400);
+    const data = res.json().error.json.data;
+    expect(data.code).toBe("BAD_REQUEST");
+    expect(Object.keys(data.fieldErrors).sort()).toEqual(["email", "name", "password"]);
+  });
+});

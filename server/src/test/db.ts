@@ -1,0 +1,57 @@
+import { createHash, randomBytes } from "node:crypto";
+import pg from "pg";
+import { openDatabase, type Database } from "../db/client.ts";
+import { migrate, readMigrations } from "../db/migrate.ts";
+
+/**
+ * One database per test file: with DATABASE_URL, a PostgreSQL database cloned from a migrated
+ * template (made once by global-setup.ts); without it, an in-memory PGlite, migrated here.
+ */
+export const usingPostgres = Boolean(process.env.DATABASE_URL);
+
+export async function templateName(): Promise<string> {
+  const sums = (await readMigrations()).map((m) => m.checksum).join(",");
+  return `mk_tpl_${createHash("sha256").update(sums).digest("hex").slice(0, 12)}`;
+}
+
+export function databaseUrl(name: string): string {
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function adminQuery(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TestDatabase extends Database {
+  /** The PostgreSQL URL of this database (undefined on PGlite). */
+  url?: string;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  if (!usingPostgres) {
+    const database = await openDatabase({ dataDir: null });
+    const conn = await database.connect();
+    await migrate(conn);
+    return database;
+  }
+  const name = `mk_t_${process.pid}_${randomBytes(4).toString("hex")}`;
+  await adminQuery(`CREATE DATABASE "${name}" TEMPLATE "${await templateName()}"`);
+  const url = databaseUrl(name);
+  const database = await openDatabase({ url, poolSize: 20 });
+  return {
+    ...database,
+    url,
+    async close() {
+      await database.close();
+      await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { loadConfig, type Config } from "../config.ts";
+import { MemoryRateLimiter } from "../lib/rate-limiter.ts";
+import { hashPassword } from "../modules/auth/password.ts";
+import type { OutgoingEvent, EventSink } from "../realtime/publish.ts";
+import { createContextInner, MemoryCookieJar, type AppDeps } from "../trpc/context.ts";
+import { createCaller } from "../trpc/root.ts";
+import type { Role } from "@marketplace/shared";
+import { createTestDatabase, type TestDatabase } from "./db.ts";
+
+/** Remembers what would have been pushed to sockets, for assertions. */
+export class RecordingSink implements EventSink {
+  events: OutgoingEvent[] = [];
+  revokedSessions: string[] = [];
+  emit(events: OutgoingEvent[]) {
+    this.events.push(...events);
+  }
+  sessionsRevoked(ids: string[]) {
+    this.revokedSessions.push(...ids);
+  }
+}
+
+export const TEST_PASSWORD = "correct-horse-battery";
+let testPasswordHash: Promise<string> | undefined;
+
+export interface TestApp {
+  deps: AppDeps;
+  database: TestDatabase;
+  sink: RecordingSink;
+  limiter: MemoryRateLimiter;
+  /** A caller with no session. */
+  anon(opts?: { ip?: string }): Promise<ReturnType<typeof createCaller>>;
+  /** A caller holding this session token (as a browser sending the cookie). */
+  as(token: string | null, opts?: { ip?: string }): Promise<ReturnType<typeof createCaller>>;
+  /** Creates a user directly in the database (password TEST_PASSWORD unless given). */
+  createUser(opts?: { email?: string; name?: string; role?: Role; password?: string }): Promise<{ id: string; email: string }>;
+  /** Signs in through auth.login; returns the session token and a caller that uses it. */
+  signIn(email: string, password?: string): Promise<{ token: string; caller: ReturnType<typeof createCaller> }>;
+  close(): Promise<void>;
+}
+
+let userCounter = 0;
+
+/** A fresh database and the dependencies the server would build, for integration tests. */
+export async function createTestApp(opts: { config?: Partial<Record<string, string>>; now?: () => number } = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config: Config = loadConfig({ NODE_ENV: "test", ...opts.config });
+  const sink = new RecordingSink();
+  const limiter = new MemoryRateLimiter(opts.now);
+  const deps: AppDeps = { config, database, limiter, sink };
+  const as = async (token: string | null, o: { ip?: string } = {}) =>
+    createCaller(await createContextInner({ deps, sessionToken: token, ip: o.ip ?? "10.0.0.1", cookies: new MemoryCookieJar() }));
+  const app: TestApp = {
+    deps,
+    database,
+    sink,
+    limiter,
+    anon: (o) => as(null, o),
+    as,
+    async createUser(u = {}) {
+      userCounter += 1;
+      const email = u.email ?? `user${userCounter}-${Date.now()}@example.test`;
+      const passwordHash = u.password ? await hashPassword(u.password) : await (testPasswordHash ??= hashPassword(TEST_PASSWORD));
+      return database.prisma.user.create({
+        data: { email, name: u.name ?? `User ${userCounter}`, role: u.role ?? "BUYER", passwordHash },
+        select: { id: true, email: true },
+      });
+    },
+    async signIn(email, password = TEST_PASSWORD) {
+      const cookies = new MemoryCookieJar();
+      const caller = createCaller(await createContextInner({ deps, cookies, ip: "10.0.0.2" }));
+      await caller.auth.login({ email, password });
+      if (!cookies.token) throw new Error("login set no session cookie");
+      return { token: cookies.token, caller: await as(cookies.token) };
+    },
+    close: () => database.close(),
+  };
+  return app;
+}
