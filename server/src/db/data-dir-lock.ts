@@ -31,7 +31,7 @@ export function lockDataDir(dataDir: string): () => void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       const pid = Number(readFileSync(file, "utf8").trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
         throw new DataDirInUseError(
           `DATA_DIR ${dataDir} is in use by another server process (pid ${pid}). ` +
             `The embedded database serves one process: stop it, use another DATA_DIR, or set DATABASE_URL.`,

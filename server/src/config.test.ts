@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.ts";
+
+describe("config", () => {
+  it("has the contract's defaults", () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ HOST: "127.0.0.1", PORT: 3000, PAYMENTS: "test", NODE_ENV: "development" });
+    expect(c.dataDir).toMatch(/\.data$/);
+    expect(c.DATABASE_URL).toBeUndefined();
+  });
+
+  it("stops with a message naming each bad variable", () => {
+    expect(() => loadConfig({ PORT: "eighty" })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: "eighty" })).toThrow(/PORT/);
+    expect(() => loadConfig({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL: must be a postgresql:\/\/ URL/);
+    expect(() => loadConfig({ REDIS_URL: "localhost:6379" })).toThrow(/REDIS_URL/);
+    expect(() => loadConfig({ PAYMENTS: "paypal" })).toThrow(/PAYMENTS/);
+    expect(() => loadConfig({ PAYMENTS: "stripe" })).toThrow(/STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: required when PAYMENTS=stripe/);
+  });
+
+  it("parses CORS origins and the production flag", () => {
+    const c = loadConfig({ NODE_ENV: "production", CORS_ORIGINS: "https://a.example, https://b.example" });
+    expect(c.isProduction).toBe(true);
+    expect(c.corsOrigins).toEqual(["https://a.example", "https://b.example"]);
+  });
+});
