@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { DEMO_PASSWORD, launch, newPage, signIn, snap } from "./browser.ts";
+
+const baseUrl = inject("baseUrl");
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("a visitor", () => {
+  it("sees the newest products of the demo catalog on the home page", async () => {
+    const { page, context } = await newPage(browser, baseUrl);
+    await page.goto("/");
+    await page.getByTestId("product-card").first().waitFor();
+    expect(await page.getByTestId("product-card").count()).toBeGreaterThanOrEqual(12);
+    await snap(page, "home");
+    await context.close();
+  });
+
+  it("gets the server's field errors on the sign-up form", async () => {
+    const { page, context } = await newPage(browser, baseUrl);
+    await page.goto("/sign-up");
+    await page.fill('input[name="name"]', "Common Carl");
+    await page.fill('input[name="email"]', "carl@example.test");
+    await page.fill('input[name="password"]', "password123");
+    await page.click('button[type="submit"]');
+    await page.getByText("too common").waitFor();
+    await snap(page, "sign-up-field-error");
+    await context.close();
+  });
+
+  it("signs up, signs out and signs in again", async () => {
+    const { page, context } = await newPage(browser, baseUrl);
+    const email = `e2e-${Date.now()}@example.test`;
+    await page.goto("/sign-up");
+    await snap(page, "sign-up");
+    await page.fill('input[name="name"]', "Erin Example");
+    await page.fill('input[name="email"]', email);
+    await page.fill('input[name="password"]', "a-long-e2e-password");
+    await page.click('button[type="submit"]');
+    await page.getByTestId("account-menu-button").waitFor();
+    await page.getByTestId("account-menu-button").click();
+    expect(await page.getByTestId("user-name").textContent()).toContain("Erin Example");
+    expect((await page.getByTestId("user-role").textContent())?.toUpperCase()).toContain("BUYER");
+    await page.getByTestId("sign-out").click();
+    await page.getByRole("link", { name: "Sign in" }).first().waitFor();
+
+    await signIn(page, email, "a-long-e2e-password");
+    await page.getByTestId("account-menu-button").click();
+    expect(await page.getByTestId("user-name").textContent()).toContain("Erin Example");
+    await context.close();
+  });
+
+  it("is told 'Wrong email or password' for a bad password", async () => {
+    const { page, context } = await newPage(browser, baseUrl);
+    await page.goto("/sign-in");
+    await page.fill('input[name="email"]', "buyer@demo.test");
+    await page.fill('input[name="password"]', "not-the-password");
+    await page.click('button[type="submit"]');
+    await page.getByText("Wrong email or password").waitFor();
+    await snap(page, "sign-in-error");
+    await context.close();
+  });
+});
+
+describe("each demo user sees the menu of their role", () => {
+  const cases = [
+    { email: "buyer@demo.test", role: "BUYER", admin: false, seller: false },
+    { email: "seller@demo.test", role: "SELLER", admin: false, seller: true },
+    { email: "admin@demo.test", role: "ADMIN", admin: true, seller: true },
+  ];
+  for (const c of cases) {
+    it(`${c.email} → ${c.role}`, async () => {
+      const { page, context } = await newPage(browser, baseUrl);
+      await signIn(page, c.email, DEMO_PASSWORD);
+      await page.getByTestId("account-menu-button").click();
+      await page.getByTestId("account-menu").waitFor();
+      expect((await page.getByTestId("user-role").textContent())?.toUpperCase()).toContain(c.role);
+      expect(await page.getByTestId("menu-admin").count()).toBe(c.admin ? 1 : 0);
+      expect(await page.getByTestId("menu-seller").count()).toBe(c.seller ? 1 : 0);
+      expect(await page.getByTestId("menu-account").count()).toBe(1);
+      await snap(page, `menu-${c.role.toLowerCase()}`);
+      await context.close();
+    });
+  }
+});
+
+describe("pages behind sign-in", () => {
+  it("the account page lists this device's session", async () => {
+    const { page, context } = await newPage(browser, baseUrl);
+    await signIn(page, "buyer@demo.test");
+    await page.goto("/account");
+    await page.getByText("This device").first().waitFor();
+    await snap(page, "account");
+    await context.close();
+  });
+
+  it("the admin users page lists the demo users and searches them", async () => {
+    const { page, context } = await newPage(browser, baseUrl);
+    await signIn(page, "admin@demo.test");
+    await page.getByTestId("account-menu-button").click();
+    await page.getByTestId("menu-admin").click();
+    await page.waitForURL("**/admin/users");
+    await page.getByText("seller@demo.test").first().waitFor();
+    await snap(page, "admin-users");
+    await context.close();
+  });
+
+  it("a buyer who opens /admin/users is sent away", async () => {
+    const { page, context } = await newPage(browser, baseUrl);
+    await signIn(page, "buyer@demo.test");
+    await page.goto("/admin/users");
+    await page.waitForURL((url) => !url.pathname.startsWith("/admin"));
+    await context.close();
+  });
+
+  it("the app is usable on a phone-sized screen", async () => {
+    const { page, context } = await newPage(browser, baseUrl, { width: 375, height: 760 });
+    await page.goto("/");
+    await page.getByTestId("product-card").first().waitFor();
+    await snap(page, "home-mobile");
+    await context.close();
+  });
+});
