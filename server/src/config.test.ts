@@ -7,6 +7,7 @@ describe("config", () => {
     expect(c).toMatchObject({ HOST: "127.0.0.1", PORT: 3000, PAYMENTS: "test", NODE_ENV: "development" });
     expect(c.dataDir).toMatch(/\.data$/);
     expect(c.DATABASE_URL).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: "" }).DATABASE_URL).toBeUndefined();
   });
 
   it("stops with a message naming each bad variable", () => {

@@ -32,6 +32,10 @@ export async function createServer(deps: AppDeps): Promise<MarketplaceServer> {
   };
   const app = Fastify(options);
 
+  // Every response names its request id, so a user's report can be matched to the log line.
+  app.addHook("onRequest", async (req, reply) => {
+    reply.header("x-request-id", req.id);
+  });
   await registerSecurity(app, config);
   await app.register(cookie);
 

@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+
+/**
+ * The process as an operator runs it: `node --import tsx src/main.ts` on an embedded DATA_DIR.
+ * Checks the contract's start, second-process and SIGTERM behaviour.
+ */
+const serverDir = fileURLToPath(new URL("..", import.meta.url));
+const dataDir = mkdtempSync(path.join(tmpdir(), "mk-main-"));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function start(extraEnv: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: serverDir,
+    env: { ...process.env, NODE_ENV: "test", DATA_DIR: dataDir, PORT: "0", SEED_DEMO: "false", DATABASE_URL: "", ...extraEnv },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const listening = new Promise<string>((resolve, reject) => {
+    const check = () => {
+      const m = /listening on (http:\/\/\S+)/.exec(output);
+      if (m) return resolve(m[1]!);
+      if (child.exitCode !== null) return reject(new Error(output));
+      setTimeout(check, 100);
+    };
+    check();
+  });
+  // A process expected to fail never listens: that rejection is not an error of the test run.
+  listening.catch(() => {});
+  return { child, exited, listening, output: () => output };
+}
+
+describe("the server process", () => {
+  let first: { child: ChildProcess; exited: Promise<number | null>; listening: Promise<string> };
+
+  it("starts on an empty DATA_DIR, migrates it and serves /healthz and /readyz", async () => {
+    first = start();
+    const url = await first.listening;
+    expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: "ok" });
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+  });
+
+  it("refuses a second process on the same DATA_DIR with a clear message and exit 1", async () => {
+    const second = start();
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toMatch(/DATA_DIR .* is in use by another server process/);
+  });
+
+  it("stops on SIGTERM with exit 0, releasing DATA_DIR for the next start", async () => {
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+    const again = start();
+    const url = await again.listening;
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    again.child.kill("SIGTERM");
+    expect(await again.exited).toBe(0);
+  });
+
+  it("refuses to start with a bad variable, naming it", async () => {
+    const bad = start({ PORT: "not-a-port" });
+    expect(await bad.exited).toBe(1);
+    expect(bad.output()).toMatch(/PORT/);
+  });
+});
