@@ -6,11 +6,16 @@ import type { Config } from "./config.ts";
 import { registerSecurity } from "./http/security.ts";
 import { serveClient } from "./http/static-client.ts";
 import { loggerOptions } from "./lib/logger.ts";
+import { attachRealtime, type Realtime } from "./realtime/io.ts";
+import { teeSink } from "./realtime/publish.ts";
 import { contextFactory, type AppDeps } from "./trpc/context.ts";
 import { appRouter, type AppRouter } from "./trpc/root.ts";
 
 export interface MarketplaceServer {
   app: FastifyInstance;
+  realtime: Realtime;
+  /** The dependencies requests see: `sink` reaches the sockets (and the caller's own sink). */
+  deps: AppDeps;
   /** Listens on HOST:PORT (PORT 0: any free port); resolves to the URL. */
   start(): Promise<string>;
   /** Stops accepting, finishes in-flight requests, closes the database. */
@@ -21,8 +26,8 @@ export interface MarketplaceServer {
 const BODY_LIMIT = 1024 * 1024;
 
 /** Builds the HTTP server around already-opened dependencies; tests own its lifecycle. */
-export async function createServer(deps: AppDeps): Promise<MarketplaceServer> {
-  const { config } = deps;
+export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer> {
+  const { config } = baseDeps;
   const options: FastifyServerOptions = {
     logger: loggerOptions(config),
     bodyLimit: BODY_LIMIT,
@@ -31,6 +36,8 @@ export async function createServer(deps: AppDeps): Promise<MarketplaceServer> {
     genReqId: () => randomUUID(),
   };
   const app = Fastify(options);
+  const realtime = attachRealtime(app.server, baseDeps, (level, msg) => app.log[level](msg));
+  const deps: AppDeps = { ...baseDeps, sink: teeSink(realtime.sink, baseDeps.sink) };
 
   // Every response names its request id, so a user's report can be matched to the log line.
   app.addHook("onRequest", async (req, reply) => {
@@ -66,6 +73,8 @@ export async function createServer(deps: AppDeps): Promise<MarketplaceServer> {
   let stopped: Promise<void> | undefined;
   return {
     app,
+    realtime,
+    deps,
     async start() {
       await app.listen({ host: config.HOST, port: config.PORT });
       const address = app.server.address();
@@ -74,6 +83,8 @@ export async function createServer(deps: AppDeps): Promise<MarketplaceServer> {
     },
     stop() {
       stopped ??= (async () => {
+        // Sockets first: an open WebSocket would keep the HTTP server from closing.
+        await realtime.close();
         await app.close();
         await deps.database.close();
       })();

@@ -49,3 +49,11 @@ export class EventBuffer {
     if (this.revokedSessions.length) sink.sessionsRevoked(this.revokedSessions.splice(0));
   }
 }
+
+/** Sends to several sinks (the sockets, and a recorder in tests). */
+export function teeSink(...sinks: EventSink[]): EventSink {
+  return {
+    emit: (events) => sinks.forEach((s) => s.emit(events)),
+    sessionsRevoked: (ids) => sinks.forEach((s) => s.sessionsRevoked(ids)),
+  };
+}

@@ -23,6 +23,7 @@ export const TEST_PASSWORD = "correct-horse-battery";
 let testPasswordHash: Promise<string> | undefined;
 
 export interface TestApp {
+  /** What callers use; replace with a started server's `deps` to reach its sockets. */
   deps: AppDeps;
   database: TestDatabase;
   sink: RecordingSink;
@@ -47,8 +48,10 @@ export async function createTestApp(opts: { config?: Partial<Record<string, stri
   const sink = new RecordingSink();
   const limiter = new MemoryRateLimiter(opts.now);
   const deps: AppDeps = { config, database, limiter, sink };
+  // Callers read `app.deps` when made, so a test that starts a server can swap in its deps
+  // (whose sink reaches the real sockets).
   const as = async (token: string | null, o: { ip?: string } = {}) =>
-    createCaller(await createContextInner({ deps, sessionToken: token, ip: o.ip ?? "10.0.0.1", cookies: new MemoryCookieJar() }));
+    createCaller(await createContextInner({ deps: app.deps, sessionToken: token, ip: o.ip ?? "10.0.0.1", cookies: new MemoryCookieJar() }));
   const app: TestApp = {
     deps,
     database,
@@ -67,7 +70,7 @@ export async function createTestApp(opts: { config?: Partial<Record<string, stri
     },
     async signIn(email, password = TEST_PASSWORD) {
       const cookies = new MemoryCookieJar();
-      const caller = createCaller(await createContextInner({ deps, cookies, ip: "10.0.0.2" }));
+      const caller = createCaller(await createContextInner({ deps: app.deps, cookies, ip: "10.0.0.2" }));
       await caller.auth.login({ email, password });
       if (!cookies.token) throw new Error("login set no session cookie");
       return { token: cookies.token, caller: await as(cookies.token) };

@@ -1,0 +1,169 @@
+import type { Server as HttpServer } from "node:http";
+import { fastifyCookie } from "@fastify/cookie";
+import { createAdapter } from "@socket.io/redis-adapter";
+import {
+  watchProductInput,
+  type Ack,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from "@marketplace/shared";
+import { Server, type Socket } from "socket.io";
+import type { Role } from "@marketplace/shared";
+import { resolveSession } from "../modules/auth/session.service.ts";
+import { sessionCookie } from "../modules/auth/session-cookie.ts";
+import type { AppDeps } from "../trpc/context.ts";
+import { rooms, type EventSink, type OutgoingEvent } from "./publish.ts";
+import { connectRedisPair, type RedisPair } from "./redis.ts";
+
+/** What the server knows of a socket; rooms are derived from it, never from the client. */
+export interface SocketData {
+  userId: string | null;
+  sessionId: string | null;
+  role: Role | null;
+  watched: Set<string>;
+  tokens: number;
+  refilledAt: number;
+}
+
+export type MarketplaceIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type MarketplaceSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** Per-socket limits: a flood or an oversized packet costs that socket, not the process. */
+export const SOCKET_LIMITS = {
+  eventsPerSecond: 10,
+  burst: 20,
+  maxPayloadBytes: 16 * 1024,
+  maxWatchedProducts: 50,
+} as const;
+
+const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+
+export interface Realtime {
+  io: MarketplaceIo;
+  sink: EventSink;
+  close(): Promise<void>;
+}
+
+type Log = (level: "info" | "warn", msg: string) => void;
+
+/**
+ * Socket.IO on the app's HTTP server: handshakes authenticated by the session cookie, foreign
+ * origins refused, rooms chosen by the server, and — with REDIS_URL — the Redis adapter so that
+ * events and disconnections reach the sockets of every server process.
+ */
+export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log): Realtime {
+  const { config, database } = deps;
+  const cookieName = sessionCookie(config).name;
+  const io: MarketplaceIo = new Server(httpServer, {
+    path: "/socket.io",
+    serveClient: false,
+    maxHttpBufferSize: SOCKET_LIMITS.maxPayloadBytes,
+    cors: config.corsOrigins.length ? { origin: config.corsOrigins, credentials: true } : undefined,
+    // Cross-site WebSocket hijacking: a browser always names the page's origin; one that is not
+    // this app's own (or a configured one) is refused before any cookie is looked at.
+    allowRequest(req, callback) {
+      const origin = req.headers.origin;
+      if (!origin) return callback(null, true);
+      const host = req.headers.host;
+      const own = host ? [`http://${host}`, `https://${host}`] : [];
+      callback(null, own.includes(origin) || config.corsOrigins.includes(origin));
+    },
+  });
+
+  let redis: RedisPair | undefined;
+  if (config.REDIS_URL) {
+    redis = connectRedisPair(config.REDIS_URL, log);
+    io.adapter(createAdapter(redis.pub, redis.sub));
+  }
+
+  io.use(async (socket, next) => {
+    const data: SocketData = { userId: null, sessionId: null, role: null, watched: new Set(), tokens: SOCKET_LIMITS.burst, refilledAt: Date.now() };
+    socket.data = data;
+    try {
+      const cookies = fastifyCookie.parse(socket.handshake.headers.cookie ?? "");
+      const token = cookies[cookieName];
+      const session = token && token.length <= 128 ? await resolveSession(database.prisma, token) : null;
+      if (session) {
+        data.userId = session.user.id;
+        data.sessionId = session.id;
+        data.role = session.user.role;
+      }
+      next();
+    } catch (err) {
+      next(err as Error);
+    }
+  });
+
+  io.on("connection", async (socket) => {
+    socket.use((_packet, next) => (takeToken(socket) ? next() : socket.disconnect(true)));
+    socket.on("product.watch", (input, ack) => void watchProduct(socket, input, ack));
+    socket.on("product.unwatch", (input, ack) => {
+      const parsed = watchProductInput.safeParse(input);
+      if (!parsed.success) return reply(ack, { ok: false, error: "Invalid input" });
+      socket.data.watched.delete(parsed.data.productId);
+      void socket.leave(rooms.product(parsed.data.productId));
+      reply(ack, { ok: true });
+    });
+    const { userId, sessionId, role } = socket.data;
+    if (userId && sessionId) {
+      const own = [rooms.user(userId), sessionRoom(sessionId)];
+      if (role === "ADMIN") own.push(rooms.admins());
+      const shop = await database.prisma.shop.findUnique({ where: { ownerId: userId }, select: { id: true } }).catch(() => null);
+      if (shop) own.push(rooms.shop(shop.id));
+      await socket.join(own);
+    }
+  });
+
+  async function watchProduct(socket: MarketplaceSocket, input: unknown, ack: unknown) {
+    const parsed = watchProductInput.safeParse(input);
+    if (!parsed.success) return reply(ack, { ok: false, error: "Invalid input" });
+    const { productId } = parsed.data;
+    if (!socket.data.watched.has(productId) && socket.data.watched.size >= SOCKET_LIMITS.maxWatchedProducts) {
+      return reply(ack, { ok: false, error: "Watching too many products" });
+    }
+    const visible = await database.prisma.product
+      .count({ where: { id: productId, status: "ACTIVE", shop: { status: "ACTIVE" } } })
+      .catch(() => 0);
+    if (!visible) return reply(ack, { ok: false, error: "Product not found" });
+    socket.data.watched.add(productId);
+    await socket.join(rooms.product(productId));
+    reply(ack, { ok: true });
+  }
+
+  const sink: EventSink = {
+    emit(events: OutgoingEvent[]) {
+      for (const e of events) {
+        if (e.rooms.length) io.to(e.rooms).emit(e.name, e.payload as never);
+      }
+    },
+    sessionsRevoked(ids: string[]) {
+      if (ids.length) io.in(ids.map(sessionRoom)).disconnectSockets(true);
+    },
+  };
+
+  return {
+    io,
+    sink,
+    /** Disconnects every socket and stops the engine; the HTTP server is Fastify's to close. */
+    async close() {
+      io.local.disconnectSockets(true);
+      io.engine.close();
+      await redis?.close();
+    },
+  };
+}
+
+/** Token bucket: `eventsPerSecond` sustained, `burst` at once. */
+function takeToken(socket: MarketplaceSocket): boolean {
+  const d = socket.data;
+  const now = Date.now();
+  d.tokens = Math.min(SOCKET_LIMITS.burst, d.tokens + ((now - d.refilledAt) / 1000) * SOCKET_LIMITS.eventsPerSecond);
+  d.refilledAt = now;
+  if (d.tokens < 1) return false;
+  d.tokens -= 1;
+  return true;
+}
+
+function reply(ack: unknown, result: Parameters<Ack>[0]) {
+  if (typeof ack === "function") (ack as Ack)(result);
+}

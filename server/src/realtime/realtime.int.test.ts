@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inTransaction } from "../lib/transaction.ts";
+import { createServer, type MarketplaceServer } from "../server.ts";
+import { createTestApp, type TestApp } from "../test/harness.ts";
+import { connected, disconnected, nextEvent, openSocket, record, settle, type ClientSocket } from "../test/sockets.ts";
+import { rooms } from "./publish.ts";
+
+let t: TestApp;
+let server: MarketplaceServer;
+let url: string;
+const sockets: ClientSocket[] = [];
+
+beforeAll(async () => {
+  t = await createTestApp({ config: { PORT: "0" } });
+  server = await createServer(t.deps);
+  url = await server.start();
+  t.deps = server.deps;
+});
+afterAll(async () => {
+  sockets.forEach((s) => s.close());
+  await server.stop();
+});
+
+function socketFor(token: string | null, origin?: string) {
+  const s = openSocket(url, { token, origin });
+  sockets.push(s);
+  return s;
+}
+
+async function signedIn(role: "BUYER" | "SELLER" | "ADMIN" = "BUYER") {
+  const user = await t.createUser({ role });
+  const { token, caller } = await t.signIn(user.email);
+  const socket = socketFor(token);
+  await connected(socket);
+  await settle(100); // joining rooms happens just after the connection
+  return { user, token, caller, socket };
+}
+
+/** Publishes one event through a real transaction, as a service does. */
+function publish(targetRooms: string[], orderId: string) {
+  return inTransaction({ db: server.deps.database.prisma, deps: server.deps }, async (_tx, events) => {
+    events.add("order.updated", targetRooms, { orderId, sellerOrderId: `${orderId}-s`, status: "SHIPPED" });
+  });
+}
+
+describe("SECURITY 20: handshakes", () => {
+  it("with no session, a forged one or an expired one connect anonymously and get no private events", async () => {
+    const victim = await signedIn();
+    const forged = socketFor("forged-token-that-is-not-real");
+    const none = socketFor(null);
+    const expiredUser = await t.createUser();
+    const { token: expiredToken } = await t.signIn(expiredUser.email);
+    await t.database.prisma.session.updateMany({ where: { userId: expiredUser.id }, data: { expiresAt: new Date(Date.now() - 1_000) } });
+    const expired = socketFor(expiredToken);
+    await Promise.all([connected(forged), connected(none), connected(expired)]);
+    const got = [forged, none, expired].map(record);
+    const toVictim = nextEvent(victim.socket, "order.updated");
+    await publish([rooms.user(victim.user.id)], "o-20");
+    expect((await toVictim).orderId).toBe("o-20");
+    await settle();
+    for (const g of got) expect(g.size).toBe(0);
+  });
+});
+
+describe("SECURITY 21: events reach exactly the right users", () => {
+  it("buyer A's order update reaches A and never B; only admins get activity", async () => {
+    const a = await signedIn();
+    const b = await signedIn();
+    const admin = await signedIn("ADMIN");
+    const gotB = record(b.socket);
+    const gotA = record(a.socket);
+    const forA = nextEvent(a.socket, "order.updated");
+    await publish([rooms.user(a.user.id)], "o-21");
+    const event = await forA;
+    expect(event).toMatchObject({ orderId: "o-21", status: "SHIPPED" });
+    expect(event.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(new Date(event.at).getTime()).toBeGreaterThan(Date.now() - 60_000);
+
+    // A real mutation: a sign-up is announced to admins only.
+    const toAdmin = nextEvent(admin.socket, "activity");
+    await (await t.anon({ ip: "10.21.0.1" })).auth.register({ email: "live-signup@example.test", password: "a-fine-long-password", name: "Live Signup" });
+    expect((await toAdmin).summary).toBe("Live Signup signed up");
+    await settle();
+    expect(gotB.size).toBe(0);
+    expect(gotA.has("activity")).toBe(false);
+  });
+
+  it("a client naming a room gets nothing: there is no way to join user:, shop: or admins", async () => {
+    const snoop = await signedIn();
+    const victim = await signedIn();
+    const got = record(snoop.socket);
+    for (const room of [rooms.user(victim.user.id), rooms.admins(), "shop:anything"]) {
+      (snoop.socket as unknown as { emit(ev: string, ...a: unknown[]): void }).emit("join", room);
+      (snoop.socket as unknown as { emit(ev: string, ...a: unknown[]): void }).emit("product.watch", { productId: room });
+    }
+    await settle();
+    await publish([rooms.user(victim.user.id), rooms.admins()], "o-21b");
+    await settle();
+    expect(got.size).toBe(0);
+  });
+
+  it("a rolled-back transaction emits nothing", async () => {
+    const a = await signedIn();
+    const got = record(a.socket);
+    await expect(
+      inTransaction({ db: server.deps.database.prisma, deps: server.deps }, async (tx, events) => {
+        events.add("order.updated", [rooms.user(a.user.id)], { orderId: "o-rollback", sellerOrderId: "s", status: "PAID" });
+        await tx.category.create({ data: { name: "Doomed", slug: "doomed" } });
+        throw new Error("abort");
+      }),
+    ).rejects.toThrow("abort");
+    await settle();
+    expect(got.size).toBe(0);
+    expect(await t.database.prisma.category.findUnique({ where: { slug: "doomed" } })).toBeNull();
+  });
+});
+
+describe("SECURITY 22: cross-site WebSocket hijacking", () => {
+  it("refuses a foreign Origin carrying the session cookie at the handshake", async () => {
+    const user = await t.createUser();
+    const { token } = await t.signIn(user.email);
+    const evil = socketFor(token, "https://evil.example");
+    await expect(connected(evil)).rejects.toThrow();
+    const own = socketFor(token);
+    await connected(own);
+  });
+});
+
+describe("SECURITY 23: floods and malformed payloads", () => {
+  it("a malformed product.watch is answered with an error and the process serves on", async () => {
+    const s = socketFor(null);
+    await connected(s);
+    const answers = await Promise.all(
+      [42, null, { productId: 7 }, { productId: "x", extra: true }, { productId: "no-such-product" }].map(
+        (input) => new Promise((resolve) => (s as unknown as { emit(e: string, i: unknown, ack: (r: unknown) => void): void }).emit("product.watch", input, resolve)),
+      ),
+    );
+    for (const a of answers) expect(a).toMatchObject({ ok: false });
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  });
+
+  it("a socket that floods events is disconnected; others are not", async () => {
+    const flooder = socketFor(null);
+    const bystander = socketFor(null);
+    await Promise.all([connected(flooder), connected(bystander)]);
+    const gone = disconnected(flooder);
+    for (let i = 0; i < 200; i++) flooder.emit("product.unwatch", { productId: `p${i}` });
+    expect(await gone).toBe("io server disconnect");
+    expect(bystander.connected).toBe(true);
+  });
+
+  it("an oversized packet closes only that socket", async () => {
+    const big = socketFor(null);
+    const bystander = socketFor(null);
+    await Promise.all([connected(big), connected(bystander)]);
+    const gone = disconnected(big);
+    big.emit("product.watch", { productId: "x".repeat(64 * 1024) });
+    await gone;
+    await settle(100);
+    expect(bystander.connected).toBe(true);
+  });
+});
+
+describe("revoking a session disconnects its sockets", () => {
+  it("logout, and a ban issued by an admin", async () => {
+    const a = await signedIn();
+    const goneA = disconnected(a.socket);
+    await a.caller.auth.logout();
+    expect(await goneA).toBe("io server disconnect");
+
+    const b = await signedIn();
+    const otherTab = socketFor(b.token);
+    await connected(otherTab);
+    const admin = await signedIn("ADMIN");
+    const goneB = Promise.all([disconnected(b.socket), disconnected(otherTab)]);
+    await admin.caller.admin.users.ban({ id: b.user.id });
+    expect(await goneB).toEqual(["io server disconnect", "io server disconnect"]);
+  });
+});

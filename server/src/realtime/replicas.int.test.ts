@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../config.ts";
+import { createServer, type MarketplaceServer } from "../server.ts";
+import { createTestApp, type TestApp } from "../test/harness.ts";
+import { freePort, hasRedisServer, PrivateRedis } from "../test/redis-server.ts";
+import { connected, disconnected, nextEvent, openSocket, settle, type ClientSocket } from "../test/sockets.ts";
+import { inTransaction } from "../lib/transaction.ts";
+import { rooms } from "./publish.ts";
+
+/**
+ * Two server instances sharing one database and one Redis, as two replicas behind a load
+ * balancer: what happens on one reaches the sockets of the other, and Redis going away costs
+ * only the cross-replica delivery, until it returns.
+ */
+describe.skipIf(!hasRedisServer)("replicas through Redis (SECURITY 24)", () => {
+  let t: TestApp;
+  let redis: PrivateRedis;
+  let a: MarketplaceServer;
+  let b: MarketplaceServer;
+  let urlA: string;
+  let urlB: string;
+  const sockets: ClientSocket[] = [];
+
+  beforeAll(async () => {
+    redis = new PrivateRedis(await freePort());
+    await redis.start();
+    t = await createTestApp();
+    const config = loadConfig({ NODE_ENV: "test", PORT: "0", REDIS_URL: redis.url });
+    a = await createServer({ ...t.deps, config });
+    b = await createServer({ ...t.deps, config });
+    urlA = await a.start();
+    urlB = await b.start();
+    t.deps = b.deps; // requests made by the test go to replica B
+    await settle(500); // adapters subscribed
+  });
+  afterAll(async () => {
+    sockets.forEach((s) => s.close());
+    await a?.stop().catch(() => {});
+    await b?.realtime.close();
+    await b?.app.close();
+    await redis?.stop();
+  });
+
+  async function socketOnA(role: "BUYER" | "ADMIN" = "BUYER") {
+    const user = await t.createUser({ role });
+    const session = await t.signIn(user.email);
+    const socket = openSocket(urlA, { token: session.token });
+    sockets.push(socket);
+    await connected(socket);
+    await settle(150);
+    return { user, socket, ...session };
+  }
+
+  const publishOnB = (userId: string, orderId: string) =>
+    inTransaction({ db: b.deps.database.prisma, deps: b.deps }, async (_tx, events) => {
+      events.add("order.updated", [rooms.user(userId)], { orderId, sellerOrderId: "s", status: "PAID" });
+    });
+
+  it("an event committed on replica B reaches the buyer's socket on replica A", async () => {
+    const buyer = await socketOnA();
+    const got = nextEvent(buyer.socket, "order.updated");
+    await publishOnB(buyer.user.id, "o-cross");
+    expect((await got).orderId).toBe("o-cross");
+  });
+
+  it("a sign-up on B shows in the admin feed on A", async () => {
+    const admin = await socketOnA("ADMIN");
+    const got = nextEvent(admin.socket, "activity");
+    await (await t.anon({ ip: "10.24.0.1" })).auth.register({ email: "cross@example.test", password: "a-fine-long-password", name: "Cross Replica" });
+    expect((await got).summary).toBe("Cross Replica signed up");
+  });
+
+  it("a ban issued on B disconnects the buyer's socket on A", async () => {
+    const buyer = await socketOnA();
+    const admin = await t.createUser({ role: "ADMIN" });
+    const { caller } = await t.signIn(admin.email);
+    const gone = disconnected(buyer.socket);
+    await caller.admin.users.ban({ id: buyer.user.id });
+    expect(await gone).toBe("io server disconnect");
+  });
+
+  it("with Redis down the API keeps serving and local events still flow; cross-replica delivery returns with Redis", async () => {
+    const buyer = await socketOnA();
+    const localOnB = openSocket(urlB, { token: buyer.token });
+    sockets.push(localOnB);
+    await connected(localOnB);
+    await settle(150);
+
+    await redis.stop();
+    await settle(300);
+    expect((await fetch(`${urlB}/readyz`)).status).toBe(200);
+    await (await t.anon({ ip: "10.24.0.2" })).auth.register({ email: "during-outage@example.test", password: "a-fine-long-password", name: "Outage" });
+    const local = nextEvent(localOnB, "order.updated");
+    await publishOnB(buyer.user.id, "o-local");
+    expect((await local).orderId).toBe("o-local");
+
+    await redis.start();
+    // Wait for both replicas' clients to reconnect and resubscribe, then deliver across again.
+    const deadline = Date.now() + 15_000;
+    let delivered = false;
+    while (!delivered && Date.now() < deadline) {
+      const attempt = nextEvent(buyer.socket, "order.updated", 500).then(() => true, () => false);
+      await publishOnB(buyer.user.id, "o-back");
+      delivered = await attempt;
+    }
+    expect(delivered).toBe(true);
+  }, 40_000);
+});
