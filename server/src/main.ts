@@ -1,6 +1,8 @@
 import { ConfigError, loadConfig } from "./config.ts";
 import { openConfiguredDatabase } from "./db/bootstrap.ts";
-import { MemoryRateLimiter } from "./lib/rate-limiter.ts";
+import { Redis } from "ioredis";
+import { MemoryRateLimiter, type RateLimiter } from "./lib/rate-limiter.ts";
+import { RedisRateLimiter } from "./lib/redis-rate-limiter.ts";
 import { nullSink } from "./realtime/publish.ts";
 import { createServer } from "./server.ts";
 
@@ -10,7 +12,13 @@ async function main() {
   const config = loadConfig();
   const log = (msg: string) => console.log(`[marketplace] ${msg}`);
   const database = await openConfiguredDatabase(config, log);
-  const server = await createServer({ config, database, limiter: new MemoryRateLimiter(), sink: nullSink });
+  // With REDIS_URL the login limits are shared by every process; alone, one process counts.
+  const limiterRedis = config.REDIS_URL
+    ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (n) => Math.min(n * 200, 2_000) })
+    : null;
+  limiterRedis?.on("error", () => {}); // outages are reported by the real-time adapter's client
+  const limiter: RateLimiter = limiterRedis ? new RedisRateLimiter(limiterRedis) : new MemoryRateLimiter();
+  const server = await createServer({ config, database, limiter, sink: nullSink });
   const url = await server.start();
   log(
     `listening on ${url} (${database.kind === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"}) ` +
@@ -28,7 +36,7 @@ async function main() {
       console.error("[marketplace] shutdown took over 10 s; exiting");
       process.exit(1);
     }, 10_000).unref();
-    server.stop().then(
+    server.stop().then(() => limiterRedis?.disconnect()).then(
       () => process.exit(0),
       (err: unknown) => {
         console.error(err);
