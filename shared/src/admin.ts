@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { idSchema, pageInput } from "./common.ts";
 import { roleSchema, userStatusSchema } from "./enums.ts";
+import { ACTIVITY_KINDS } from "./events.ts";
 
 export const adminUsersListInput = z.strictObject({
   q: z.string().trim().max(100).optional(),
@@ -18,3 +19,9 @@ export const adminBanInput = z.strictObject({
   reason: z.string().trim().max(500).optional(),
 });
 export type AdminBanInput = z.infer<typeof adminBanInput>;
+
+export const adminActivityListInput = z.strictObject({
+  kind: z.enum(ACTIVITY_KINDS).optional(),
+  ...pageInput,
+});
+export type AdminActivityListInput = z.infer<typeof adminActivityListInput>;

@@ -68,3 +68,18 @@ describe("admin.users.setRole and ban", () => {
     await expect(admin.caller.admin.users.setRole({ id: u.id, role: "GOD" as never })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 });
+
+describe("admin.activity.list", () => {
+  it("shows the audit log newest first, filtered by kind, to admins only", async () => {
+    const u = await t.createUser({ name: "Feed Subject" });
+    await admin.caller.admin.users.ban({ id: u.id, reason: "spam" });
+    const feed = await admin.caller.admin.activity.list({ limit: 5 });
+    expect(feed.items[0]).toMatchObject({ kind: "user.banned", summary: "Ada Admin banned Feed Subject: spam", actor: { name: "Ada Admin" } });
+    const roleChanges = await admin.caller.admin.activity.list({ kind: "user.role_changed" });
+    expect(roleChanges.items.length).toBeGreaterThan(0);
+    expect(roleChanges.items.every((i) => i.kind === "user.role_changed")).toBe(true);
+    const buyer = await t.createUser();
+    await expect((await t.signIn(buyer.email)).caller.admin.activity.list({})).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(admin.caller.admin.activity.list({ kind: "made.up" as never })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+});
