@@ -1,0 +1,75 @@
+import { createId } from "@paralleldrive/cuid2";
+import type { Db } from "../db/client.ts";
+import type { ProductStatus, ShopStatus } from "@marketplace/shared";
+
+/**
+ * Small factories for integration tests: rows written straight to the database, with only what
+ * a test names and sensible defaults for the rest.
+ */
+let n = 0;
+const next = () => ++n;
+
+export async function makeCategory(db: Db, opts: { name?: string; parentId?: string | null } = {}) {
+  const i = next();
+  const name = opts.name ?? `Category ${i}`;
+  return db.category.create({
+    data: { name, slug: `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${i}-${createId().slice(0, 6)}`, parentId: opts.parentId ?? null },
+  });
+}
+
+export async function makeShop(db: Db, ownerId: string, opts: { name?: string; status?: ShopStatus } = {}) {
+  const i = next();
+  const name = opts.name ?? `Shop ${i}`;
+  const status = opts.status ?? "ACTIVE";
+  return db.shop.create({
+    data: {
+      ownerId,
+      name,
+      slug: `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${createId().slice(0, 6)}`,
+      status,
+      approvedAt: status === "ACTIVE" ? new Date() : null,
+    },
+  });
+}
+
+export interface MakeVariant {
+  sku?: string;
+  title?: string;
+  priceCents?: number;
+  stock?: number;
+}
+
+export async function makeProduct(
+  db: Db,
+  shopId: string,
+  categoryId: string,
+  opts: { title?: string; description?: string; status?: ProductStatus; createdAt?: Date; ratingAvg?: number; ratingCount?: number; variants?: MakeVariant[] } = {},
+) {
+  const i = next();
+  const title = opts.title ?? `Product ${i}`;
+  const variants = opts.variants ?? [{}];
+  return db.product.create({
+    data: {
+      shopId,
+      categoryId,
+      title,
+      slug: `${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${i}`,
+      description: opts.description ?? "",
+      status: opts.status ?? "ACTIVE",
+      ratingAvg: opts.ratingAvg ?? 0,
+      ratingCount: opts.ratingCount ?? 0,
+      ...(opts.createdAt ? { createdAt: opts.createdAt } : {}),
+      variants: {
+        create: variants.map((v, k) => ({
+          shopId,
+          sku: v.sku ?? `SKU-${i}-${k}`,
+          title: v.title ?? `Variant ${k + 1}`,
+          priceCents: v.priceCents ?? 1000,
+          stock: v.stock ?? 10,
+          position: k,
+        })),
+      },
+    },
+    include: { variants: { orderBy: { position: "asc" } } },
+  });
+}

@@ -1,0 +1,64 @@
+import { z } from "zod";
+import { idSchema } from "./common.ts";
+import { imageUrlSchema } from "./shops.ts";
+
+export const MAX_VARIANTS = 20;
+export const MAX_IMAGES = 8;
+
+export const variantInput = z.strictObject({
+  /** Present to update an existing variant of this product; absent to add one. */
+  id: idSchema.optional(),
+  sku: z
+    .string()
+    .trim()
+    .min(1, "Enter a SKU")
+    .max(64, "Use at most 64 characters")
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "Letters, digits, dots, dashes and underscores only"),
+  title: z.string().trim().min(1, "Name the variant").max(80),
+  priceCents: z.number().int("Whole cents only").min(0, "A price cannot be negative").max(100_000_000, "Too expensive"),
+  stock: z.number().int("Whole units only").min(0, "Stock cannot be negative").max(1_000_000),
+});
+export type VariantInput = z.infer<typeof variantInput>;
+
+export const productImageInput = z.strictObject({
+  url: imageUrlSchema,
+  alt: z.string().trim().max(200).default(""),
+});
+
+const productFields = {
+  title: z.string().trim().min(2, "Use at least 2 characters").max(140, "Use at most 140 characters"),
+  description: z.string().trim().max(5000, "Use at most 5000 characters"),
+  categoryId: idSchema,
+  images: z.array(productImageInput).max(MAX_IMAGES, `At most ${MAX_IMAGES} images`),
+  status: z.enum(["DRAFT", "ACTIVE"]),
+  variants: z
+    .array(variantInput)
+    .min(1, "Add at least one variant")
+    .max(MAX_VARIANTS, `At most ${MAX_VARIANTS} variants`)
+    .refine((vs) => new Set(vs.map((v) => v.sku.toLowerCase())).size === vs.length, "Each variant needs its own SKU"),
+};
+
+export const productCreateInput = z.strictObject({
+  ...productFields,
+  description: productFields.description.default(""),
+  images: productFields.images.default([]),
+  status: productFields.status.default("ACTIVE"),
+});
+export type ProductCreateInput = z.infer<typeof productCreateInput>;
+
+/** Every field but the id is optional; `variants` and `images`, when sent, are the full new lists. */
+export const productUpdateInput = z.strictObject({
+  id: idSchema,
+  title: productFields.title.optional(),
+  description: productFields.description.optional(),
+  categoryId: productFields.categoryId.optional(),
+  images: productFields.images.optional(),
+  status: productFields.status.optional(),
+  variants: productFields.variants.optional(),
+});
+export type ProductUpdateInput = z.infer<typeof productUpdateInput>;
+
+export const productListMineInput = z.strictObject({
+  status: z.enum(["DRAFT", "ACTIVE", "ARCHIVED"]).optional(),
+});
+export type ProductListMineInput = z.infer<typeof productListMineInput>;
