@@ -43,6 +43,9 @@ export interface Context {
 /** The context after `authedProcedure`: a signed-in user with a live session. */
 export type AuthedContext = Context & { user: SessionUser; sessionId: string };
 
+/** The context after `shopOwnerProcedure` / `sellerProcedure`: the caller's own shop. */
+export type ShopContext = AuthedContext & { shop: { id: string; name: string; slug: string; status: "PENDING" | "ACTIVE" | "SUSPENDED" } };
+
 export interface ContextInnerOptions {
   deps: AppDeps;
   sessionToken?: string | null;

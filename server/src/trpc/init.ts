@@ -2,6 +2,8 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { DomainError } from "../lib/errors.ts";
 import type { Context } from "./context.ts";
+
+const ownShopSelect = { id: true, name: true, slug: true, status: true } as const;
 import { formatError, toTRPCError } from "./errors.ts";
 
 const isDev = process.env.NODE_ENV === "development";
@@ -37,12 +39,25 @@ export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
 });
 
 /**
- * Sellers (and admins acting as one) only. The shop module narrows further: it loads the
- * caller's own shop into `ctx`, so no procedure trusts a shop id sent by the client.
+ * The owner of a shop, whatever its status: loads the caller's own shop into `ctx.shop`, so no
+ * procedure trusts a shop id sent by the client.
  */
-export const sellerProcedure = authedProcedure.use(({ ctx, next }) => {
+export const shopOwnerProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  const shop = await ctx.db.shop.findUnique({ where: { ownerId: ctx.user.id }, select: ownShopSelect });
+  if (!shop) throw new TRPCError({ code: "NOT_FOUND", message: "You have no shop yet" });
+  return next({ ctx: { ...ctx, shop } });
+});
+
+/** A seller of an ACTIVE shop: a pending or suspended shop cannot sell. */
+export const sellerProcedure = shopOwnerProcedure.use(({ ctx, next }) => {
   if (ctx.user.role !== "SELLER" && ctx.user.role !== "ADMIN") {
     throw new TRPCError({ code: "FORBIDDEN", message: "Sellers only" });
+  }
+  if (ctx.shop.status !== "ACTIVE") {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: ctx.shop.status === "PENDING" ? "Your shop is waiting for approval" : "Your shop is suspended",
+    });
   }
   return next({ ctx });
 });

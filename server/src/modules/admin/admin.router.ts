@@ -1,7 +1,17 @@
-import { adminActivityListInput, adminBanInput, adminSetRoleInput, adminUsersListInput, byIdInput } from "@marketplace/shared";
+import {
+  adminActivityListInput,
+  adminBanInput,
+  adminSetRoleInput,
+  adminShopApproveInput,
+  adminShopSuspendInput,
+  adminShopsListInput,
+  adminUsersListInput,
+  byIdInput,
+} from "@marketplace/shared";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { adminProcedure } from "../../trpc/init.ts";
 import { listActivity } from "../activity/activity.query.ts";
+import * as shops from "../shops/admin-shops.service.ts";
 import * as users from "./admin-users.service.ts";
 
 export const adminRouter = {
@@ -10,6 +20,11 @@ export const adminRouter = {
     setRole: adminProcedure.input(adminSetRoleInput).mutation(({ ctx, input }) => users.setRole(ctx, input)),
     ban: adminProcedure.input(adminBanInput).mutation(({ ctx, input }) => users.ban(ctx, input)),
     unban: adminProcedure.input(byIdInput).mutation(({ ctx, input }) => users.unban(ctx, input.id)),
+  },
+  shops: {
+    list: adminProcedure.input(adminShopsListInput).query(({ ctx, input }) => shops.listShops(ctx, input)),
+    approve: adminProcedure.input(adminShopApproveInput).mutation(({ ctx, input }) => shops.approveShop(ctx, input.id)),
+    suspend: adminProcedure.input(adminShopSuspendInput).mutation(({ ctx, input }) => shops.suspendShop(ctx, input)),
   },
   activity: {
     list: adminProcedure.input(adminActivityListInput).query(({ ctx, input }) => listActivity(ctx, input)),

@@ -8,7 +8,7 @@ export const visibleProductWhere = {
   shop: { status: "ACTIVE" },
 } as const satisfies Prisma.ProductWhereInput;
 
-const productCardSelect = {
+export const productCardSelect = {
   id: true,
   title: true,
   slug: true,

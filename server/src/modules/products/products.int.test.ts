@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../../test/harness.ts";
+import { makeCategory } from "../../test/factories.ts";
+
+let t: TestApp;
+let admin: Awaited<ReturnType<TestApp["signIn"]>>;
+let categoryId: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const a = await t.createUser({ role: "ADMIN" });
+  admin = await t.signIn(a.email);
+  categoryId = (await makeCategory(t.database.prisma, { name: "Lighting" })).id;
+});
+afterAll(() => t.close());
+
+/** A user with an approved (or pending) shop, signed in. */
+async function seller(opts: { approve?: boolean } = {}) {
+  const u = await t.createUser();
+  let session = await t.signIn(u.email);
+  const shop = await session.caller.shop.create({ name: `Shop of ${u.email}` });
+  if (opts.approve !== false) {
+    await admin.caller.admin.shops.approve({ id: shop.id });
+    session = await t.signIn(u.email);
+  }
+  return { user: u, shop, caller: session.caller };
+}
+
+const lamp = (over: Record<string, unknown> = {}) => ({
+  title: "Brass Desk Lamp",
+  description: "Warm light",
+  categoryId,
+  variants: [
+    { sku: "LAMP-S", title: "Small", priceCents: 4900, stock: 3 },
+    { sku: "LAMP-L", title: "Large", priceCents: 7900, stock: 0 },
+  ],
+  ...over,
+});
+
+describe("product.create", () => {
+  it("creates the product with its variants' ids, ACTIVE by default", async () => {
+    const s = await seller();
+    const p = await s.caller.product.create(lamp());
+    expect(p).toMatchObject({ title: "Brass Desk Lamp", slug: "brass-desk-lamp", status: "ACTIVE" });
+    expect(p.variants.map((v) => [v.sku, v.priceCents, v.stock])).toEqual([["LAMP-S", 4900, 3], ["LAMP-L", 7900, 0]]);
+    expect(p.variants.every((v) => typeof v.id === "string")).toBe(true);
+    expect((await s.caller.product.create(lamp({ variants: [{ sku: "LAMP-X", title: "X", priceCents: 1, stock: 1 }] }))).slug).toBe("brass-desk-lamp-2");
+  });
+
+  it("refuses bad input: no variants, negative or fractional prices, unknown category, duplicate SKUs", async () => {
+    const s = await seller();
+    await expect(s.caller.product.create(lamp({ variants: [] }))).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(s.caller.product.create(lamp({ variants: [{ sku: "A", title: "A", priceCents: -1, stock: 1 }] }))).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(s.caller.product.create(lamp({ variants: [{ sku: "A", title: "A", priceCents: 9.5, stock: 1 }] }))).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(s.caller.product.create(lamp({ categoryId: "no-such-category" }))).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      s.caller.product.create(lamp({ variants: [{ sku: "DUP", title: "A", priceCents: 1, stock: 1 }, { sku: "dup", title: "B", priceCents: 1, stock: 1 }] })),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await s.caller.product.create(lamp());
+    const clash = s.caller.product.create(lamp({ title: "Other", variants: [{ sku: "lamp-s", title: "S", priceCents: 1, stock: 1 }] }));
+    await expect(clash).rejects.toMatchObject({ code: "CONFLICT", cause: { fieldErrors: { "variants.0.sku": [expect.any(String)] } } });
+  });
+
+  it("SECURITY 10: shopId, ratingAvg or status ARCHIVED sent by the client are refused", async () => {
+    const s = await seller();
+    const other = await seller();
+    await expect(s.caller.product.create({ ...lamp(), shopId: other.shop.id } as never)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(s.caller.product.create({ ...lamp(), ratingAvg: 5 } as never)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(s.caller.product.create(lamp({ status: "ARCHIVED" }))).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it("SECURITY 9: a buyer, or the owner of a pending or suspended shop, cannot sell", async () => {
+    const buyer = await t.createUser();
+    await expect((await t.signIn(buyer.email)).caller.product.create(lamp())).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const pending = await seller({ approve: false });
+    await expect(pending.caller.product.create(lamp())).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const suspended = await seller();
+    const p = await suspended.caller.product.create(lamp());
+    await admin.caller.admin.shops.suspend({ id: suspended.shop.id, reason: "Policy breach" });
+    await expect(suspended.caller.product.create(lamp({ title: "New" }))).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(suspended.caller.product.update({ id: p.id, variants: p.variants.map((v) => ({ ...v, priceCents: 1 })) })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await suspended.caller.product.listMine({})).toHaveLength(1);
+  });
+});
+
+describe("product.update and archive", () => {
+  it("updates fields, replaces variants (update, add, remove) and announces stock changes", async () => {
+    const s = await seller();
+    const p = await s.caller.product.create(lamp());
+    const [small, large] = p.variants;
+    t.sink.events.length = 0;
+    const updated = await s.caller.product.update({
+      id: p.id,
+      title: "Brass Lamp",
+      variants: [
+        { id: large!.id, sku: "LAMP-S", title: "Large", priceCents: 8900, stock: 5 },
+        { sku: "LAMP-XL", title: "Extra large", priceCents: 9900, stock: 2 },
+      ],
+    });
+    expect(updated.title).toBe("Brass Lamp");
+    expect(updated.variants.map((v) => [v.sku, v.title, v.priceCents, v.stock])).toEqual([
+      ["LAMP-S", "Large", 8900, 5],
+      ["LAMP-XL", "Extra large", 9900, 2],
+    ]);
+    expect(await t.database.prisma.variant.count({ where: { id: small!.id } })).toBe(0);
+    const stock = t.sink.events.filter((e) => e.name === "stock.changed").map((e) => e.payload);
+    expect(stock).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ productId: p.id, variantId: large!.id, stock: 5 }),
+        expect.objectContaining({ productId: p.id, stock: 2 }),
+      ]),
+    );
+    expect(t.sink.events.find((e) => e.name === "stock.changed")!.rooms).toEqual([`product:${p.id}`, `shop:${s.shop.id}`]);
+  });
+
+  it("SECURITY 8: another seller's product is NOT_FOUND for read, update and archive", async () => {
+    const a = await seller();
+    const b = await seller();
+    const p = await a.caller.product.create(lamp());
+    await expect(b.caller.product.getMine({ id: p.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(b.caller.product.update({ id: p.id, title: "Stolen" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(b.caller.product.archive({ id: p.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      b.caller.product.update({ id: (await b.caller.product.create(lamp())).id, variants: [{ id: p.variants[0]!.id, sku: "Z", title: "Z", priceCents: 1, stock: 1 }] }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect((await t.database.prisma.product.findUniqueOrThrow({ where: { id: p.id } })).title).toBe("Brass Desk Lamp");
+    expect(await b.caller.product.listMine({})).toHaveLength(1);
+  });
+
+  it("archives once; an archived product cannot be edited", async () => {
+    const s = await seller();
+    const p = await s.caller.product.create(lamp());
+    expect((await s.caller.product.archive({ id: p.id })).status).toBe("ARCHIVED");
+    await expect(s.caller.product.archive({ id: p.id })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(s.caller.product.update({ id: p.id, title: "Back" })).rejects.toMatchObject({ code: "CONFLICT" });
+    expect(await s.caller.product.listMine({ status: "ARCHIVED" })).toHaveLength(1);
+  });
+});

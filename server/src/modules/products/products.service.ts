@@ -1,0 +1,195 @@
+import type { ProductCreateInput, ProductListMineInput, ProductUpdateInput, VariantInput } from "@marketplace/shared";
+import type { Tx } from "../../db/client.ts";
+import { Prisma } from "../../generated/prisma/client.ts";
+import { DomainError, badInput, conflict, notFound } from "../../lib/errors.ts";
+import { slugify, uniqueSlug } from "../../lib/slug.ts";
+import { inTransaction } from "../../lib/transaction.ts";
+import { rooms, type EventBuffer } from "../../realtime/publish.ts";
+import type { ShopContext } from "../../trpc/context.ts";
+
+/** What the seller's own views show of a product: everything, drafts and archived included. */
+export const sellerProductSelect = {
+  id: true,
+  title: true,
+  slug: true,
+  description: true,
+  status: true,
+  categoryId: true,
+  ratingAvg: true,
+  ratingCount: true,
+  createdAt: true,
+  updatedAt: true,
+  images: { select: { id: true, url: true, alt: true, position: true }, orderBy: { position: "asc" } },
+  variants: {
+    select: { id: true, sku: true, title: true, priceCents: true, currency: true, stock: true, position: true },
+    orderBy: { position: "asc" },
+  },
+} as const satisfies Prisma.ProductSelect;
+
+async function assertCategory(ctx: ShopContext, categoryId: string) {
+  const found = await ctx.db.category.count({ where: { id: categoryId } });
+  if (!found) throw badInput("categoryId", "Choose a category from the list");
+}
+
+/** SKUs are unique per shop: name the variant rows whose SKU another product of the shop uses. */
+async function assertSkusFree(tx: Tx, shopId: string, variants: VariantInput[], productId?: string) {
+  const clashes = await tx.variant.findMany({
+    where: {
+      shopId,
+      sku: { in: variants.map((v) => v.sku), mode: "insensitive" },
+      ...(productId ? { productId: { not: productId } } : {}),
+    },
+    select: { sku: true },
+  });
+  if (!clashes.length) return;
+  const taken = new Set(clashes.map((c) => c.sku.toLowerCase()));
+  const fieldErrors: Record<string, string[]> = {};
+  variants.forEach((v, i) => {
+    if (taken.has(v.sku.toLowerCase())) fieldErrors[`variants.${i}.sku`] = ["Another product of your shop uses this SKU"];
+  });
+  throw new DomainError("CONFLICT", "A SKU is already used in your shop", fieldErrors);
+}
+
+function stockEvent(events: EventBuffer, shopId: string, productId: string, variantId: string, stock: number) {
+  events.add("stock.changed", [rooms.product(productId), rooms.shop(shopId)], { productId, variantId, stock });
+}
+
+/** Creates a product with its variants and images in the caller's active shop. */
+export async function createProduct(ctx: ShopContext, input: ProductCreateInput) {
+  await assertCategory(ctx, input.categoryId);
+  const base = slugify(input.title);
+  const taken = await ctx.db.product.findMany({ where: { shopId: ctx.shop.id, slug: { startsWith: base } }, select: { slug: true } });
+  return inTransaction(ctx, async (tx) => {
+    await assertSkusFree(tx, ctx.shop.id, input.variants);
+    return tx.product.create({
+      data: {
+        shopId: ctx.shop.id,
+        categoryId: input.categoryId,
+        title: input.title,
+        slug: uniqueSlug(base, taken.map((p) => p.slug)),
+        description: input.description,
+        status: input.status,
+        images: { create: input.images.map((img, position) => ({ url: img.url, alt: img.alt || input.title, position })) },
+        variants: {
+          create: input.variants.map((v, position) => ({
+            shopId: ctx.shop.id,
+            sku: v.sku,
+            title: v.title,
+            priceCents: v.priceCents,
+            stock: v.stock,
+            position,
+          })),
+        },
+      },
+      select: sellerProductSelect,
+    });
+  }).catch(rethrowSkuRace);
+}
+
+/**
+ * Updates the fields sent. `images` and `variants`, when sent, are the complete new lists:
+ * variants with an id are updated, those without are added, and those left out are removed —
+ * unless they were ever ordered, which is a CONFLICT (set their stock to 0 instead).
+ */
+export async function updateProduct(ctx: ShopContext, input: ProductUpdateInput) {
+  const product = await ctx.db.product.findFirst({
+    where: { id: input.id, shopId: ctx.shop.id },
+    select: { id: true, status: true, title: true, variants: { select: { id: true, stock: true } } },
+  });
+  if (!product) throw notFound("Product");
+  if (product.status === "ARCHIVED") throw conflict("An archived product cannot be edited");
+  if (input.categoryId) await assertCategory(ctx, input.categoryId);
+  return inTransaction(ctx, async (tx, events) => {
+    await tx.product.update({
+      where: { id: product.id },
+      data: {
+        ...(input.title !== undefined ? { title: input.title } : {}),
+        ...(input.description !== undefined ? { description: input.description } : {}),
+        ...(input.categoryId !== undefined ? { categoryId: input.categoryId } : {}),
+        ...(input.status !== undefined ? { status: input.status } : {}),
+      },
+    });
+    if (input.images) {
+      await tx.productImage.deleteMany({ where: { productId: product.id } });
+      await tx.productImage.createMany({
+        data: input.images.map((img, position) => ({ productId: product.id, url: img.url, alt: img.alt || (input.title ?? product.title), position })),
+      });
+    }
+    if (input.variants) await replaceVariants(tx, events, ctx.shop.id, product, input.variants);
+    return tx.product.findUniqueOrThrow({ where: { id: product.id }, select: sellerProductSelect });
+  }).catch(rethrowSkuRace);
+}
+
+async function replaceVariants(
+  tx: Tx,
+  events: EventBuffer,
+  shopId: string,
+  product: { id: string; variants: { id: string; stock: number }[] },
+  variants: VariantInput[],
+) {
+  const current = new Map(product.variants.map((v) => [v.id, v]));
+  const fieldErrors: Record<string, string[]> = {};
+  variants.forEach((v, i) => {
+    if (v.id && !current.has(v.id)) fieldErrors[`variants.${i}.id`] = ["This variant is not part of the product"];
+  });
+  if (Object.keys(fieldErrors).length) throw new DomainError("BAD_REQUEST", "Unknown variant", fieldErrors);
+  const kept = new Set(variants.flatMap((v) => (v.id ? [v.id] : [])));
+  const removed = product.variants.filter((v) => !kept.has(v.id)).map((v) => v.id);
+  if (removed.length) {
+    const ordered = await tx.orderItem.count({ where: { variantId: { in: removed } } });
+    if (ordered) throw conflict("A variant that was ordered cannot be removed: set its stock to 0 instead");
+    await tx.variant.deleteMany({ where: { id: { in: removed } } });
+  }
+  // Free the SKUs first, so that two variants may swap SKUs within one update.
+  if (kept.size) {
+    await tx.$executeRaw`UPDATE "variants" SET "sku" = '~' || "id" WHERE "id" IN (${Prisma.join([...kept])})`;
+  }
+  await assertSkusFree(tx, shopId, variants, product.id);
+  for (const [position, v] of variants.entries()) {
+    const data = { sku: v.sku, title: v.title, priceCents: v.priceCents, stock: v.stock, position };
+    if (v.id) {
+      await tx.variant.update({ where: { id: v.id }, data });
+      if (current.get(v.id)!.stock !== v.stock) stockEvent(events, shopId, product.id, v.id, v.stock);
+    } else {
+      const created = await tx.variant.create({ data: { ...data, productId: product.id, shopId }, select: { id: true } });
+      stockEvent(events, shopId, product.id, created.id, v.stock);
+    }
+  }
+}
+
+/** Takes a product off the catalog for good; its order history stays intact. */
+export async function archiveProduct(ctx: ShopContext, id: string) {
+  const { count } = await ctx.db.product.updateMany({ where: { id, shopId: ctx.shop.id, status: { not: "ARCHIVED" } }, data: { status: "ARCHIVED" } });
+  if (count === 0) {
+    const exists = await ctx.db.product.count({ where: { id, shopId: ctx.shop.id } });
+    throw exists ? conflict("This product is already archived") : notFound("Product");
+  }
+  return ctx.db.product.findUniqueOrThrow({ where: { id }, select: sellerProductSelect });
+}
+
+/** The seller's products, newest first, with stock and prices at a glance. */
+export async function listMyProducts(ctx: ShopContext, input: ProductListMineInput) {
+  const rows = await ctx.db.product.findMany({
+    where: { shopId: ctx.shop.id, ...(input.status ? { status: input.status } : {}) },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: sellerProductSelect,
+  });
+  return rows.map((p) => ({
+    ...p,
+    totalStock: p.variants.reduce((sum, v) => sum + v.stock, 0),
+    minPriceCents: Math.min(...p.variants.map((v) => v.priceCents)),
+    maxPriceCents: Math.max(...p.variants.map((v) => v.priceCents)),
+  }));
+}
+
+/** One of the seller's own products, for the editor (NOT_FOUND for another shop's). */
+export async function getMyProduct(ctx: ShopContext, id: string) {
+  const product = await ctx.db.product.findFirst({ where: { id, shopId: ctx.shop.id }, select: sellerProductSelect });
+  if (!product) throw notFound("Product");
+  return product;
+}
+
+function rethrowSkuRace(err: unknown): never {
+  if ((err as { code?: string }).code === "P2002") throw conflict("A SKU is already used in your shop");
+  throw err;
+}

@@ -1,0 +1,121 @@
+import type { AdminShopSuspendInput, AdminShopsListInput, ShopStatus } from "@marketplace/shared";
+import type { Prisma } from "../../generated/prisma/client.ts";
+import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
+import { conflict, notFound } from "../../lib/errors.ts";
+import { inTransaction } from "../../lib/transaction.ts";
+import type { AuthedContext } from "../../trpc/context.ts";
+import { recordActivity } from "../activity/activity.service.ts";
+
+const adminShopSelect = {
+  id: true,
+  name: true,
+  slug: true,
+  description: true,
+  status: true,
+  statusReason: true,
+  createdAt: true,
+  approvedAt: true,
+  ratingAvg: true,
+  ratingCount: true,
+  owner: { select: { id: true, name: true, email: true, role: true } },
+  _count: { select: { products: true } },
+} as const satisfies Prisma.ShopSelect;
+
+/** Pending first (the queue), then suspended, then active; oldest pending first, newest otherwise. */
+const STATUS_ORDER: ShopStatus[] = ["PENDING", "SUSPENDED", "ACTIVE"];
+
+/**
+ * The admins' shop queue. With a status filter it is one keyset-paged list; without, the pending
+ * shops come first (oldest waiting first), then suspended and active ones, newest first.
+ */
+export async function listShops(ctx: AuthedContext, input: AdminShopsListInput) {
+  const statuses = input.status ? [input.status] : STATUS_ORDER;
+  const after = decodeCursor(input.cursor);
+  // The cursor's `t` packs the status group and the time: group * 1e13 + ms.
+  const startGroup = after ? Math.floor(after.t / 1e13) : 0;
+  const items: Prisma.ShopGetPayload<{ select: typeof adminShopSelect }>[] = [];
+  let nextCursor: string | null = null;
+  for (let g = startGroup; g < statuses.length && items.length <= input.limit; g++) {
+    const status = statuses[g]!;
+    const ascending = status === "PENDING";
+    const afterHere = after && g === startGroup ? { t: after.t % 1e13, id: after.id } : null;
+    const rows = await ctx.db.shop.findMany({
+      where: {
+        status,
+        ...(input.q ? { OR: [{ name: { contains: input.q, mode: "insensitive" } }, { owner: { email: { contains: input.q, mode: "insensitive" } } }] } : {}),
+        ...(afterHere
+          ? {
+              AND: [
+                {
+                  OR: [
+                    { createdAt: ascending ? { gt: new Date(afterHere.t) } : { lt: new Date(afterHere.t) } },
+                    { createdAt: new Date(afterHere.t), id: ascending ? { gt: afterHere.id } : { lt: afterHere.id } },
+                  ],
+                },
+              ],
+            }
+          : {}),
+      },
+      orderBy: [{ createdAt: ascending ? "asc" : "desc" }, { id: ascending ? "asc" : "desc" }],
+      take: input.limit + 1 - items.length,
+      select: adminShopSelect,
+    });
+    for (const row of rows) {
+      if (items.length === input.limit) {
+        const last = items.at(-1)!;
+        nextCursor = encodeCursor({ t: statuses.indexOf(last.status) * 1e13 + last.createdAt.getTime(), id: last.id });
+        break;
+      }
+      items.push(row);
+    }
+    if (nextCursor) break;
+  }
+  return { items, nextCursor };
+}
+
+async function loadShop(ctx: AuthedContext, id: string) {
+  const shop = await ctx.db.shop.findUnique({ where: { id }, select: { id: true, name: true, status: true, ownerId: true } });
+  if (!shop) throw notFound("Shop");
+  return shop;
+}
+
+/** Approves a pending shop or reopens a suspended one; its owner becomes a seller. */
+export async function approveShop(ctx: AuthedContext, id: string) {
+  const shop = await loadShop(ctx, id);
+  return inTransaction(ctx, async (tx, events) => {
+    // Compare-and-set: only a shop that is not already active changes.
+    const { count } = await tx.shop.updateMany({
+      where: { id, status: { in: ["PENDING", "SUSPENDED"] } },
+      data: { status: "ACTIVE", statusReason: null, approvedAt: new Date() },
+    });
+    if (count === 0) throw conflict("This shop is already active");
+    await tx.user.updateMany({ where: { id: shop.ownerId, role: "BUYER" }, data: { role: "SELLER" } });
+    await recordActivity(tx, events, {
+      kind: "shop.approved",
+      summary: `${ctx.user.name} ${shop.status === "PENDING" ? "approved" : "reopened"} the shop “${shop.name}”`,
+      actorId: ctx.user.id,
+      subject: { type: "shop", id },
+    });
+    return tx.shop.findUniqueOrThrow({ where: { id }, select: adminShopSelect });
+  });
+}
+
+/** Suspends a shop with a reason: its products leave the catalog and it cannot sell. */
+export async function suspendShop(ctx: AuthedContext, input: AdminShopSuspendInput) {
+  const shop = await loadShop(ctx, input.id);
+  return inTransaction(ctx, async (tx, events) => {
+    const { count } = await tx.shop.updateMany({
+      where: { id: input.id, status: { in: ["PENDING", "ACTIVE"] } },
+      data: { status: "SUSPENDED", statusReason: input.reason },
+    });
+    if (count === 0) throw conflict("This shop is already suspended");
+    await recordActivity(tx, events, {
+      kind: "shop.suspended",
+      summary: `${ctx.user.name} suspended the shop “${shop.name}”: ${input.reason}`,
+      actorId: ctx.user.id,
+      subject: { type: "shop", id: input.id },
+      data: { reason: input.reason },
+    });
+    return tx.shop.findUniqueOrThrow({ where: { id: input.id }, select: adminShopSelect });
+  });
+}

@@ -1,0 +1,87 @@
+import type { ShopCreateInput, ShopUpdateInput } from "@marketplace/shared";
+import type { Prisma } from "../../generated/prisma/client.ts";
+import { conflict, forbidden, notFound } from "../../lib/errors.ts";
+import { slugify, uniqueSlug } from "../../lib/slug.ts";
+import { inTransaction } from "../../lib/transaction.ts";
+import type { AuthedContext, Context, ShopContext } from "../../trpc/context.ts";
+import { recordActivity } from "../activity/activity.service.ts";
+import { productCardSelect, toProductCard, visibleProductWhere } from "../catalog/catalog.service.ts";
+
+export const ownShopDetailSelect = {
+  id: true,
+  name: true,
+  slug: true,
+  description: true,
+  logoUrl: true,
+  bannerUrl: true,
+  status: true,
+  statusReason: true,
+  ratingAvg: true,
+  ratingCount: true,
+  createdAt: true,
+  approvedAt: true,
+} as const satisfies Prisma.ShopSelect;
+
+/** Opens a shop in PENDING for an admin to approve; one shop per user. */
+export async function createShop(ctx: AuthedContext, input: ShopCreateInput) {
+  const existing = await ctx.db.shop.findUnique({ where: { ownerId: ctx.user.id }, select: { id: true } });
+  if (existing) throw conflict("You already have a shop");
+  const base = slugify(input.name);
+  const taken = await ctx.db.shop.findMany({ where: { slug: { startsWith: base } }, select: { slug: true } });
+  return inTransaction(ctx, async (tx, events) => {
+    const shop = await tx.shop.create({
+      data: { ownerId: ctx.user.id, name: input.name, description: input.description, slug: uniqueSlug(base, taken.map((s) => s.slug)) },
+      select: ownShopDetailSelect,
+    });
+    await recordActivity(tx, events, {
+      kind: "shop.created",
+      summary: `${ctx.user.name} opened the shop “${shop.name}” (awaiting approval)`,
+      actorId: ctx.user.id,
+      subject: { type: "shop", id: shop.id },
+    });
+    return shop;
+  }).catch((err: unknown) => {
+    // Two requests racing: the unique owner or slug index decides.
+    if ((err as { code?: string }).code === "P2002") throw conflict("You already have a shop, or that name was just taken");
+    throw err;
+  });
+}
+
+/** The caller's own shop, in any status, or null. */
+export async function myShop(ctx: AuthedContext) {
+  return ctx.db.shop.findUnique({ where: { ownerId: ctx.user.id }, select: ownShopDetailSelect });
+}
+
+/** Profile edits by the owner; a suspended shop is frozen until an admin reopens it. */
+export async function updateShop(ctx: ShopContext, input: ShopUpdateInput) {
+  if (ctx.shop.status === "SUSPENDED") throw forbidden("Your shop is suspended");
+  return ctx.db.shop.update({ where: { id: ctx.shop.id }, data: input, select: ownShopDetailSelect });
+}
+
+/** The public profile of an active shop, with its newest visible products. */
+export async function shopBySlug(ctx: Context, slug: string) {
+  const shop = await ctx.db.shop.findFirst({
+    where: { slug, status: "ACTIVE" },
+    select: {
+      id: true,
+      name: true,
+      slug: true,
+      description: true,
+      logoUrl: true,
+      bannerUrl: true,
+      ratingAvg: true,
+      ratingCount: true,
+      createdAt: true,
+      _count: { select: { products: { where: { status: "ACTIVE" } } } },
+    },
+  });
+  if (!shop) throw notFound("Shop");
+  const products = await ctx.db.product.findMany({
+    where: { ...visibleProductWhere, shopId: shop.id },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: 48,
+    select: productCardSelect,
+  });
+  const { _count, ...profile } = shop;
+  return { ...profile, productCount: _count.products, products: products.map(toProductCard) };
+}
