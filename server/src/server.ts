@@ -2,9 +2,12 @@ import cookie from "@fastify/cookie";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { randomUUID } from "node:crypto";
+import path from "node:path";
 import type { Config } from "./config.ts";
 import { registerSecurity } from "./http/security.ts";
 import { serveClient } from "./http/static-client.ts";
+import { DiskImageStore } from "./modules/uploads/image-store.ts";
+import { registerUploads } from "./modules/uploads/uploads.route.ts";
 import { loggerOptions } from "./lib/logger.ts";
 import { attachRealtime, type Realtime } from "./realtime/io.ts";
 import { teeSink } from "./realtime/publish.ts";
@@ -68,6 +71,7 @@ export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer
     } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
   });
 
+  await registerUploads(app, deps, new DiskImageStore(path.join(config.dataDir, "uploads")));
   await serveClient(app, config.clientDist);
 
   let stopped: Promise<void> | undefined;

@@ -58,7 +58,7 @@ describe("admin approval", () => {
     expect(suspended).toMatchObject({ status: "SUSPENDED", statusReason: "Counterfeit goods" });
     const log = await t.database.prisma.activity.findFirst({ where: { kind: "shop.suspended", subjectId: shop.id } });
     expect(log?.summary).toBe("Ada Admin suspended the shop “Queue Shop”: Counterfeit goods");
-    expect(t.sink.events.some((e) => e.name === "activity" && e.payload.summary === log?.summary)).toBe(true);
+    expect(t.sink.events.some((e) => e.name === "activity" && (e.payload as { summary?: string }).summary === log?.summary)).toBe(true);
   });
 
   it("pages the queue without repeats across status groups", async () => {

@@ -1,0 +1,62 @@
+import multipart from "@fastify/multipart";
+import type { FastifyInstance } from "fastify";
+import { resolveSession } from "../auth/session.service.ts";
+import { readSessionToken } from "../auth/session-cookie.ts";
+import type { AppDeps } from "../../trpc/context.ts";
+import { CONTENT_TYPES, sniffImageType, type ImageStore } from "./image-store.ts";
+
+/** 5 MB per image. */
+export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Image uploads for shop owners (SECURITY 28): `POST /uploads` with one multipart file, checked
+ * by content (JPEG, PNG or WebP), size-limited, stored under a generated name and answered with
+ * `{url}` to put in a product or shop; `GET /uploads/:name` serves it with its real type,
+ * `nosniff` and a long cache (names never change meaning).
+ */
+export async function registerUploads(app: FastifyInstance, deps: AppDeps, store: ImageStore): Promise<void> {
+  await app.register(async (scope) => {
+    await scope.register(multipart, { limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 0, parts: 1 } });
+
+    scope.post("/uploads", { bodyLimit: MAX_IMAGE_BYTES + 64 * 1024 }, async (req, reply) => {
+      // Cross-site form posts carry the cookie only for top-level GETs (SameSite=Lax); an Origin
+      // that is not ours is refused as well.
+      const origin = req.headers.origin;
+      if (origin && origin !== `${req.protocol}://${req.headers.host}` && !deps.config.corsOrigins.includes(origin)) {
+        return reply.code(403).send({ error: "Forbidden", message: "Cross-site upload refused" });
+      }
+      const token = readSessionToken(req, deps.config);
+      const session = token ? await resolveSession(deps.database.prisma, token) : null;
+      if (!session) return reply.code(401).send({ error: "Unauthorized", message: "Sign in first" });
+      const shop = await deps.database.prisma.shop.findUnique({ where: { ownerId: session.user.id }, select: { status: true } });
+      if (!shop || shop.status === "SUSPENDED") {
+        return reply.code(403).send({ error: "Forbidden", message: "Only shop owners can upload images" });
+      }
+      if (!req.isMultipart()) return reply.code(415).send({ error: "Unsupported Media Type", message: "Send multipart/form-data" });
+      const file = await req.file().catch(() => undefined);
+      if (!file) return reply.code(400).send({ error: "Bad Request", message: "Attach one image file" });
+      let bytes: Buffer;
+      try {
+        bytes = await file.toBuffer();
+      } catch {
+        return reply.code(413).send({ error: "Payload Too Large", message: "Images are limited to 5 MB" });
+      }
+      const type = sniffImageType(bytes);
+      if (!type) return reply.code(415).send({ error: "Unsupported Media Type", message: "Upload a JPEG, PNG or WebP image" });
+      const name = await store.put(bytes, type);
+      return reply.code(201).send({ url: `/uploads/${name}` });
+    });
+
+    scope.get<{ Params: { name: string } }>("/uploads/:name", async (req, reply) => {
+      const found = await store.open(req.params.name);
+      if (!found) return reply.code(404).send({ error: "Not Found", message: "No such image" });
+      return reply
+        .header("Content-Type", CONTENT_TYPES[found.type])
+        .header("Content-Length", found.size)
+        .header("X-Content-Type-Options", "nosniff")
+        .header("Cache-Control", "public, max-age=31536000, immutable")
+        .header("Content-Security-Policy", "default-src 'none'; sandbox")
+        .send(found.stream);
+    });
+  });
+}
