@@ -28,7 +28,7 @@ describe("a visitor", () => {
     await page.fill('input[name="name"]', "Common Carl");
     await page.fill('input[name="email"]', "carl@example.test");
     await page.fill('input[name="password"]', "password123");
-    await page.click('button[type="submit"]');
+    await page.click('main button[type="submit"]');
     await page.getByText("too common").waitFor();
     await snap(page, "sign-up-field-error");
     await context.close();
@@ -42,7 +42,7 @@ describe("a visitor", () => {
     await page.fill('input[name="name"]', "Erin Example");
     await page.fill('input[name="email"]', email);
     await page.fill('input[name="password"]', "a-long-e2e-password");
-    await page.click('button[type="submit"]');
+    await page.click('main button[type="submit"]');
     await page.getByTestId("account-menu-button").waitFor();
     await page.getByTestId("account-menu-button").click();
     expect(await page.getByTestId("user-name").textContent()).toContain("Erin Example");
@@ -61,7 +61,7 @@ describe("a visitor", () => {
     await page.goto("/sign-in");
     await page.fill('input[name="email"]', "buyer@demo.test");
     await page.fill('input[name="password"]', "not-the-password");
-    await page.click('button[type="submit"]');
+    await page.click('main button[type="submit"]');
     await page.getByText("Wrong email or password").waitFor();
     await snap(page, "sign-in-error");
     await context.close();

@@ -39,6 +39,6 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await page.goto("/sign-in");
   await page.fill('input[name="email"]', email);
   await page.fill('input[name="password"]', password);
-  await page.click('button[type="submit"]');
+  await page.click('main button[type="submit"]');
   await page.getByTestId("account-menu-button").waitFor();
 }

@@ -1,0 +1,67 @@
+/** Formatting for display: money in minor units, dates, user agents. Locale: the browser's. */
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/** Formats integer minor units (cents) in the given ISO currency, with that currency's decimals. */
+export function formatMoney(minor: number, currency: string): string {
+  let fmt = moneyFormats.get(currency);
+  if (!fmt) {
+    try {
+      fmt = new Intl.NumberFormat(undefined, { style: "currency", currency });
+    } catch {
+      fmt = new Intl.NumberFormat(undefined, { style: "currency", currency: "USD" });
+    }
+    moneyFormats.set(currency, fmt);
+  }
+  const digits = fmt.resolvedOptions().maximumFractionDigits ?? 2;
+  return fmt.format(minor / 10 ** digits);
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+
+export const formatDateTime = (d: Date): string => dateTime.format(d);
+export const formatDate = (d: Date): string => dateOnly.format(d);
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["year", 365 * 24 * 3600],
+  ["month", 30 * 24 * 3600],
+  ["week", 7 * 24 * 3600],
+  ["day", 24 * 3600],
+  ["hour", 3600],
+  ["minute", 60],
+];
+
+/** "3 minutes ago", "yesterday"; "just now" under a minute. */
+export function formatRelative(d: Date, now: Date = new Date()): string {
+  const seconds = Math.round((d.getTime() - now.getTime()) / 1000);
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
+  }
+  return "just now";
+}
+
+/** A short "Chrome on macOS" from a user-agent string; the raw string when nothing matches. */
+export function describeUserAgent(ua: string | null | undefined): string {
+  if (!ua) return "Unknown device";
+  const browser =
+    /Edg\//.test(ua) ? "Edge"
+    : /OPR\/|Opera/.test(ua) ? "Opera"
+    : /Firefox\//.test(ua) ? "Firefox"
+    : /HeadlessChrome/.test(ua) ? "Headless Chrome"
+    : /Chrome\/|Chromium\//.test(ua) ? "Chrome"
+    : /Safari\//.test(ua) ? "Safari"
+    : /curl\//.test(ua) ? "curl"
+    : null;
+  const os =
+    /iPhone|iPad|iPod/.test(ua) ? "iOS"
+    : /Android/.test(ua) ? "Android"
+    : /Windows/.test(ua) ? "Windows"
+    : /Mac OS X|Macintosh/.test(ua) ? "macOS"
+    : /CrOS/.test(ua) ? "ChromeOS"
+    : /Linux/.test(ua) ? "Linux"
+    : null;
+  if (browser && os) return `${browser} on ${os}`;
+  return browser ?? os ?? (ua.length > 60 ? `${ua.slice(0, 57)}…` : ua);
+}

@@ -1,0 +1,77 @@
+import type { Role } from "@marketplace/shared";
+import { createRouter, createWebHistory } from "vue-router";
+import { meQuery, queryClient, type Me } from "./lib/query.ts";
+import { showToast } from "./ui/toast.ts";
+import HomePage from "./pages/HomePage.vue";
+
+declare module "vue-router" {
+  interface RouteMeta {
+    /** The document title (before " · Bazaar"). */
+    title?: string;
+    /** Signed-in only: signed-out visitors go to /sign-in?redirect=…. */
+    requiresAuth?: boolean;
+    /** Only these roles (implies requiresAuth); others go home. */
+    roles?: readonly Role[];
+  }
+}
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: "/", name: "home", component: HomePage, meta: { title: "Independent shops, one marketplace" } },
+    { path: "/sign-in", name: "sign-in", component: () => import("./pages/SignInPage.vue"), meta: { title: "Sign in" } },
+    { path: "/sign-up", name: "sign-up", component: () => import("./pages/SignUpPage.vue"), meta: { title: "Create an account" } },
+    { path: "/search", name: "search", component: () => import("./pages/SearchPage.vue"), meta: { title: "Search" } },
+    { path: "/cart", name: "cart", component: () => import("./pages/CartPage.vue"), meta: { title: "Cart" } },
+    {
+      path: "/account",
+      name: "account",
+      component: () => import("./pages/AccountPage.vue"),
+      meta: { title: "Your account", requiresAuth: true },
+    },
+    {
+      path: "/seller",
+      name: "seller",
+      component: () => import("./pages/SellerPage.vue"),
+      meta: { title: "My shop", requiresAuth: true },
+    },
+    {
+      path: "/admin/users",
+      name: "admin-users",
+      component: () => import("./pages/AdminUsersPage.vue"),
+      meta: { title: "Users · Admin", roles: ["ADMIN"] },
+    },
+    { path: "/admin", redirect: "/admin/users" },
+    {
+      path: "/:pathMatch(.*)*",
+      name: "not-found",
+      component: () => import("./pages/NotFoundPage.vue"),
+      meta: { title: "Page not found" },
+    },
+  ],
+  scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+});
+
+/** The cached user (fetched once if not yet known); a failed fetch counts as signed out. */
+async function currentUser(): Promise<Me | null> {
+  try {
+    return await queryClient.ensureQueryData(meQuery);
+  } catch {
+    return null;
+  }
+}
+
+router.beforeEach(async (to) => {
+  if (!to.meta.requiresAuth && !to.meta.roles) return true;
+  const me = await currentUser();
+  if (!me) return { path: "/sign-in", query: { redirect: to.fullPath } };
+  if (to.meta.roles && !to.meta.roles.includes(me.role)) {
+    showToast("That page is only for admins.", "error");
+    return { path: "/" };
+  }
+  return true;
+});
+
+router.afterEach((to) => {
+  document.title = to.meta.title ? `${to.meta.title} · Bazaar` : "Bazaar";
+});

@@ -1,0 +1,39 @@
+import vue from "@vitejs/plugin-vue";
+import { defineConfig } from "vite";
+
+/** Everything the Fastify server owns; the dev server forwards it so cookies stay same-origin. */
+const API = "http://127.0.0.1:3000";
+
+export default defineConfig({
+  plugins: [vue()],
+  server: {
+    port: 5173,
+    strictPort: true,
+    proxy: {
+      "/trpc": API,
+      "/socket.io": { target: API, ws: true },
+      "/uploads": API,
+      "/webhooks": API,
+      "/healthz": API,
+      "/readyz": API,
+    },
+  },
+  build: {
+    outDir: "dist",
+    assetsDir: "assets",
+    emptyOutDir: true,
+    sourcemap: false,
+    rolldownOptions: {
+      output: {
+        // Libraries change less often than the app: their own chunks stay cached across releases.
+        codeSplitting: {
+          groups: [
+            { name: "vendor-vue", test: /node_modules[\\/](@vue|vue|vue-router|@tanstack)[\\/]/ },
+            { name: "vendor", test: /node_modules[\\/]/ },
+            { name: "shared", test: /[\\/]shared[\\/]src[\\/]/ },
+          ],
+        },
+      },
+    },
+  },
+});
