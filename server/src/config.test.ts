@@ -1,3 +1,4 @@
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./config.ts";
 
@@ -5,7 +6,8 @@ describe("config", () => {
   it("has the contract's defaults", () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ HOST: "127.0.0.1", PORT: 3000, PAYMENTS: "test", NODE_ENV: "development" });
-    expect(c.dataDir).toMatch(/\.data$/);
+    expect(c.dataDir).toBe(path.resolve(new URL("../../.data", import.meta.url).pathname));
+    expect(loadConfig({ DATA_DIR: "db", INIT_CWD: "/srv/app" }).dataDir).toBe("/srv/app/db");
     expect(c.DATABASE_URL).toBeUndefined();
     expect(loadConfig({ DATABASE_URL: "" }).DATABASE_URL).toBeUndefined();
   });

@@ -13,7 +13,8 @@ const configSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  DATA_DIR: z.string().min(1).default("./.data"),
+  /** Relative paths are taken from where the command was started (pnpm's INIT_CWD), else the repo root. */
+  DATA_DIR: z.string().min(1).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")
@@ -39,6 +40,9 @@ const configSchema = z.object({
   /** Where the built Vue client lives; served when it exists. */
   CLIENT_DIST: z.string().optional(),
 });
+
+/** `./.data` at the repository's root: where `pnpm start` keeps the embedded database. */
+const REPO_DATA_DIR = path.resolve(new URL("../../.data", import.meta.url).pathname);
 
 export type Config = z.infer<typeof configSchema> & {
   dataDir: string;
@@ -68,7 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     ...c,
-    dataDir: path.resolve(c.DATA_DIR),
+    dataDir: c.DATA_DIR ? path.resolve(env.INIT_CWD ?? process.cwd(), c.DATA_DIR) : REPO_DATA_DIR,
     clientDist: path.resolve(
       c.CLIENT_DIST ?? new URL("../../client/dist", import.meta.url).pathname,
     ),
