@@ -35,6 +35,14 @@ const configSchema = z.object({
   /** Requests per minute per IP across the API. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** How long an unpaid order holds its stock before the sweeper cancels it. */
+  ORDER_HOLD_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(15),
+  /** The platform's fee on each seller order, in basis points (1000 = 10%). */
+  PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(1000),
+  /** How often the expired-order sweeper runs (0: never, e.g. in tests that sweep by hand). */
+  SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** Stripe's publishable key, handed to the browser for Stripe Elements. */
+  STRIPE_PUBLISHABLE_KEY: z.string().optional(),
   /** Seed demo data on the first embedded start (never in production). */
   SEED_DEMO: boolish.default(true),
   /** Where the built Vue client lives; served when it exists. */

@@ -4,6 +4,7 @@ import { Redis } from "ioredis";
 import { MemoryRateLimiter, type RateLimiter } from "./lib/rate-limiter.ts";
 import { RedisRateLimiter } from "./lib/redis-rate-limiter.ts";
 import { nullSink } from "./realtime/publish.ts";
+import { createPaymentProvider } from "./modules/payments/index.ts";
 import { createServer } from "./server.ts";
 
 /** Start: config → database (migrate; seed on the first embedded start) → server → listen. */
@@ -18,7 +19,7 @@ async function main() {
     : null;
   limiterRedis?.on("error", () => {}); // outages are reported by the real-time adapter's client
   const limiter: RateLimiter = limiterRedis ? new RedisRateLimiter(limiterRedis) : new MemoryRateLimiter();
-  const server = await createServer({ config, database, limiter, sink: nullSink });
+  const server = await createServer({ config, database, limiter, sink: nullSink, payments: createPaymentProvider(config) });
   const url = await server.start();
   log(
     `listening on ${url} (${database.kind === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"}) ` +

@@ -8,6 +8,8 @@ import { registerSecurity } from "./http/security.ts";
 import { serveClient } from "./http/static-client.ts";
 import { DiskImageStore } from "./modules/uploads/image-store.ts";
 import { registerUploads } from "./modules/uploads/uploads.route.ts";
+import { startSweeper } from "./modules/orders/sweeper.ts";
+import { registerStripeWebhook } from "./modules/payments/stripe-webhook.route.ts";
 import { loggerOptions } from "./lib/logger.ts";
 import { attachRealtime, type Realtime } from "./realtime/io.ts";
 import { teeSink } from "./realtime/publish.ts";
@@ -72,7 +74,12 @@ export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer
   });
 
   await registerUploads(app, deps, new DiskImageStore(path.join(config.dataDir, "uploads")));
+  await registerStripeWebhook(app, deps);
   await serveClient(app, config.clientDist);
+
+  const stopSweeper = startSweeper({ db: deps.database.prisma, deps }, config.SWEEP_INTERVAL_SECONDS, (err) =>
+    app.log.error({ err }, "expired-order sweep failed"),
+  );
 
   let stopped: Promise<void> | undefined;
   return {
@@ -87,6 +94,7 @@ export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer
     },
     stop() {
       stopped ??= (async () => {
+        stopSweeper();
         // Sockets first: an open WebSocket would keep the HTTP server from closing.
         await realtime.close();
         await app.close();

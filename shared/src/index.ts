@@ -6,3 +6,5 @@ export * from "./events.ts";
 export * from "./catalog.ts";
 export * from "./shops.ts";
 export * from "./products.ts";
+export * from "./cart.ts";
+export * from "./orders.ts";

@@ -6,6 +6,7 @@ import { createContextInner, MemoryCookieJar, type AppDeps } from "../trpc/conte
 import { createCaller } from "../trpc/root.ts";
 import type { Role } from "@marketplace/shared";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
+import { TestPaymentProvider } from "../modules/payments/provider.ts";
 
 /** Remembers what would have been pushed to sockets, for assertions. */
 export class RecordingSink implements EventSink {
@@ -47,7 +48,8 @@ export async function createTestApp(opts: { config?: Partial<Record<string, stri
   const config: Config = loadConfig({ NODE_ENV: "test", ...opts.config });
   const sink = new RecordingSink();
   const limiter = new MemoryRateLimiter(opts.now);
-  const deps: AppDeps = { config, database, limiter, sink };
+  const payments = new TestPaymentProvider();
+  const deps: AppDeps = { config, database, limiter, sink, payments };
   // Callers read `app.deps` when made, so a test that starts a server can swap in its deps
   // (whose sink reaches the real sockets).
   const as = async (token: string | null, o: { ip?: string } = {}) =>

@@ -5,6 +5,7 @@ import type { Config } from "../config.ts";
 import type { Database, Db } from "../db/client.ts";
 import type { RateLimiter } from "../lib/rate-limiter.ts";
 import type { EventSink } from "../realtime/publish.ts";
+import type { PaymentProvider } from "../modules/payments/provider.ts";
 import { resolveSession } from "../modules/auth/session.service.ts";
 import { readSessionToken, sessionCookie } from "../modules/auth/session-cookie.ts";
 
@@ -14,6 +15,7 @@ export interface AppDeps {
   database: Database;
   limiter: RateLimiter;
   sink: EventSink;
+  payments: PaymentProvider;
 }
 
 export interface SessionUser {

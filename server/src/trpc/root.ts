@@ -2,7 +2,11 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { accountRouter } from "../modules/users/account.router.ts";
 import { adminRouter } from "../modules/admin/admin.router.ts";
 import { authRouter } from "../modules/auth/auth.router.ts";
+import { cartRouter } from "../modules/cart/cart.router.ts";
 import { catalogRouter } from "../modules/catalog/catalog.router.ts";
+import { checkoutRouter } from "../modules/checkout/checkout.router.ts";
+import { orderRouter, sellerOrderRouter } from "../modules/orders/orders.router.ts";
+import { paymentRouter } from "../modules/payments/payments.router.ts";
 import { productRouter } from "../modules/products/products.router.ts";
 import { shopRouter } from "../modules/shops/shops.router.ts";
 import { createCallerFactory, router } from "./init.ts";
@@ -14,6 +18,11 @@ export const appRouter = router({
   catalog: catalogRouter,
   shop: shopRouter,
   product: productRouter,
+  cart: cartRouter,
+  checkout: checkoutRouter,
+  payment: paymentRouter,
+  order: orderRouter,
+  sellerOrder: sellerOrderRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,6 @@
-import type { CatalogNewestInput } from "@marketplace/shared";
+import type { CatalogNewestInput, CatalogProductInput } from "@marketplace/shared";
 import type { Prisma } from "../../generated/prisma/client.ts";
+import { notFound } from "../../lib/errors.ts";
 import type { Context } from "../../trpc/context.ts";
 
 /** What buyers may see: active products of active shops. */
@@ -51,4 +52,97 @@ export async function newest(ctx: Context, input: CatalogNewestInput): Promise<P
     select: productCardSelect,
   });
   return rows.map(toProductCard);
+}
+
+const productPageSelect = {
+  id: true,
+  title: true,
+  slug: true,
+  description: true,
+  ratingAvg: true,
+  ratingCount: true,
+  createdAt: true,
+  shop: { select: { id: true, name: true, slug: true, ratingAvg: true, ratingCount: true } },
+  category: { select: { id: true, name: true, slug: true } },
+  images: { select: { id: true, url: true, alt: true }, orderBy: [{ position: "asc" }, { id: "asc" }] },
+  variants: {
+    select: { id: true, sku: true, title: true, priceCents: true, currency: true, stock: true },
+    orderBy: [{ position: "asc" }, { id: "asc" }],
+  },
+} as const satisfies Prisma.ProductSelect;
+
+interface CategoryRef {
+  id: string;
+  name: string;
+  slug: string;
+}
+
+/**
+ * A product page: the product with its variants and images in order, its shop, and its category
+ * with the category's ancestors (root first) for breadcrumbs. Drafts, archived products and the
+ * products of shops that are not ACTIVE are NOT_FOUND, as if they did not exist.
+ */
+export async function product(ctx: Context, input: CatalogProductInput) {
+  const [p, ancestors] = await Promise.all([
+    ctx.db.product.findFirst({ where: { id: input.id, ...visibleProductWhere }, select: productPageSelect }),
+    ctx.db.$queryRaw<CategoryRef[]>`
+      WITH RECURSIVE up (id, parent_id, name, slug, depth) AS (
+        SELECT c.id, c.parent_id, c.name, c.slug, 0
+          FROM products p JOIN categories c ON c.id = p.category_id WHERE p.id = ${input.id}
+        UNION ALL
+        SELECT c.id, c.parent_id, c.name, c.slug, up.depth + 1
+          FROM categories c JOIN up ON c.id = up.parent_id WHERE up.depth < 32
+      )
+      SELECT id, name, slug FROM up WHERE depth > 0 ORDER BY depth DESC`,
+  ]);
+  if (!p) throw notFound("Product");
+  return { ...p, category: { ...p.category, ancestors } };
+}
+export type CatalogProduct = Awaited<ReturnType<typeof product>>;
+
+export interface CategoryNode {
+  id: string;
+  name: string;
+  slug: string;
+  parentId: string | null;
+  /** Listed products (ACTIVE, of an ACTIVE shop, with a variant) in this category and all below it. */
+  productCount: number;
+  children: CategoryNode[];
+}
+
+/**
+ * The category tree, siblings by position then name, each with the number of listed products in
+ * it and its descendants: the number `catalog.search {categoryId}` finds without other filters.
+ */
+export async function categories(ctx: Context): Promise<CategoryNode[]> {
+  const rows = await ctx.db.$queryRaw<(Omit<CategoryNode, "children"> & { position: number })[]>`
+    WITH RECURSIVE closure (ancestor_id, category_id) AS (
+      SELECT id, id FROM categories
+      UNION
+      SELECT cat.parent_id, cl.category_id FROM closure cl JOIN categories cat ON cat.id = cl.ancestor_id
+       WHERE cat.parent_id IS NOT NULL
+    ),
+    listed AS (
+      SELECT p.category_id, count(*) AS n
+        FROM products p JOIN shops s ON s.id = p.shop_id
+       WHERE p.status = 'ACTIVE' AND s.status = 'ACTIVE'
+         AND EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id)
+       GROUP BY p.category_id
+    )
+    SELECT c.id, c.name, c.slug, c.parent_id AS "parentId", c.position,
+           coalesce(sum(l.n), 0)::int AS "productCount"
+      FROM categories c
+      JOIN closure cl ON cl.ancestor_id = c.id
+      LEFT JOIN listed l ON l.category_id = cl.category_id
+     GROUP BY c.id
+     ORDER BY c.position, c.name, c.id`;
+  const nodes = new Map(rows.map(({ position: _position, ...r }) => [r.id, { ...r, children: [] as CategoryNode[] }]));
+  const roots: CategoryNode[] = [];
+  // Rows come in sibling order, so appending keeps every children list in order.
+  for (const node of nodes.values()) {
+    const parent = node.parentId ? nodes.get(node.parentId) : undefined;
+    if (parent) parent.children.push(node);
+    else if (!node.parentId) roots.push(node);
+  }
+  return roots;
 }

@@ -1,0 +1,171 @@
+import type { CartAddInput, CartMergeInput, CartUpdateInput } from "@marketplace/shared";
+import { MAX_CART_LINES, MAX_LINE_QUANTITY } from "@marketplace/shared";
+import type { Prisma } from "../../generated/prisma/client.ts";
+import { DomainError, forbidden, notFound } from "../../lib/errors.ts";
+import type { AuthedContext } from "../../trpc/context.ts";
+
+const cartLineSelect = {
+  id: true,
+  quantity: true,
+  addedPriceCents: true,
+  variant: {
+    select: {
+      id: true,
+      sku: true,
+      title: true,
+      priceCents: true,
+      currency: true,
+      stock: true,
+      product: {
+        select: {
+          id: true,
+          title: true,
+          slug: true,
+          status: true,
+          images: { select: { url: true, alt: true }, orderBy: { position: "asc" }, take: 1 },
+          shop: { select: { id: true, name: true, slug: true, status: true, ownerId: true } },
+        },
+      },
+    },
+  },
+} as const satisfies Prisma.CartItemSelect;
+
+type CartLineRow = Prisma.CartItemGetPayload<{ select: typeof cartLineSelect }>;
+
+export type CartWarning = "PRICE_CHANGED" | "LOW_STOCK" | "OUT_OF_STOCK" | "UNAVAILABLE";
+
+/** One line as the cart shows it, checked against today's price and stock. */
+function toLine(row: CartLineRow) {
+  const v = row.variant;
+  const p = v.product;
+  const warnings: CartWarning[] = [];
+  const available = p.status === "ACTIVE" && p.shop.status === "ACTIVE";
+  if (!available) warnings.push("UNAVAILABLE");
+  else if (v.stock === 0) warnings.push("OUT_OF_STOCK");
+  else if (v.stock < row.quantity) warnings.push("LOW_STOCK");
+  if (row.addedPriceCents !== v.priceCents) warnings.push("PRICE_CHANGED");
+  return {
+    variantId: v.id,
+    quantity: row.quantity,
+    sku: v.sku,
+    variantTitle: v.title,
+    priceCents: v.priceCents,
+    previousPriceCents: row.addedPriceCents !== v.priceCents ? row.addedPriceCents : null,
+    currency: v.currency,
+    stock: v.stock,
+    lineTotalCents: v.priceCents * row.quantity,
+    product: { id: p.id, title: p.title, slug: p.slug, image: p.images[0] ?? null },
+    shop: { id: p.shop.id, name: p.shop.name, slug: p.shop.slug },
+    available,
+    warnings,
+  };
+}
+export type CartLine = ReturnType<typeof toLine>;
+
+/** The caller's cart grouped by shop, with a subtotal per shop and a total over what can be bought. */
+export async function getCart(ctx: AuthedContext) {
+  const rows = await ctx.db.cartItem.findMany({
+    where: { cart: { userId: ctx.user.id } },
+    orderBy: { addedAt: "asc" },
+    select: cartLineSelect,
+  });
+  const lines = rows.map(toLine);
+  const shops = new Map<string, { shop: CartLine["shop"]; lines: CartLine[]; subtotalCents: number }>();
+  for (const line of lines) {
+    const group = shops.get(line.shop.id) ?? { shop: line.shop, lines: [], subtotalCents: 0 };
+    group.lines.push(line);
+    if (line.available) group.subtotalCents += line.lineTotalCents;
+    shops.set(line.shop.id, group);
+  }
+  const groups = [...shops.values()];
+  return {
+    shops: groups,
+    itemCount: lines.reduce((n, l) => n + l.quantity, 0),
+    totalCents: groups.reduce((n, g) => n + g.subtotalCents, 0),
+    currency: lines[0]?.currency ?? "USD",
+    canCheckout: lines.length > 0 && lines.every((l) => l.available && l.stock >= l.quantity),
+  };
+}
+
+async function loadBuyableVariant(ctx: AuthedContext, variantId: string) {
+  const v = await ctx.db.variant.findUnique({
+    where: { id: variantId },
+    select: { id: true, priceCents: true, stock: true, product: { select: { status: true, shop: { select: { status: true, ownerId: true } } } } },
+  });
+  if (!v || v.product.status !== "ACTIVE" || v.product.shop.status !== "ACTIVE") throw notFound("Product");
+  if (v.product.shop.ownerId === ctx.user.id) throw forbidden("You cannot buy from your own shop");
+  return v;
+}
+
+function assertStock(variantId: string, quantity: number, stock: number) {
+  if (quantity > stock) {
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      stock === 0 ? "This item is out of stock" : `Only ${stock} left`,
+      { quantity: [stock === 0 ? "Out of stock" : `Only ${stock} left`] },
+      { variantIds: [variantId], available: stock },
+    );
+  }
+}
+
+async function cartId(ctx: AuthedContext): Promise<string> {
+  const cart = await ctx.db.cart.upsert({ where: { userId: ctx.user.id }, create: { userId: ctx.user.id }, update: {}, select: { id: true } });
+  return cart.id;
+}
+
+/** Adds to a line (or creates it); the line's quantity is capped by stock and by 99. */
+export async function addToCart(ctx: AuthedContext, input: CartAddInput) {
+  const v = await loadBuyableVariant(ctx, input.variantId);
+  const id = await cartId(ctx);
+  const existing = await ctx.db.cartItem.findUnique({ where: { cartId_variantId: { cartId: id, variantId: v.id } }, select: { quantity: true } });
+  if (!existing && (await ctx.db.cartItem.count({ where: { cartId: id } })) >= MAX_CART_LINES) {
+    throw new DomainError("BAD_REQUEST", `A cart holds at most ${MAX_CART_LINES} different items`);
+  }
+  const quantity = Math.min((existing?.quantity ?? 0) + input.quantity, MAX_LINE_QUANTITY);
+  assertStock(v.id, quantity, v.stock);
+  await ctx.db.cartItem.upsert({
+    where: { cartId_variantId: { cartId: id, variantId: v.id } },
+    create: { cartId: id, variantId: v.id, quantity, addedPriceCents: v.priceCents },
+    update: { quantity },
+  });
+  return getCart(ctx);
+}
+
+/** Sets a line's quantity; seeing the cart again accepts today's price. */
+export async function updateCartLine(ctx: AuthedContext, input: CartUpdateInput) {
+  const v = await loadBuyableVariant(ctx, input.variantId);
+  assertStock(v.id, input.quantity, v.stock);
+  const { count } = await ctx.db.cartItem.updateMany({
+    where: { cart: { userId: ctx.user.id }, variantId: v.id },
+    data: { quantity: input.quantity, addedPriceCents: v.priceCents },
+  });
+  if (count === 0) throw notFound("Cart line");
+  return getCart(ctx);
+}
+
+export async function removeCartLine(ctx: AuthedContext, variantId: string) {
+  await ctx.db.cartItem.deleteMany({ where: { cart: { userId: ctx.user.id }, variantId } });
+  return getCart(ctx);
+}
+
+export async function clearCart(ctx: AuthedContext) {
+  await ctx.db.cartItem.deleteMany({ where: { cart: { userId: ctx.user.id } } });
+  return getCart(ctx);
+}
+
+/**
+ * Merges a guest cart kept in the browser at sign-in: quantities add up (capped by stock), and
+ * items that cannot be bought any more are skipped and named.
+ */
+export async function mergeCart(ctx: AuthedContext, input: CartMergeInput) {
+  const skipped: string[] = [];
+  for (const item of input.items) {
+    try {
+      await addToCart(ctx, item);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      skipped.push(item.variantId);
+    }
+  }
+  return { cart: await getCart(ctx), skippedVariantIds: skipped };
+}

@@ -1,0 +1,272 @@
+import { CATALOG_PRICE_BUCKETS, CATALOG_RATING_BUCKETS } from "@marketplace/shared";
+import { Prisma } from "../../generated/prisma/client.ts";
+import type { SearchCursor, SearchOrder } from "./catalog-cursor.ts";
+
+/**
+ * The SQL of `catalog.search`: one parameterised statement returning the page of items and every
+ * facet. Its shape:
+ *
+ * 1. `closure`: (ancestor, category) pairs of the category tree (each category is its own
+ *    ancestor), for the category filter (a category with all its descendants) and the rolled-up
+ *    category facet. `UNION` rather than `UNION ALL` so that a cycle cannot loop forever.
+ * 2. `candidates`: the listed products (ACTIVE, of an ACTIVE shop, with at least one variant)
+ *    matching the query and the shop filter, each with its lowest variant price and stock, and one
+ *    boolean per remaining filter (`cat_ok`, `price_ok`, `rating_ok`, `stock_ok`). Those filters
+ *    are flags, not conditions, because each facet counts with every filter but its own.
+ *    With a query: full-text hits (tier 0, ranked by `ts_rank_cd`, title weight A > description B);
+ *    when fewer than `FUZZY_BELOW` of them pass every filter, also trigram title matches
+ *    (tier 1, ranked by word similarity) that full text did not find, after all of them.
+ * 3. The page: candidates passing every filter, after the cursor, in the sort order, limit + 1
+ *    (for newest and rating without a query: read straight off the products index instead).
+ * 4. The facets: one aggregate pass over the candidates, and the category counts per ancestor.
+ *
+ * Price range: a product matches when at least one of its variants is within the range (a mug
+ * sold at 12 and 30 matches "25 to 50"), while its card, its price sort and its price bucket use
+ * its lowest variant price. Variant figures come from the (product_id, price_cents, stock) index:
+ * per product (LATERAL) when a query or a shop narrows the candidates, as one grouped pass over
+ * all variants otherwise (a hundred thousand LATERAL probes cost more than one aggregate).
+ *
+ * Whether trigram matches join in is decided afresh on every page; should products added between
+ * two pages of a query cross the `FUZZY_BELOW` line, the later pages follow the new answer.
+ */
+
+/** Fewer full-text hits than this (after every filter) also brings in trigram title matches. */
+export const FUZZY_BELOW = 10;
+
+export interface SearchPlan {
+  /** The trimmed query, or null for none. */
+  q: string | null;
+  /** The query's words for trigram matching (lower case, at least 3 letters, a few at most). */
+  fuzzyWords: string[];
+  categoryId: string | null;
+  shopId: string | null;
+  minPriceCents: number | null;
+  maxPriceCents: number | null;
+  minRating: number | null;
+  inStock: boolean;
+  order: SearchOrder;
+  after: SearchCursor | null;
+  limit: number;
+}
+
+const { sql, join, empty } = Prisma;
+const TRUE = sql`TRUE`;
+
+/**
+ * The ORDER BY of each sort, always ending with the id, ascending (the cursor's tie-breaker): the
+ * direction of the products indexes on (status, created_at DESC, id) and (status, rating_avg
+ * DESC, rating_count DESC, id), so the newest and rating pages without a query read an index.
+ */
+function orderBy(order: SearchOrder, c: Prisma.Sql): Prisma.Sql {
+  switch (order) {
+    case "newest":
+      return sql`${c}.created_at DESC, ${c}.id ASC`;
+    case "price_asc":
+      return sql`${c}.min_price ASC, ${c}.id ASC`;
+    case "price_desc":
+      return sql`${c}.min_price DESC, ${c}.id ASC`;
+    case "rating":
+      return sql`${c}.rating_avg DESC, ${c}.rating_count DESC, ${c}.id ASC`;
+    case "relevance":
+      return sql`${c}.tier ASC, ${c}.score DESC, ${c}.id ASC`;
+  }
+}
+
+/**
+ * Rows strictly after the cursor in `orderBy`'s order. The leading bound (e.g. `created_at <= t`)
+ * is implied by the rest; it is spelled out so that an index scan can start at the cursor.
+ */
+function afterCursor(cur: SearchCursor | null): Prisma.Sql {
+  if (!cur) return TRUE;
+  const [a = 0, b = 0] = cur.k;
+  const id = sql`${cur.id}::text`;
+  switch (cur.s) {
+    case "newest": {
+      const t = sql`${new Date(a).toISOString()}::timestamptz`;
+      return sql`c.created_at <= ${t} AND (c.created_at < ${t} OR c.id > ${id})`;
+    }
+    case "price_asc":
+      return sql`c.min_price >= ${a}::int AND (c.min_price > ${a}::int OR c.id > ${id})`;
+    case "price_desc":
+      return sql`c.min_price <= ${a}::int AND (c.min_price < ${a}::int OR c.id > ${id})`;
+    case "rating": {
+      const key = sql`(${a}::float8, ${b}::int)`;
+      return sql`c.rating_avg <= ${a}::float8
+        AND ((c.rating_avg, c.rating_count) < ${key} OR ((c.rating_avg, c.rating_count) = ${key} AND c.id > ${id}))`;
+    }
+    case "relevance":
+      return sql`c.tier >= ${a}::int
+        AND (c.tier > ${a}::int OR c.score < ${b}::float8 OR (c.score = ${b}::float8 AND c.id > ${id}))`;
+  }
+}
+
+/** Lowest price, any stock, and whether a variant is within the price range, per product. */
+function variantFigures(plan: SearchPlan, perProduct: boolean): Prisma.Sql {
+  const range = [
+    plan.minPriceCents !== null ? sql`v.price_cents >= ${plan.minPriceCents}::int` : null,
+    plan.maxPriceCents !== null ? sql`v.price_cents <= ${plan.maxPriceCents}::int` : null,
+  ].filter((x): x is Prisma.Sql => x !== null);
+  const cols = sql`min(v.price_cents) AS min_price, bool_or(v.stock > 0) AS in_stock,
+    ${range.length ? sql`bool_or(${join(range, " AND ")})` : TRUE} AS price_ok`;
+  return perProduct
+    ? sql`CROSS JOIN LATERAL (SELECT ${cols} FROM variants v WHERE v.product_id = p.id) a`
+    : sql`JOIN (SELECT v.product_id, ${cols} FROM variants v GROUP BY v.product_id) a ON a.product_id = p.id`;
+}
+
+/** Where candidate products come from: every product, full-text hits, or trigram matches. */
+interface Source {
+  /** FROM items that bind `p` (products) and whatever `tier`, `score` and `where` use. */
+  from: Prisma.Sql;
+  tier: number;
+  score: Prisma.Sql;
+  where: Prisma.Sql;
+  /** Few products: per-product variant figures beat one pass over every variant. */
+  narrow: boolean;
+}
+
+/** Listed products of a source, with their figures and filter flags. */
+function candidateRows(plan: SearchPlan, src: Source): Prisma.Sql {
+  const perProduct = src.narrow || plan.shopId !== null;
+  return sql`
+    SELECT p.id, p.category_id, p.created_at, p.rating_avg, p.rating_count,
+           ${src.tier}::int AS tier, (${src.score})::float8 AS score,
+           a.min_price, a.in_stock, a.price_ok,
+           ${plan.categoryId !== null ? sql`p.category_id IN (SELECT category_id FROM subtree)` : TRUE} AS cat_ok,
+           ${plan.minRating !== null ? sql`p.rating_avg >= ${plan.minRating}::float8` : TRUE} AS rating_ok,
+           ${plan.inStock ? sql`a.in_stock` : TRUE} AS stock_ok
+      FROM ${src.from}
+      JOIN shops s ON s.id = p.shop_id
+      ${variantFigures(plan, perProduct)}
+     WHERE p.status = 'ACTIVE' AND s.status = 'ACTIVE' AND ${src.where}
+       ${plan.shopId !== null ? sql`AND p.shop_id = ${plan.shopId}` : empty}
+       ${perProduct ? sql`AND a.min_price IS NOT NULL` : empty}`;
+}
+
+const ALL_FILTERS = sql`c.cat_ok AND c.price_ok AND c.rating_ok AND c.stock_ok`;
+
+/** The CTEs that define `candidates` (and `closure`, `subtree`). */
+function candidateCtes(plan: SearchPlan): Prisma.Sql {
+  const ctes: Prisma.Sql[] = [
+    sql`closure (ancestor_id, category_id) AS (
+      SELECT id, id FROM categories
+      UNION
+      SELECT cat.parent_id, cl.category_id FROM closure cl JOIN categories cat ON cat.id = cl.ancestor_id
+       WHERE cat.parent_id IS NOT NULL)`,
+  ];
+  if (plan.categoryId !== null) {
+    ctes.push(sql`subtree AS (SELECT category_id FROM closure WHERE ancestor_id = ${plan.categoryId})`);
+  }
+  if (plan.q === null) {
+    const all: Source = { from: sql`products p`, tier: 0, score: sql`0`, where: TRUE, narrow: false };
+    ctes.push(sql`candidates AS MATERIALIZED (${candidateRows(plan, all)})`);
+    return join(ctes, ",\n");
+  }
+  const fullText: Source = {
+    from: sql`products p CROSS JOIN websearch_to_tsquery('english', ${plan.q}) AS query`,
+    tier: 0,
+    score: sql`ts_rank_cd(p.search_vector, query)`,
+    where: sql`p.search_vector @@ query`,
+    narrow: true,
+  };
+  ctes.push(sql`text_hits AS MATERIALIZED (${candidateRows(plan, fullText)})`);
+  if (plan.fuzzyWords.length === 0) {
+    ctes.push(sql`candidates AS (SELECT * FROM text_hits)`);
+    return join(ctes, ",\n");
+  }
+  // The one-time filter runs the function only when full text found too few (after every filter).
+  const fuzzy: Source = {
+    from: sql`catalog_fuzzy_title_matches(${plan.fuzzyWords}::text[]) AS f JOIN products p ON p.id = f.product_id`,
+    tier: 1,
+    score: sql`f.score`,
+    where: sql`(SELECT count(*) FROM text_hits c WHERE ${ALL_FILTERS}) < ${FUZZY_BELOW}
+       AND NOT EXISTS (SELECT 1 FROM text_hits t WHERE t.id = p.id)`,
+    narrow: true,
+  };
+  ctes.push(
+    sql`fuzzy_hits AS (${candidateRows(plan, fuzzy)})`,
+    sql`candidates AS MATERIALIZED (SELECT * FROM text_hits UNION ALL SELECT * FROM fuzzy_hits)`,
+  );
+  return join(ctes, ",\n");
+}
+
+const priceBucketCondition = (b: (typeof CATALOG_PRICE_BUCKETS)[number]) =>
+  join(
+    [
+      b.minPriceCents !== null ? sql`c.min_price >= ${b.minPriceCents}::int` : null,
+      b.maxPriceCents !== null ? sql`c.min_price <= ${b.maxPriceCents}::int` : null,
+    ].filter((x): x is Prisma.Sql => x !== null),
+    " AND ",
+  );
+
+/**
+ * Where the page is read from: the candidates, or, for the newest and rating orders without a
+ * query, the products themselves, so that the planner walks the matching index and stops after
+ * the page instead of sorting every listed product.
+ */
+function pageSource(plan: SearchPlan): Prisma.Sql {
+  if (plan.q !== null || (plan.order !== "newest" && plan.order !== "rating")) return sql`candidates`;
+  return sql`(${candidateRows(plan, { from: sql`products p`, tier: 0, score: sql`0`, where: TRUE, narrow: true })})`;
+}
+
+/** The whole statement; see the module comment. One row: `items` (JSON), facet counts, `categories` (JSON). */
+export function searchStatement(plan: SearchPlan): Prisma.Sql {
+  const priceBuckets = CATALOG_PRICE_BUCKETS.map(
+    (b, i) => sql`count(*) FILTER (WHERE c.cat_ok AND c.rating_ok AND c.stock_ok AND ${priceBucketCondition(b)})::int AS ${Prisma.raw(`price_${i}`)}`,
+  );
+  const ratingBuckets = CATALOG_RATING_BUCKETS.map(
+    (r) => sql`count(*) FILTER (WHERE c.cat_ok AND c.price_ok AND c.stock_ok AND c.rating_avg >= ${r}::float8)::int AS ${Prisma.raw(`rating_${r}`)}`,
+  );
+  const sums = [...priceBuckets.keys()]
+    .map((i) => `price_${i}`)
+    .concat(CATALOG_RATING_BUCKETS.map((r) => `rating_${r}`))
+    .map((col) => Prisma.raw(`coalesce(sum(b.${col}), 0)::int AS ${col}`));
+  return sql`
+    WITH RECURSIVE ${candidateCtes(plan)},
+    page AS (
+      SELECT c.* FROM ${pageSource(plan)} c
+       WHERE ${ALL_FILTERS} AND ${afterCursor(plan.after)}
+       ORDER BY ${orderBy(plan.order, sql`c`)}
+       LIMIT ${plan.limit + 1}::int
+    ),
+    -- Every facet in one pass: cat_ok only depends on the category, so per-category partial
+    -- counts add up to the totals, and roll up the tree for the category facet.
+    by_category AS (
+      SELECT c.category_id,
+             count(*) FILTER (WHERE c.price_ok AND c.rating_ok AND c.stock_ok)::int AS category_count,
+             count(*) FILTER (WHERE ${ALL_FILTERS})::int AS total,
+             count(*) FILTER (WHERE c.cat_ok AND c.price_ok AND c.rating_ok AND c.in_stock)::int AS in_stock,
+             ${join(priceBuckets, ",\n")},
+             ${join(ratingBuckets, ",\n")}
+        FROM candidates c
+       GROUP BY c.category_id
+    ),
+    counts AS (
+      SELECT coalesce(sum(b.total), 0)::int AS total, coalesce(sum(b.in_stock), 0)::int AS in_stock,
+             ${join(sums, ",\n")}
+        FROM by_category b
+    )
+    SELECT
+      (SELECT coalesce(json_agg(json_build_object(
+                'id', c.id, 'title', p.title, 'slug', p.slug, 'priceCents', c.min_price, 'currency', cheapest.currency,
+                'image', CASE WHEN img.url IS NULL THEN NULL ELSE json_build_object('url', img.url, 'alt', img.alt) END,
+                'shop', json_build_object('id', s.id, 'name', s.name, 'slug', s.slug),
+                'ratingAvg', c.rating_avg, 'ratingCount', c.rating_count, 'inStock', c.in_stock,
+                'createdAt', c.created_at, 'tier', c.tier, 'score', c.score
+              ) ORDER BY ${orderBy(plan.order, sql`c`)}), '[]'::json)
+         FROM page c
+         JOIN products p ON p.id = c.id
+         JOIN shops s ON s.id = p.shop_id
+         LEFT JOIN LATERAL (SELECT i.url, i.alt FROM product_images i WHERE i.product_id = c.id
+                             ORDER BY i.position, i.id LIMIT 1) img ON TRUE
+         LEFT JOIN LATERAL (SELECT v.currency FROM variants v WHERE v.product_id = c.id
+                             ORDER BY v.price_cents, v.position, v.id LIMIT 1) cheapest ON TRUE) AS items,
+      counts.*,
+      (SELECT coalesce(json_agg(json_build_object(
+                'id', cat.id, 'name', cat.name, 'slug', cat.slug, 'parentId', cat.parent_id, 'count', x.n
+              ) ORDER BY cat.position, cat.name, cat.id), '[]'::json)
+         FROM (SELECT cl.ancestor_id, sum(b.category_count)::int AS n
+                 FROM by_category b JOIN closure cl ON cl.category_id = b.category_id
+                GROUP BY cl.ancestor_id HAVING sum(b.category_count) > 0) x
+         JOIN categories cat ON cat.id = x.ancestor_id) AS categories
+    FROM counts`;
+}

@@ -1,0 +1,93 @@
+import type { OrderCancelInput, OrderListInput } from "@marketplace/shared";
+import type { Prisma } from "../../generated/prisma/client.ts";
+import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
+import { conflict, notFound } from "../../lib/errors.ts";
+import { inTransaction } from "../../lib/transaction.ts";
+import type { AuthedContext } from "../../trpc/context.ts";
+import { cancelSellerOrders, executeRefunds } from "./cancellation.ts";
+import { CANCELLABLE } from "./order-status.ts";
+
+export const buyerOrderSelect = {
+  id: true,
+  status: true,
+  totalCents: true,
+  currency: true,
+  shippingAddress: true,
+  expiresAt: true,
+  paidAt: true,
+  cancelledAt: true,
+  createdAt: true,
+  updatedAt: true,
+  sellerOrders: {
+    orderBy: { createdAt: "asc" },
+    select: {
+      id: true,
+      status: true,
+      subtotalCents: true,
+      currency: true,
+      trackingNumber: true,
+      shippedAt: true,
+      deliveredAt: true,
+      cancelledAt: true,
+      createdAt: true,
+      updatedAt: true,
+      shop: { select: { id: true, name: true, slug: true } },
+      items: {
+        select: { id: true, productId: true, variantId: true, productTitle: true, variantTitle: true, sku: true, unitPriceCents: true, quantity: true, lineTotalCents: true },
+      },
+    },
+  },
+  payments: { select: { provider: true, status: true, amountCents: true, refundedCents: true, failureReason: true }, orderBy: { createdAt: "desc" }, take: 1 },
+} as const satisfies Prisma.OrderSelect;
+
+/** The buyer's orders, newest first, keyset paged; another buyer's orders never appear. */
+export async function listBuyerOrders(ctx: AuthedContext, input: OrderListInput) {
+  const after = decodeCursor(input.cursor);
+  const rows = await ctx.db.order.findMany({
+    where: {
+      buyerId: ctx.user.id,
+      ...(after ? { OR: [{ createdAt: { lt: new Date(after.t) } }, { createdAt: new Date(after.t), id: { lt: after.id } }] } : {}),
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: input.limit + 1,
+    select: buyerOrderSelect,
+  });
+  const items = rows.slice(0, input.limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > input.limit && last ? encodeCursor({ t: last.createdAt.getTime(), id: last.id }) : null };
+}
+
+/** One of the caller's orders; another buyer's id is NOT_FOUND (its existence is not revealed). */
+export async function getBuyerOrder(ctx: AuthedContext, id: string) {
+  const order = await ctx.db.order.findFirst({ where: { id, buyerId: ctx.user.id }, select: buyerOrderSelect });
+  if (!order) throw notFound("Order");
+  return order;
+}
+
+/**
+ * The buyer cancels an order: an unpaid one whole; a paid one shop by shop (one seller order, or
+ * every part that has not shipped), refunded through the provider.
+ */
+export async function cancelBuyerOrder(ctx: AuthedContext, input: OrderCancelInput) {
+  const order = await ctx.db.order.findFirst({
+    where: { id: input.id, buyerId: ctx.user.id },
+    select: { id: true, status: true, sellerOrders: { select: { id: true, status: true } } },
+  });
+  if (!order) throw notFound("Order");
+  let targets: string[];
+  if (order.status === "PENDING_PAYMENT") {
+    targets = order.sellerOrders.map((s) => s.id);
+  } else if (input.sellerOrderId) {
+    const so = order.sellerOrders.find((s) => s.id === input.sellerOrderId);
+    if (!so) throw notFound("Order");
+    targets = [so.id];
+  } else {
+    targets = order.sellerOrders.filter((s) => CANCELLABLE.includes(s.status)).map((s) => s.id);
+  }
+  if (!targets.length) throw conflict("Nothing in this order can be cancelled any more");
+  const refunds = await inTransaction(ctx, (tx, events) =>
+    cancelSellerOrders(tx, events, { orderId: order.id, sellerOrderIds: targets, actorId: ctx.user.id, actorName: ctx.user.name, reason: "by the buyer" }),
+  );
+  await executeRefunds(ctx, order.id, refunds);
+  return getBuyerOrder(ctx, order.id);
+}

@@ -1,0 +1,110 @@
+import type { SellerOrderListInput, SellerOrderUpdateStatusInput } from "@marketplace/shared";
+import type { Prisma } from "../../generated/prisma/client.ts";
+import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
+import { conflict, notFound } from "../../lib/errors.ts";
+import { inTransaction } from "../../lib/transaction.ts";
+import { rooms } from "../../realtime/publish.ts";
+import type { ShopContext } from "../../trpc/context.ts";
+import { recordActivity } from "../activity/activity.service.ts";
+import { cancelSellerOrders, executeRefunds } from "./cancellation.ts";
+import { deriveOrderStatus, SELLER_TRANSITIONS } from "./order-status.ts";
+
+/** What a seller sees of an order: their own shop's part only, and the address to ship to. */
+const sellerOrderSelect = {
+  id: true,
+  orderId: true,
+  status: true,
+  subtotalCents: true,
+  commissionBps: true,
+  commissionCents: true,
+  currency: true,
+  trackingNumber: true,
+  shippedAt: true,
+  deliveredAt: true,
+  cancelledAt: true,
+  createdAt: true,
+  updatedAt: true,
+  items: { select: { id: true, productId: true, variantId: true, productTitle: true, variantTitle: true, sku: true, unitPriceCents: true, quantity: true, lineTotalCents: true } },
+  order: { select: { shippingAddress: true, buyer: { select: { name: true } } } },
+} as const satisfies Prisma.SellerOrderSelect;
+
+/** The shop's incoming orders (unpaid ones are not the seller's business yet), newest first. */
+export async function listSellerOrders(ctx: ShopContext, input: SellerOrderListInput) {
+  const after = decodeCursor(input.cursor);
+  const rows = await ctx.db.sellerOrder.findMany({
+    where: {
+      shopId: ctx.shop.id,
+      ...(input.status ? { status: input.status } : { status: { not: "PENDING_PAYMENT" } }),
+      ...(after ? { OR: [{ createdAt: { lt: new Date(after.t) } }, { createdAt: new Date(after.t), id: { lt: after.id } }] } : {}),
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: input.limit + 1,
+    select: sellerOrderSelect,
+  });
+  const items = rows.slice(0, input.limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > input.limit && last ? encodeCursor({ t: last.createdAt.getTime(), id: last.id }) : null };
+}
+
+/** One of the shop's seller orders; another shop's (even of the same order) is NOT_FOUND. */
+export async function getSellerOrder(ctx: ShopContext, id: string) {
+  const so = await ctx.db.sellerOrder.findFirst({ where: { id, shopId: ctx.shop.id }, select: sellerOrderSelect });
+  if (!so) throw notFound("Order");
+  return so;
+}
+
+/** PAID → PROCESSING → SHIPPED (with tracking) → DELIVERED, one step at a time, as compare-and-set. */
+export async function updateSellerOrderStatus(ctx: ShopContext, input: SellerOrderUpdateStatusInput) {
+  const so = await ctx.db.sellerOrder.findFirst({ where: { id: input.id, shopId: ctx.shop.id }, select: { id: true, orderId: true, status: true, order: { select: { buyerId: true } } } });
+  if (!so) throw notFound("Order");
+  const from = (Object.entries(SELLER_TRANSITIONS).find(([, to]) => to === input.status)?.[0] ?? null) as keyof typeof SELLER_TRANSITIONS | null;
+  if (!from || so.status !== from) throw conflict(`An order that is ${so.status.toLowerCase().replace("_", " ")} cannot become ${input.status.toLowerCase()}`);
+  await inTransaction(ctx, async (tx, events) => {
+    const now = new Date();
+    const { count } = await tx.sellerOrder.updateMany({
+      where: { id: so.id, status: from },
+      data: {
+        status: input.status,
+        ...(input.status === "SHIPPED" ? { shippedAt: now, trackingNumber: input.trackingNumber } : {}),
+        ...(input.status === "DELIVERED" ? { deliveredAt: now } : {}),
+      },
+    });
+    if (count === 0) throw conflict("This order changed meanwhile: reload it");
+    const all = await tx.sellerOrder.findMany({ where: { orderId: so.orderId }, select: { status: true } });
+    await tx.order.update({ where: { id: so.orderId }, data: { status: deriveOrderStatus(all.map((s) => s.status)) } });
+    events.add("order.updated", [rooms.user(so.order.buyerId), rooms.shop(ctx.shop.id)], { orderId: so.orderId, sellerOrderId: so.id, status: input.status });
+    await recordActivity(tx, events, {
+      kind: "order.status_changed",
+      summary: `${ctx.shop.name} marked an order ${input.status.toLowerCase()}`,
+      actorId: ctx.user.id,
+      subject: { type: "seller_order", id: so.id },
+      data: { from, to: input.status },
+    });
+  });
+  return getSellerOrder(ctx, so.id);
+}
+
+/** The seller cancels their part before it ships: stock back, refund through the provider. */
+export async function cancelSellerOrder(ctx: ShopContext, id: string) {
+  const so = await ctx.db.sellerOrder.findFirst({ where: { id, shopId: ctx.shop.id }, select: { id: true, orderId: true } });
+  if (!so) throw notFound("Order");
+  const refunds = await inTransaction(ctx, (tx, events) =>
+    cancelSellerOrders(tx, events, { orderId: so.orderId, sellerOrderIds: [so.id], actorId: ctx.user.id, actorName: ctx.shop.name, reason: "by the seller" }),
+  );
+  await executeRefunds(ctx, so.orderId, refunds);
+  return getSellerOrder(ctx, so.id);
+}
+
+/** The shop's money from its ledger: sales, commission, refunds and the balance. */
+export async function sellerSummary(ctx: ShopContext) {
+  const sums = await ctx.db.ledgerEntry.groupBy({ by: ["kind"], where: { shopId: ctx.shop.id }, _sum: { amountCents: true } });
+  const of = (kind: string) => sums.find((s) => s.kind === kind)?._sum.amountCents ?? 0;
+  const counts = await ctx.db.sellerOrder.groupBy({ by: ["status"], where: { shopId: ctx.shop.id }, _count: { _all: true } });
+  return {
+    salesCents: of("SALE"),
+    commissionCents: 0 - of("COMMISSION") - of("COMMISSION_REFUND"),
+    refundsCents: 0 - of("REFUND"),
+    balanceCents: sums.reduce((n, s) => n + (s._sum.amountCents ?? 0), 0),
+    ordersByStatus: Object.fromEntries(counts.map((c) => [c.status, c._count._all])),
+  };
+}

@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { idSchema, pageInput } from "./common.ts";
+import { orderStatusSchema } from "./enums.ts";
+
+export const shippingAddressSchema = z.strictObject({
+  name: z.string().trim().min(1, "Enter the recipient's name").max(100),
+  line1: z.string().trim().min(1, "Enter the street address").max(200),
+  line2: z.string().trim().max(200).optional(),
+  city: z.string().trim().min(1, "Enter the city").max(100),
+  postalCode: z.string().trim().min(2, "Enter the postal code").max(20),
+  country: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/, "Use the two-letter country code (e.g. US, DE)"),
+});
+export type ShippingAddress = z.infer<typeof shippingAddressSchema>;
+
+export const placeOrderInput = z.strictObject({
+  /** Chosen by the client once per checkout attempt (e.g. a UUID): retries return the same order. */
+  idempotencyKey: z.string().trim().min(8, "Too short").max(100).regex(/^[A-Za-z0-9_-]+$/, "Letters, digits, - and _ only"),
+  shippingAddress: shippingAddressSchema,
+});
+export type PlaceOrderInput = z.infer<typeof placeOrderInput>;
+
+export const confirmTestPaymentInput = z.strictObject({
+  id: idSchema,
+  /** The test provider plays the provider's answer: success (default) or a declined card. */
+  outcome: z.enum(["succeed", "fail"]).default("succeed"),
+});
+export type ConfirmTestPaymentInput = z.infer<typeof confirmTestPaymentInput>;
+
+export const orderListInput = z.strictObject({ ...pageInput });
+export type OrderListInput = z.infer<typeof orderListInput>;
+
+export const orderCancelInput = z.strictObject({
+  id: idSchema,
+  /** Cancel only this shop's part of the order; without it, every part that has not shipped. */
+  sellerOrderId: idSchema.optional(),
+});
+export type OrderCancelInput = z.infer<typeof orderCancelInput>;
+
+export const sellerOrderListInput = z.strictObject({ status: orderStatusSchema.optional(), ...pageInput });
+export type SellerOrderListInput = z.infer<typeof sellerOrderListInput>;
+
+/** The statuses a seller may move an order to; cancelling has its own procedure. */
+export const SELLER_STATUS_TARGETS = ["PROCESSING", "SHIPPED", "DELIVERED"] as const;
+
+export const sellerOrderUpdateStatusInput = z
+  .strictObject({
+    id: idSchema,
+    status: z.enum(SELLER_STATUS_TARGETS),
+    trackingNumber: z.string().trim().min(3).max(64).optional(),
+  })
+  .refine((v) => v.status !== "SHIPPED" || Boolean(v.trackingNumber), {
+    message: "Enter the tracking number",
+    path: ["trackingNumber"],
+  });
+export type SellerOrderUpdateStatusInput = z.infer<typeof sellerOrderUpdateStatusInput>;
