@@ -2,9 +2,9 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { DomainError } from "../lib/errors.ts";
 import type { Context } from "./context.ts";
+import { formatError, toTRPCError } from "./errors.ts";
 
 const ownShopSelect = { id: true, name: true, slug: true, status: true } as const;
-import { formatError, toTRPCError } from "./errors.ts";
 
 const isDev = process.env.NODE_ENV === "development";
 

@@ -27,7 +27,8 @@ type NamedKey =
   | "merinoBeanie"
   | "merinoScarf"
   | "chunkyBeanie"
-  | "mugwort"
+  | "typoBeanie"
+  | "beeswaxCandle"
   | "suspendedMug"
   | "pendingBeanie"
   | "draftMug"
@@ -108,7 +109,9 @@ export async function buildCatalogFixture(t: TestApp, opts: { generated?: number
     ["merinoBeanie", "north", "hats", { title: "Merino Wool Beanie", description: "Warm and soft.", variants: [v(3500), v(3900, 0)], ratingAvg: 4.8, ratingCount: 40 }],
     ["merinoScarf", "north", "knitwear", { title: "Merino Wool Scarf", description: "Long and light.", variants: [v(5500)] }],
     ["chunkyBeanie", "paper", "hats", { title: "Chunky Knit Beanie", description: "A big knit for cold days.", variants: [v(2800)] }],
-    ["mugwort", "paper", "home", { title: "Mugwort Tea Blend", description: "Dried leaves for a calm evening.", variants: [v(900)] }],
+    // A seller's typo: full text finds it only when spelt the same way.
+    ["typoBeanie", "paper", "hats", { title: "Slouchy Beenie Hat", description: "Roomy and warm.", variants: [v(900)] }],
+    ["beeswaxCandle", "paper", "decor", { title: "Beeswax Pillar Candle", description: "Burns for forty hours.", variants: [v(1100)] }],
     ["suspendedMug", "suspended", "mugs", { title: "Stoneware Mug Deluxe", variants: [v(100)] }],
     ["pendingBeanie", "pending", "hats", { title: "Merino Beanie Classic", variants: [v(100)] }],
     ["draftMug", "clay", "mugs", { title: "Stoneware Mug Prototype", status: "DRAFT", variants: [v(100)] }],

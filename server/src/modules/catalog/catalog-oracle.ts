@@ -89,7 +89,7 @@ export async function textMatches(db: Db, q: string): Promise<TextMatches> {
   const words = fuzzyWords(q);
   const fuzzy = words.length
     ? await db.$queryRaw<{ id: string; score: number }[]>`
-        SELECT product_id AS id, score FROM catalog_fuzzy_title_matches(${words}::text[])`
+        SELECT product_id AS id, score FROM catalog_fuzzy_title_matches(${words}::text[], ${FUZZY_BELOW}::int)`
     : [];
   return { fullText: new Map(fullText.map((r) => [r.id, r.score])), fuzzy: new Map(fuzzy.map((r) => [r.id, r.score])) };
 }

@@ -161,6 +161,8 @@ function candidateCtes(plan: SearchPlan): Prisma.Sql {
     ctes.push(sql`candidates AS MATERIALIZED (${candidateRows(plan, all)})`);
     return join(ctes, ",\n");
   }
+  // ts_rank_cd's default weights rank the title (A: 1.0) above the description (B: 0.4), and
+  // words close together above words far apart.
   const fullText: Source = {
     from: sql`products p CROSS JOIN websearch_to_tsquery('english', ${plan.q}) AS query`,
     tier: 0,
@@ -175,7 +177,8 @@ function candidateCtes(plan: SearchPlan): Prisma.Sql {
   }
   // The one-time filter runs the function only when full text found too few (after every filter).
   const fuzzy: Source = {
-    from: sql`catalog_fuzzy_title_matches(${plan.fuzzyWords}::text[]) AS f JOIN products p ON p.id = f.product_id`,
+    from: sql`catalog_fuzzy_title_matches(${plan.fuzzyWords}::text[], ${FUZZY_BELOW}::int) AS f
+      JOIN products p ON p.id = f.product_id`,
     tier: 1,
     score: sql`f.score`,
     where: sql`(SELECT count(*) FROM text_hits c WHERE ${ALL_FILTERS}) < ${FUZZY_BELOW}
@@ -210,11 +213,14 @@ function pageSource(plan: SearchPlan): Prisma.Sql {
 
 /** The whole statement; see the module comment. One row: `items` (JSON), facet counts, `categories` (JSON). */
 export function searchStatement(plan: SearchPlan): Prisma.Sql {
+  // Each facet with every filter but its own.
   const priceBuckets = CATALOG_PRICE_BUCKETS.map(
-    (b, i) => sql`count(*) FILTER (WHERE c.cat_ok AND c.rating_ok AND c.stock_ok AND ${priceBucketCondition(b)})::int AS ${Prisma.raw(`price_${i}`)}`,
+    (b, i) => sql`count(*) FILTER (WHERE c.cat_ok AND c.rating_ok AND c.stock_ok AND ${priceBucketCondition(b)})::int
+      AS ${Prisma.raw(`price_${i}`)}`,
   );
   const ratingBuckets = CATALOG_RATING_BUCKETS.map(
-    (r) => sql`count(*) FILTER (WHERE c.cat_ok AND c.price_ok AND c.stock_ok AND c.rating_avg >= ${r}::float8)::int AS ${Prisma.raw(`rating_${r}`)}`,
+    (r) => sql`count(*) FILTER (WHERE c.cat_ok AND c.price_ok AND c.stock_ok AND c.rating_avg >= ${r}::float8)::int
+      AS ${Prisma.raw(`rating_${r}`)}`,
   );
   const sums = [...priceBuckets.keys()]
     .map((i) => `price_${i}`)
