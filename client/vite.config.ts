@@ -1,8 +1,11 @@
 import vue from "@vitejs/plugin-vue";
 import { defineConfig } from "vite";
 
-/** Everything the Fastify server owns; the dev server forwards it so cookies stay same-origin. */
-const API = "http://127.0.0.1:3000";
+/**
+ * Everything the Fastify server owns; the dev server forwards it so cookies stay same-origin.
+ * API_URL points the dev server at a server on another port.
+ */
+const API = process.env.API_URL ?? "http://127.0.0.1:3000";
 
 export default defineConfig({
   plugins: [vue()],
@@ -12,7 +15,9 @@ export default defineConfig({
     proxy: {
       "/trpc": API,
       "/socket.io": { target: API, ws: true },
-      "/uploads": API,
+      // The object form keeps the Host header (the string form rewrites it), so the server's
+      // same-origin check on uploads sees the page's own origin.
+      "/uploads": { target: API },
       "/webhooks": API,
       "/healthz": API,
       "/readyz": API,

@@ -22,6 +22,8 @@ export const router = createRouter({
     { path: "/sign-in", name: "sign-in", component: () => import("./pages/SignInPage.vue"), meta: { title: "Sign in" } },
     { path: "/sign-up", name: "sign-up", component: () => import("./pages/SignUpPage.vue"), meta: { title: "Create an account" } },
     { path: "/search", name: "search", component: () => import("./pages/SearchPage.vue"), meta: { title: "Search" } },
+    { path: "/products/:id", name: "product", component: () => import("./pages/ProductPage.vue"), meta: { title: "Product" } },
+    { path: "/shops/:slug", name: "shop", component: () => import("./pages/ShopPage.vue"), meta: { title: "Shop" } },
     { path: "/cart", name: "cart", component: () => import("./pages/CartPage.vue"), meta: { title: "Cart" } },
     {
       path: "/account",
@@ -36,10 +38,40 @@ export const router = createRouter({
       meta: { title: "My shop", requiresAuth: true },
     },
     {
+      path: "/seller/settings",
+      name: "seller-settings",
+      component: () => import("./pages/SellerPage.vue"),
+      meta: { title: "Shop settings", requiresAuth: true },
+    },
+    {
+      path: "/seller/products/new",
+      name: "seller-product-new",
+      component: () => import("./pages/SellerProductPage.vue"),
+      meta: { title: "New product", requiresAuth: true },
+    },
+    {
+      path: "/seller/products/:id",
+      name: "seller-product",
+      component: () => import("./pages/SellerProductPage.vue"),
+      meta: { title: "Edit product", requiresAuth: true },
+    },
+    {
       path: "/admin/users",
       name: "admin-users",
       component: () => import("./pages/AdminUsersPage.vue"),
       meta: { title: "Users · Admin", roles: ["ADMIN"] },
+    },
+    {
+      path: "/admin/shops",
+      name: "admin-shops",
+      component: () => import("./pages/AdminShopsPage.vue"),
+      meta: { title: "Shops · Admin", roles: ["ADMIN"] },
+    },
+    {
+      path: "/admin/activity",
+      name: "admin-activity",
+      component: () => import("./pages/AdminActivityPage.vue"),
+      meta: { title: "Activity · Admin", roles: ["ADMIN"] },
     },
     { path: "/admin", redirect: "/admin/users" },
     {

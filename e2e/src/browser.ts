@@ -30,6 +30,8 @@ export async function newPage(browser: Browser, baseURL: string, viewport = { wi
 
 /** Saves a full-page screenshot as a test artifact (e2e/artifacts/<name>.png). */
 export async function snap(page: Page, name: string): Promise<void> {
+  // From the top, so the sticky header sits where a reader expects it in the full-page image.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
 }
 
@@ -40,5 +42,19 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await page.fill('input[name="email"]', email);
   await page.fill('input[name="password"]', password);
   await page.click('main button[type="submit"]');
+  // Signed in already (switching accounts), the menu button is there before the new session is:
+  // the sign-in page leaving is what says the login went through.
+  await page.waitForURL((url) => url.pathname !== "/sign-in");
+  await page.getByTestId("account-menu-button").waitFor();
+}
+
+/** Creates an account through the sign-up page; the new user is signed in afterwards. */
+export async function signUp(page: Page, user: { name: string; email: string; password?: string }): Promise<void> {
+  await page.goto("/sign-up");
+  await page.fill('input[name="name"]', user.name);
+  await page.fill('input[name="email"]', user.email);
+  await page.fill('input[name="password"]', user.password ?? "a-long-e2e-password");
+  await page.click('main button[type="submit"]');
+  await page.waitForURL((url) => url.pathname !== "/sign-up");
   await page.getByTestId("account-menu-button").waitFor();
 }

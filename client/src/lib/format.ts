@@ -17,6 +17,12 @@ export function formatMoney(minor: number, currency: string): string {
   return fmt.format(minor / 10 ** digits);
 }
 
+/** Like formatMoney, without the decimals of a whole amount: "$10", "$9.99". For labels. */
+export function formatMoneyShort(minor: number, currency: string): string {
+  const full = formatMoney(minor, currency);
+  return minor % 100 === 0 ? full.replace(/[.,]00(?=\D*$)/, "") : full;
+}
+
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 

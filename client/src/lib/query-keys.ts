@@ -1,10 +1,14 @@
 import type { RouterInputs } from "@marketplace/server/router";
 
 type AdminUsersFilters = Omit<RouterInputs["admin"]["users"]["list"], "cursor" | "limit">;
+type AdminShopsFilters = Omit<RouterInputs["admin"]["shops"]["list"], "cursor" | "limit">;
+type AdminActivityFilters = Omit<RouterInputs["admin"]["activity"]["list"], "cursor" | "limit">;
+type CatalogSearchFilters = Omit<RouterInputs["catalog"]["search"], "cursor" | "limit">;
+type SellerProductsFilters = RouterInputs["product"]["listMine"];
 
 /**
  * Every vue-query key in one place, shaped as prefixes so one call can invalidate a whole area
- * (e.g. `queryKeys.admin.users.all` after a ban).
+ * (e.g. `queryKeys.admin.users.all` after a ban, `queryKeys.catalog.lists` after a stock change).
  */
 export const queryKeys = {
   me: ["auth", "me"] as const,
@@ -16,9 +20,50 @@ export const queryKeys = {
       all: ["admin", "users"] as const,
       list: (filters: AdminUsersFilters) => ["admin", "users", "list", filters] as const,
     },
+    shops: {
+      all: ["admin", "shops"] as const,
+      list: (filters: AdminShopsFilters) => ["admin", "shops", "list", filters] as const,
+    },
+    activity: {
+      all: ["admin", "activity"] as const,
+      list: (filters: AdminActivityFilters) => ["admin", "activity", "list", filters] as const,
+    },
   },
   catalog: {
+    all: ["catalog"] as const,
     newest: (limit: number) => ["catalog", "newest", { limit }] as const,
+    searchAll: ["catalog", "search"] as const,
+    search: (filters: CatalogSearchFilters) => ["catalog", "search", filters] as const,
+    productAll: ["catalog", "product"] as const,
+    product: (id: string) => ["catalog", "product", id] as const,
+    categories: ["catalog", "categories"] as const,
+    shopAll: ["catalog", "shop"] as const,
+    shop: (slug: string) => ["catalog", "shop", slug] as const,
+  },
+  seller: {
+    all: ["seller"] as const,
+    shop: ["seller", "shop"] as const,
+    productLists: ["seller", "products"] as const,
+    products: (filters: SellerProductsFilters) => ["seller", "products", filters] as const,
+    productAll: ["seller", "product"] as const,
+    product: (id: string) => ["seller", "product", id] as const,
+  },
+  /** The buyer's orders (the orders module builds on these keys). */
+  orders: {
+    all: ["orders"] as const,
+    list: (filters: Record<string, unknown> = {}) => ["orders", "list", filters] as const,
+    detail: (id: string) => ["orders", "detail", id] as const,
+  },
+  /** A shop's incoming seller orders. */
+  sellerOrders: {
+    all: ["sellerOrders"] as const,
+    list: (filters: Record<string, unknown> = {}) => ["sellerOrders", "list", filters] as const,
+    detail: (id: string) => ["sellerOrders", "detail", id] as const,
+  },
+  reviews: {
+    all: ["reviews"] as const,
+    product: (productId: string) => ["reviews", "product", productId] as const,
+    shop: (shopId: string) => ["reviews", "shop", shopId] as const,
   },
 };
 

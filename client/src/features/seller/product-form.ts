@@ -1,0 +1,107 @@
+import type { ProductCreateInput } from "@marketplace/shared";
+import { formatMoneyInput, parseCountInput, parseMoneyInput } from "../../lib/money.ts";
+import type { SellerProduct } from "./use-seller.ts";
+
+/**
+ * The product editor's state, as typed: prices and stock stay strings until saving, so "12.5"
+ * can be half-typed and a bad value is named, not coerced. `key` keeps Vue's row identity
+ * stable while rows are added, removed and reordered.
+ */
+export interface VariantDraft {
+  key: string;
+  /** The server's id: present for variants that exist (update), absent for new ones (add). */
+  id?: string;
+  sku: string;
+  title: string;
+  price: string;
+  stock: string;
+}
+
+export interface ImageDraft {
+  key: string;
+  /** The uploaded URL; null until the upload finishes. */
+  url: string | null;
+  alt: string;
+  /** An object URL of the picked file, for an instant preview (revoked by the editor). */
+  preview: string | null;
+  state: "ready" | "uploading" | "failed";
+  error?: string;
+  file?: File;
+}
+
+export interface ProductDraft {
+  title: string;
+  description: string;
+  categoryId: string;
+  status: "DRAFT" | "ACTIVE";
+  variants: VariantDraft[];
+  images: ImageDraft[];
+}
+
+let nextKey = 1;
+export const newKey = (): string => `k${nextKey++}`;
+
+export const emptyVariant = (): VariantDraft => ({ key: newKey(), sku: "", title: "", price: "", stock: "0" });
+
+export function emptyDraft(): ProductDraft {
+  return { title: "", description: "", categoryId: "", status: "ACTIVE", variants: [{ ...emptyVariant(), title: "Standard" }], images: [] };
+}
+
+export function draftFromProduct(p: SellerProduct): ProductDraft {
+  return {
+    title: p.title,
+    description: p.description,
+    categoryId: p.categoryId,
+    status: p.status === "DRAFT" ? "DRAFT" : "ACTIVE",
+    variants: p.variants.map((v) => ({
+      key: newKey(),
+      id: v.id,
+      sku: v.sku,
+      title: v.title,
+      price: formatMoneyInput(v.priceCents),
+      stock: String(v.stock),
+    })),
+    images: p.images.map((img) => ({ key: newKey(), url: img.url, alt: img.alt, preview: null, state: "ready" as const })),
+  };
+}
+
+/**
+ * The API input for a draft, and the problems only the editor can see (a price that is not a
+ * number). Bad numbers become 0 in the input so the shared schema does not report them twice.
+ */
+export function draftToInput(d: ProductDraft): { input: ProductCreateInput & { variants: { id?: string }[] }; problems: Record<string, string[]> } {
+  const problems: Record<string, string[]> = {};
+  const variants = d.variants.map((v, i) => {
+    const priceCents = parseMoneyInput(v.price);
+    const stock = parseCountInput(v.stock);
+    if (priceCents === null) problems[`variants.${i}.priceCents`] = ["Enter a price like 12 or 12.50"];
+    if (stock === null) problems[`variants.${i}.stock`] = ["Enter a whole number, 0 or more"];
+    return { ...(v.id ? { id: v.id } : {}), sku: v.sku.trim(), title: v.title.trim(), priceCents: priceCents ?? 0, stock: stock ?? 0 };
+  });
+  if (!d.categoryId) problems.categoryId = ["Choose a category"];
+  if (d.images.some((i) => i.state === "uploading")) problems.images = ["Wait for the images to finish uploading"];
+  if (d.images.some((i) => i.state === "failed")) problems.images = [...(problems.images ?? []), "Remove the images that failed to upload"];
+  const input = {
+    title: d.title.trim(),
+    description: d.description.trim(),
+    categoryId: d.categoryId,
+    status: d.status,
+    images: d.images.flatMap((i) => (i.url ? [{ url: i.url, alt: i.alt.trim() }] : [])),
+    variants,
+  };
+  return { input, problems };
+}
+
+/** The error keys the editor shows beside a field, for the draft's current rows. */
+export function shownErrorKeys(d: ProductDraft): string[] {
+  return [
+    "title",
+    "description",
+    "categoryId",
+    "status",
+    "images",
+    "variants",
+    ...d.variants.flatMap((_, i) => ["sku", "title", "priceCents", "stock", "id"].map((f) => `variants.${i}.${f}`)),
+    ...d.images.flatMap((_, i) => [`images.${i}`, `images.${i}.url`, `images.${i}.alt`]),
+  ];
+}

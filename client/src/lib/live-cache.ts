@@ -1,0 +1,118 @@
+import type { InfiniteData } from "@tanstack/vue-query";
+import type { RouterInputs, RouterOutputs } from "@marketplace/server/router";
+import type { ServerToClientEvents } from "@marketplace/shared";
+import { showToast } from "../ui/toast.ts";
+import { formatMoney } from "./format.ts";
+import { clearUnseenOrders, noteNewOrder } from "./order-alerts.ts";
+import { queryClient } from "./query.ts";
+import { queryKeys } from "./query-keys.ts";
+import { onLiveEvent } from "./socket.ts";
+
+type CatalogProduct = RouterOutputs["catalog"]["product"];
+type SellerProductRow = RouterOutputs["product"]["listMine"][number];
+type SellerProduct = RouterOutputs["product"]["getMine"];
+type ActivityPage = RouterOutputs["admin"]["activity"]["list"];
+type ActivityFilters = Omit<RouterInputs["admin"]["activity"]["list"], "cursor" | "limit">;
+type Handler<K extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[K]>[0];
+
+/**
+ * What each real-time event does to the vue-query cache. Events are hints: a value the event
+ * carries is patched in where it is cheap and exact (a variant's stock, a rating), everything
+ * else that may have changed is invalidated so the queries on screen refetch.
+ */
+export function connectLiveCache(): void {
+  onLiveEvent("stock.changed", onStockChanged);
+  onLiveEvent("review.created", onReviewCreated);
+  onLiveEvent("order.updated", () => invalidateOrders());
+  onLiveEvent("order.created", onOrderCreated);
+  onLiveEvent("activity", onActivity);
+  // A new person in this tab: the previous one's order badge is not theirs.
+  queryClient.getQueryCache().subscribe((event) => {
+    if (event.type === "updated" && event.query.queryKey[1] === queryKeys.me[1] && event.query.state.data === null) clearUnseenOrders();
+  });
+}
+
+function onStockChanged(e: Handler<"stock.changed">) {
+  let unknownVariant = false;
+  const patchVariants = <V extends { id: string; stock: number }>(variants: V[]): V[] => {
+    if (!variants.some((v) => v.id === e.variantId)) unknownVariant = true;
+    return variants.map((v) => (v.id === e.variantId ? { ...v, stock: e.stock } : v));
+  };
+
+  queryClient.setQueryData<CatalogProduct>(queryKeys.catalog.product(e.productId), (p) =>
+    p ? { ...p, variants: patchVariants(p.variants) } : p,
+  );
+  queryClient.setQueryData<SellerProduct>(queryKeys.seller.product(e.productId), (p) =>
+    p ? { ...p, variants: patchVariants(p.variants) } : p,
+  );
+  queryClient.setQueriesData<SellerProductRow[]>({ queryKey: queryKeys.seller.productLists }, (rows) =>
+    rows?.map((p) => {
+      if (p.id !== e.productId) return p;
+      const variants = patchVariants(p.variants);
+      return { ...p, variants, totalStock: variants.reduce((sum, v) => sum + v.stock, 0) };
+    }),
+  );
+  // A variant this tab has never seen (just added): fetch the product afresh.
+  if (unknownVariant) {
+    void queryClient.invalidateQueries({ queryKey: queryKeys.catalog.product(e.productId) });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.seller.productLists });
+  }
+  // "Sold out" badges and the in-stock filter of every list may have changed.
+  void queryClient.invalidateQueries({ queryKey: queryKeys.catalog.searchAll });
+  void queryClient.invalidateQueries({ queryKey: ["catalog", "newest"] });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.catalog.shopAll });
+}
+
+function onReviewCreated(e: Handler<"review.created">) {
+  if (e.productId) {
+    queryClient.setQueryData<CatalogProduct>(queryKeys.catalog.product(e.productId), (p) =>
+      p ? { ...p, ratingAvg: e.ratingAvg, ratingCount: e.ratingCount } : p,
+    );
+    void queryClient.invalidateQueries({ queryKey: queryKeys.reviews.product(e.productId) });
+  } else {
+    void queryClient.invalidateQueries({ queryKey: queryKeys.reviews.shop(e.shopId) });
+    // Product pages show their shop's rating.
+    void queryClient.invalidateQueries({ queryKey: queryKeys.catalog.productAll });
+  }
+  void queryClient.invalidateQueries({ queryKey: queryKeys.catalog.shopAll });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.catalog.searchAll });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.seller.shop });
+}
+
+function invalidateOrders() {
+  void queryClient.invalidateQueries({ queryKey: queryKeys.orders.all });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.sellerOrders.all });
+}
+
+function onOrderCreated(e: Handler<"order.created">) {
+  invalidateOrders();
+  noteNewOrder();
+  const count = e.items.reduce((n, i) => n + i.quantity, 0);
+  const first = e.items[0];
+  const what = first ? (e.items.length === 1 ? `${first.quantity} × ${first.productTitle}` : `${count} items`) : "";
+  // The event names no currency yet; the seeded shops sell in USD.
+  const currency = "currency" in e && typeof e.currency === "string" ? e.currency : "USD";
+  showToast(`New order: ${[what, formatMoney(e.totalCents, currency)].filter(Boolean).join(" · ")}`, "success");
+}
+
+function onActivity(e: Handler<"activity">) {
+  const item: ActivityPage["items"][number] = {
+    id: e.id,
+    kind: e.kind,
+    summary: e.summary,
+    subjectType: e.subjectType,
+    subjectId: e.subjectId,
+    createdAt: new Date(e.at),
+    actor: e.actorId ? { id: e.actorId, name: "" } : null,
+  };
+  for (const [key, data] of queryClient.getQueriesData<InfiniteData<ActivityPage>>({ queryKey: queryKeys.admin.activity.all })) {
+    const filters = key[3] as ActivityFilters | undefined;
+    if (!data?.pages.length || (filters?.kind && filters.kind !== e.kind)) continue;
+    const [first, ...rest] = data.pages;
+    if (first!.items.some((i) => i.id === item.id)) continue;
+    queryClient.setQueryData<InfiniteData<ActivityPage>>(key, { ...data, pages: [{ ...first!, items: [item, ...first!.items] }, ...rest] });
+  }
+  // The admin pages that list what the event is about.
+  if (e.kind.startsWith("shop.")) void queryClient.invalidateQueries({ queryKey: queryKeys.admin.shops.all });
+  if (e.kind.startsWith("user.") || e.kind === "shop.approved") void queryClient.invalidateQueries({ queryKey: queryKeys.admin.users.all });
+}
