@@ -23,6 +23,7 @@ export interface OrderCreatedPayload {
   orderId: string;
   sellerOrderId: string;
   totalCents: number;
+  currency: string;
   items: { productTitle: string; variantTitle: string; quantity: number }[];
 }
 
@@ -59,11 +60,21 @@ export const ACTIVITY_KINDS = [
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
 export interface ActivityPayload {
+  /** The audit row's id (the event's own `id` differs). */
+  activityId: string;
   kind: ActivityKind;
   summary: string;
   actorId: string | null;
+  actorName: string | null;
   subjectType: string | null;
   subjectId: string | null;
+}
+
+/** To a shop's owner when an admin approves, suspends or reopens it. */
+export interface ShopUpdatedPayload {
+  shopId: string;
+  status: "PENDING" | "ACTIVE" | "SUSPENDED";
+  reason: string | null;
 }
 
 export interface ServerEventPayloads {
@@ -72,6 +83,7 @@ export interface ServerEventPayloads {
   "stock.changed": StockChangedPayload;
   "review.created": ReviewCreatedPayload;
   activity: ActivityPayload;
+  "shop.updated": ShopUpdatedPayload;
 }
 export type ServerEventName = keyof ServerEventPayloads;
 

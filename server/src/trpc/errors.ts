@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import type { DefaultErrorShape } from "@trpc/server/unstable-core-do-not-import";
-import { ZodError, z } from "zod";
+import { ZodError } from "zod";
 import { DomainError } from "../lib/errors.ts";
 
 /** Maps a service's domain error to the tRPC error of the same meaning. */
@@ -28,9 +28,14 @@ export function formatError(
   let formErrors: string[] | null = null;
   let details: Record<string, unknown> | null = null;
   if (cause instanceof ZodError) {
-    const flat = z.flattenError(cause);
-    fieldErrors = flat.fieldErrors as Record<string, string[]>;
-    formErrors = flat.formErrors;
+    // Keyed by the full path ("variants.0.sku", "shippingAddress.city"), so a form can put each
+    // message next to its own input; issues without a path are form errors.
+    fieldErrors = {};
+    formErrors = [];
+    for (const issue of cause.issues) {
+      if (!issue.path.length) formErrors.push(issue.message);
+      else (fieldErrors[issue.path.join(".")] ??= []).push(issue.message);
+    }
   } else if (cause instanceof DomainError) {
     fieldErrors = cause.fieldErrors ?? null;
     details = cause.details ?? null;

@@ -25,9 +25,11 @@ export async function recordActivity(tx: Tx, events: EventBuffer, input: Activit
       subjectId: input.subject?.id ?? null,
       data: input.data ?? {},
     },
-    select: { id: true, actorId: true, subjectType: true, subjectId: true },
+    select: { id: true, actorId: true, subjectType: true, subjectId: true, actor: { select: { name: true } } },
   });
   events.add("activity", [rooms.admins()], {
+    activityId: row.id,
+    actorName: row.actor?.name ?? null,
     kind: input.kind,
     summary: input.summary,
     actorId: row.actorId,

@@ -85,7 +85,7 @@ export async function applyPayment(tx: Tx, events: EventBuffer, result: PaymentR
     });
     for (const so of sellerOrders) {
       events.add("order.updated", [rooms.user(order.buyerId), rooms.shop(so.shopId)], { orderId: order.id, sellerOrderId: so.id, status: "PAID" });
-      events.add("order.created", [rooms.shop(so.shopId)], { orderId: order.id, sellerOrderId: so.id, totalCents: so.subtotalCents, items: so.items });
+      events.add("order.created", [rooms.shop(so.shopId)], { orderId: order.id, sellerOrderId: so.id, totalCents: so.subtotalCents, currency: so.currency, items: so.items });
     }
     await recordActivity(tx, events, {
       kind: "order.paid",

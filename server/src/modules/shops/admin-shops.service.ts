@@ -4,6 +4,7 @@ import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import type { AuthedContext } from "../../trpc/context.ts";
+import { rooms } from "../../realtime/publish.ts";
 import { recordActivity } from "../activity/activity.service.ts";
 
 const adminShopSelect = {
@@ -90,6 +91,7 @@ export async function approveShop(ctx: AuthedContext, id: string) {
     });
     if (count === 0) throw conflict("This shop is already active");
     await tx.user.updateMany({ where: { id: shop.ownerId, role: "BUYER" }, data: { role: "SELLER" } });
+    events.add("shop.updated", [rooms.user(shop.ownerId)], { shopId: id, status: "ACTIVE", reason: null });
     await recordActivity(tx, events, {
       kind: "shop.approved",
       summary: `${ctx.user.name} ${shop.status === "PENDING" ? "approved" : "reopened"} the shop “${shop.name}”`,
@@ -109,6 +111,7 @@ export async function suspendShop(ctx: AuthedContext, input: AdminShopSuspendInp
       data: { status: "SUSPENDED", statusReason: input.reason },
     });
     if (count === 0) throw conflict("This shop is already suspended");
+    events.add("shop.updated", [rooms.user(shop.ownerId)], { shopId: input.id, status: "SUSPENDED", reason: input.reason });
     await recordActivity(tx, events, {
       kind: "shop.suspended",
       summary: `${ctx.user.name} suspended the shop “${shop.name}”: ${input.reason}`,

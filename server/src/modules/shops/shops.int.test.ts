@@ -48,8 +48,14 @@ describe("admin approval", () => {
     expect(queue.items[0]?.status).toBe("PENDING");
     expect(queue.items.some((s) => s.id === shop.id)).toBe(true);
 
+    t.sink.events.length = 0;
     const approved = await admin.caller.admin.shops.approve({ id: shop.id });
     expect(approved.status).toBe("ACTIVE");
+    // The owner is told live, and admins see who did it in the feed.
+    expect(t.sink.events.find((e) => e.name === "shop.updated")).toMatchObject({ rooms: [`user:${o.id}`], payload: { shopId: shop.id, status: "ACTIVE" } });
+    const feed = t.sink.events.find((e) => e.name === "activity")!.payload as { activityId: string; actorName: string | null };
+    expect(feed.actorName).toBe("Ada Admin");
+    expect(await t.database.prisma.activity.findUnique({ where: { id: feed.activityId } })).toMatchObject({ kind: "shop.approved" });
     expect((await t.database.prisma.user.findUniqueOrThrow({ where: { id: o.id } })).role).toBe("SELLER");
     await expect(admin.caller.admin.shops.approve({ id: shop.id })).rejects.toMatchObject({ code: "CONFLICT" });
 
