@@ -63,3 +63,21 @@ export const CATALOG_PRICE_BUCKETS = [
 
 /** The rating facet's thresholds: products rated at least this much on average. */
 export const CATALOG_RATING_BUCKETS = [4, 3, 2, 1] as const;
+
+/**
+ * The facets of a search, each counted over the query and every filter except its own. Only the
+ * first page of a search carries them (`catalog.search` answers `facets: null` with a cursor): they
+ * describe the whole result set, and reading them again for every page would cost a pass over it.
+ */
+export interface CatalogSearchFacets {
+  /** Results with every filter. */
+  total: number;
+  /** Categories with results (a category counts its descendants), siblings by position then name. */
+  categories: { id: string; name: string; slug: string; parentId: string | null; count: number }[];
+  /** `CATALOG_PRICE_BUCKETS` in order, by lowest variant price. */
+  price: { minPriceCents: number | null; maxPriceCents: number | null; count: number }[];
+  /** `CATALOG_RATING_BUCKETS` in order. */
+  rating: { minRating: number; count: number }[];
+  /** Results that are in stock (the in-stock filter's count). */
+  inStock: number;
+}

@@ -1,7 +1,9 @@
-import { CATALOG_PRICE_BUCKETS, CATALOG_RATING_BUCKETS, type CatalogSearchInput } from "@marketplace/shared";
+import { CATALOG_PRICE_BUCKETS, CATALOG_RATING_BUCKETS, type CatalogSearchFacets, type CatalogSearchInput } from "@marketplace/shared";
+import type { Prisma } from "../../generated/prisma/client.ts";
 import type { Context } from "../../trpc/context.ts";
 import { decodeSearchCursor, encodeSearchCursor, queryFingerprint, type SearchCursor, type SearchOrder } from "./catalog-cursor.ts";
-import { searchStatement, type SearchPlan } from "./catalog-search.sql.ts";
+import { facetCacheFor, type FacetCache } from "./catalog-facet-cache.ts";
+import { facetsStatement, searchStatement, type SearchPlan } from "./catalog-search.sql.ts";
 
 /** Words too common to be worth a fuzzy title match. */
 const STOP_WORDS = new Set(["and", "are", "for", "from", "its", "our", "the", "this", "that", "with", "you", "your"]);
@@ -34,11 +36,14 @@ interface ItemJson {
 
 type BucketColumns = { [K in `price_${0 | 1 | 2 | 3 | 4}` | `rating_${(typeof CATALOG_RATING_BUCKETS)[number]}`]: number };
 
-type SearchRow = BucketColumns & {
+interface ItemsRow {
   items: ItemJson[];
+}
+
+type FacetRow = BucketColumns & {
   total: number;
   in_stock: number;
-  categories: { id: string; name: string; slug: string; parentId: string | null; count: number }[];
+  categories: CatalogSearchFacets["categories"];
 };
 
 /** The sort key of a result, as its cursor carries it. */
@@ -56,20 +61,31 @@ function cursorAfter(item: ItemJson, order: SearchOrder, q: string | null): Sear
   }
 }
 
-/**
- * `catalog.search`: a page of product cards over the listed products (ACTIVE, of ACTIVE shops),
- * the cursor of the next page, and the facets of the whole result set. One SQL statement;
- * see catalog-search.sql.ts for how it finds, filters, ranks and counts.
- *
- * Facets follow the usual convention: each counts over the query and every filter except its own
- * (the category counts ignore the category filter, the price buckets the price range, and so on),
- * so a facet's count says how many results choosing that value would give, other choices kept.
- * `facets.total` counts the results with every filter.
- */
-export async function search(ctx: Context, input: CatalogSearchInput) {
+export type SearchResult = {
+  items: {
+    id: string;
+    title: string;
+    slug: string;
+    priceCents: number;
+    currency: string;
+    image: { url: string; alt: string } | null;
+    shop: { id: string; name: string; slug: string };
+    ratingAvg: number;
+    ratingCount: number;
+    inStock: boolean;
+  }[];
+  nextCursor: string | null;
+  /** The order the page is in (`relevance` asked without a query runs as `newest`). */
+  sort: SearchOrder;
+  /** First pages only: null on a page read with a cursor. */
+  facets: CatalogSearchFacets | null;
+};
+
+/** What a search runs: its trimmed query, its real order, its filters and its decoded cursor. */
+export function searchPlan(input: CatalogSearchInput): SearchPlan {
   const q = input.q ? input.q : null;
   const order: SearchOrder = input.sort === undefined || input.sort === "relevance" ? (q ? "relevance" : "newest") : input.sort;
-  const plan: SearchPlan = {
+  return {
     q,
     fuzzyWords: q ? fuzzyWords(q) : [],
     categoryId: input.categoryId ?? null,
@@ -82,7 +98,77 @@ export async function search(ctx: Context, input: CatalogSearchInput) {
     after: decodeSearchCursor(input.cursor, order, q),
     limit: input.limit,
   };
-  const [row] = await ctx.db.$queryRaw<SearchRow[]>(searchStatement(plan));
+}
+
+function toFacets(row: FacetRow): CatalogSearchFacets {
+  return {
+    total: row.total,
+    categories: row.categories,
+    price: CATALOG_PRICE_BUCKETS.map((b, i) => ({ ...b, count: row[`price_${i as 0 | 1 | 2 | 3 | 4}`] })),
+    rating: CATALOG_RATING_BUCKETS.map((r) => ({ minRating: r, count: row[`rating_${r}`] })),
+    inStock: row.in_stock,
+  };
+}
+
+/** The cache key of a query-less search's facets: every filter (not the sort, page or size). */
+function facetKey(plan: SearchPlan): string {
+  return JSON.stringify([plan.categoryId, plan.shopId, plan.minPriceCents, plan.maxPriceCents, plan.minRating, plan.inStock]);
+}
+
+/** The facets of a search without a query, from the cache (computed when missing or too old). */
+function cachedFacets(run: RunSql, cache: FacetCache<CatalogSearchFacets>, plan: SearchPlan): Promise<CatalogSearchFacets> {
+  return cache.get(facetKey(plan), async () => {
+    const [row] = (await run(facetsStatement(plan))) as FacetRow[];
+    if (!row) throw new Error("catalog facets returned no row");
+    return toFacets(row);
+  });
+}
+
+/**
+ * Listed products per category, each with its descendants (categories without any are absent):
+ * the category facet of a search with no query and no filter, so `catalog.categories` shares its
+ * cached count with the catalog's first page.
+ */
+export async function listedPerCategory(ctx: Context): Promise<Map<string, number>> {
+  const plan: SearchPlan = {
+    q: null,
+    fuzzyWords: [],
+    categoryId: null,
+    shopId: null,
+    minPriceCents: null,
+    maxPriceCents: null,
+    minRating: null,
+    inStock: false,
+    order: "newest",
+    after: null,
+    limit: 1,
+  };
+  const facets = await cachedFacets((statement) => ctx.db.$queryRaw<unknown[]>(statement), facetCacheFor<CatalogSearchFacets>(ctx.db), plan);
+  return new Map(facets.categories.map((c) => [c.id, c.count]));
+}
+
+/** Runs a statement and returns its rows: Prisma's `$queryRaw`, or node-postgres with `.text` and `.values`. */
+export type RunSql = (statement: Prisma.Sql) => Promise<unknown[]>;
+
+/**
+ * A search, given the means to run SQL and the facet cache: what `catalog.search` does after
+ * validating its input. Exported so that the benchmark's plain node-postgres server runs the
+ * very same statements.
+ */
+export async function runSearch(run: RunSql, input: CatalogSearchInput, cache: FacetCache<CatalogSearchFacets> | null): Promise<SearchResult> {
+  const plan = searchPlan(input);
+  const firstPage = plan.after === null;
+  let row: ItemsRow & Partial<FacetRow>;
+  let facets: CatalogSearchFacets | null = null;
+  if (firstPage && plan.q === null && cache) {
+    // Without a query: the page off an index, the facets (a pass over every product) from the cache.
+    const [rows, cached] = await Promise.all([run(searchStatement(plan, { facets: false })), cachedFacets(run, cache, plan)]);
+    row = rows[0] as ItemsRow;
+    facets = cached;
+  } else {
+    row = (await run(searchStatement(plan, { facets: firstPage })))[0] as ItemsRow & Partial<FacetRow>;
+    if (row && firstPage) facets = toFacets(row as FacetRow);
+  }
   if (!row) throw new Error("catalog search returned no row");
 
   const page = row.items.slice(0, input.limit);
@@ -100,16 +186,24 @@ export async function search(ctx: Context, input: CatalogSearchInput) {
       ratingCount: i.ratingCount,
       inStock: i.inStock,
     })),
-    nextCursor: row.items.length > input.limit && last ? encodeSearchCursor(cursorAfter(last, order, q)) : null,
-    /** The order the page is in (`relevance` asked without a query runs as `newest`). */
-    sort: order,
-    facets: {
-      total: row.total,
-      categories: row.categories,
-      price: CATALOG_PRICE_BUCKETS.map((b, i) => ({ ...b, count: row[`price_${i as 0 | 1 | 2 | 3 | 4}`] })),
-      rating: CATALOG_RATING_BUCKETS.map((r) => ({ minRating: r, count: row[`rating_${r}`] })),
-      inStock: row.in_stock,
-    },
+    nextCursor: row.items.length > input.limit && last ? encodeSearchCursor(cursorAfter(last, plan.order, plan.q)) : null,
+    sort: plan.order,
+    facets,
   };
 }
-export type CatalogSearchResult = Awaited<ReturnType<typeof search>>;
+
+/**
+ * `catalog.search`: a page of product cards over the listed products (ACTIVE, of ACTIVE shops,
+ * with a variant), the cursor of the next page, and on the first page the facets of the whole
+ * result set. See catalog-search.sql.ts for how it finds, filters, ranks and counts.
+ *
+ * Facets follow the usual convention: each counts over the query and every filter except its own
+ * (the category counts ignore the category filter, the price buckets the price range, and so on),
+ * so a facet's count says how many results choosing that value would give, other choices kept.
+ * `facets.total` counts the results with every filter. Pages read with a cursor carry
+ * `facets: null`. Without a query, the facets are cached for a few seconds (catalog-facet-cache.ts).
+ */
+export function search(ctx: Context, input: CatalogSearchInput): Promise<SearchResult> {
+  return runSearch((statement) => ctx.db.$queryRaw<unknown[]>(statement), input, facetCacheFor<CatalogSearchFacets>(ctx.db));
+}
+export type CatalogSearchResult = SearchResult;

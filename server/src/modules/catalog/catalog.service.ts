@@ -2,6 +2,7 @@ import type { CatalogNewestInput, CatalogProductInput } from "@marketplace/share
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { notFound } from "../../lib/errors.ts";
 import type { Context } from "../../trpc/context.ts";
+import { listedPerCategory } from "./catalog-search.service.ts";
 
 /** What buyers may see: active products of active shops. */
 export const visibleProductWhere = {
@@ -113,30 +114,19 @@ export interface CategoryNode {
 /**
  * The category tree, siblings by position then name, each with the number of listed products in
  * it and its descendants: the number `catalog.search {categoryId}` finds without other filters.
+ * Those numbers are the category facet of the unfiltered search, and come from its facet cache
+ * (catalog-facet-cache.ts: a few seconds old at most while the catalog is browsed).
  */
 export async function categories(ctx: Context): Promise<CategoryNode[]> {
-  const rows = await ctx.db.$queryRaw<(Omit<CategoryNode, "children"> & { position: number })[]>`
-    WITH RECURSIVE closure (ancestor_id, category_id) AS (
-      SELECT id, id FROM categories
-      UNION
-      SELECT cat.parent_id, cl.category_id FROM closure cl JOIN categories cat ON cat.id = cl.ancestor_id
-       WHERE cat.parent_id IS NOT NULL
-    ),
-    listed AS (
-      SELECT p.category_id, count(*) AS n
-        FROM products p JOIN shops s ON s.id = p.shop_id
-       WHERE p.status = 'ACTIVE' AND s.status = 'ACTIVE'
-         AND EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id)
-       GROUP BY p.category_id
-    )
-    SELECT c.id, c.name, c.slug, c.parent_id AS "parentId", c.position,
-           coalesce(sum(l.n), 0)::int AS "productCount"
-      FROM categories c
-      JOIN closure cl ON cl.ancestor_id = c.id
-      LEFT JOIN listed l ON l.category_id = cl.category_id
-     GROUP BY c.id
-     ORDER BY c.position, c.name, c.id`;
-  const nodes = new Map(rows.map(({ position: _position, ...r }) => [r.id, { ...r, children: [] as CategoryNode[] }]));
+  const [tree, counts] = await Promise.all([
+    ctx.db.category.findMany({
+      select: { id: true, name: true, slug: true, parentId: true },
+      orderBy: [{ position: "asc" }, { name: "asc" }, { id: "asc" }],
+    }),
+    listedPerCategory(ctx),
+  ]);
+  const rows = tree.map((c) => ({ ...c, productCount: counts.get(c.id) ?? 0 }));
+  const nodes = new Map(rows.map((r) => [r.id, { ...r, children: [] as CategoryNode[] }]));
   const roots: CategoryNode[] = [];
   // Rows come in sibling order, so appending keeps every children list in order.
   for (const node of nodes.values()) {

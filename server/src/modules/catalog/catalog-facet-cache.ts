@@ -1,0 +1,109 @@
+/**
+ * A short in-process cache of the facets of searches WITHOUT a query. Those facets count every
+ * listed product (each facet ignores its own filter, so even a narrow category page counts the
+ * whole catalog for the category facet): one pass over all products, some 20–150 ms at 100,000
+ * products depending on the machine, the same for every visitor browsing the same filters. With a
+ * query the facets come with the page, from the hits alone, and are not cached.
+ *
+ * - An entry is fresh for `ttlMs` (10 s): requests get it as is.
+ * - Older, up to `staleMs` (30 s): requests still get it at once, and the first of them starts a
+ *   refresh in the background (stale-while-revalidate), so no request waits for a recount while
+ *   the filters are being browsed. Under steady traffic the counts lag writes by at most `ttlMs`
+ *   plus one recount.
+ * - Older than that, or missing: the request computes it; concurrent requests for the same
+ *   filters share that one computation. A failed computation is forgotten at once (a failed
+ *   refresh keeps the stale entry until it is too old).
+ *
+ * The pages themselves are always read live. Each database (PrismaClient, or any object for
+ * another caller) has its own cache, so test apps never see each other's counts.
+ */
+export const CATALOG_FACET_CACHE_TTL_MS = 10_000;
+export const CATALOG_FACET_CACHE_STALE_MS = 30_000;
+const MAX_ENTRIES = 500;
+
+interface Entry<T> {
+  /** When the computation of `value` started. */
+  at: number;
+  value: Promise<T>;
+  settled: boolean;
+  refreshing: boolean;
+}
+
+export class FacetCache<T> {
+  private readonly entries = new Map<string, Entry<T>>();
+
+  /** 0 or less: no caching (every call computes). */
+  ttlMs: number;
+  staleMs: number;
+  private readonly maxEntries: number;
+  private readonly now: () => number;
+
+  constructor(opts: { ttlMs?: number; staleMs?: number; maxEntries?: number; now?: () => number } = {}) {
+    this.ttlMs = opts.ttlMs ?? CATALOG_FACET_CACHE_TTL_MS;
+    this.staleMs = opts.staleMs ?? CATALOG_FACET_CACHE_STALE_MS;
+    this.maxEntries = opts.maxEntries ?? MAX_ENTRIES;
+    this.now = opts.now ?? (() => performance.now());
+  }
+
+  get(key: string, load: () => Promise<T>): Promise<T> {
+    if (this.ttlMs <= 0) return load();
+    const now = this.now();
+    const hit = this.entries.get(key);
+    if (hit) {
+      const age = now - hit.at;
+      if (age < this.ttlMs) return hit.value;
+      if (age < Math.max(this.staleMs, this.ttlMs) && hit.settled) {
+        if (!hit.refreshing) this.refresh(key, hit, load);
+        return hit.value;
+      }
+    }
+    return this.start(key, load, now);
+  }
+
+  clear() {
+    this.entries.clear();
+  }
+
+  private start(key: string, load: () => Promise<T>, now: number): Promise<T> {
+    const entry: Entry<T> = { at: now, value: load(), settled: false, refreshing: false };
+    this.put(key, entry);
+    entry.value.then(
+      () => (entry.settled = true),
+      () => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+      },
+    );
+    return entry.value;
+  }
+
+  private refresh(key: string, stale: Entry<T>, load: () => Promise<T>) {
+    stale.refreshing = true;
+    const at = this.now();
+    load().then(
+      (value) => {
+        if (this.entries.get(key) === stale) this.put(key, { at, value: Promise.resolve(value), settled: true, refreshing: false });
+      },
+      () => {
+        stale.refreshing = false;
+      },
+    );
+  }
+
+  private put(key: string, entry: Entry<T>) {
+    this.entries.delete(key); // re-inserted last: the Map's order is the eviction order
+    this.entries.set(key, entry);
+    if (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+  }
+}
+
+const caches = new WeakMap<object, FacetCache<unknown>>();
+
+/** The facet cache of one database. */
+export function facetCacheFor<T>(owner: object): FacetCache<T> {
+  let cache = caches.get(owner);
+  if (!cache) caches.set(owner, (cache = new FacetCache()));
+  return cache as FacetCache<T>;
+}
