@@ -101,7 +101,13 @@ describe("SECURITY 9: role guards", () => {
 describe("SECURITY 25: transport", () => {
   it("sends security headers", async () => {
     const res = await server.app.inject("/healthz");
-    expect(res.headers["content-security-policy"]).toContain("default-src 'self'");
+    const csp = res.headers["content-security-policy"] as string;
+    expect(csp).toContain("default-src 'self'");
+    // With the test payment provider nothing outside the site may run, frame or be called.
+    const directives = csp.split(";").map((d) => d.trim());
+    expect(directives).toContain("script-src 'self'");
+    expect(directives).toContain("frame-src 'none'");
+    expect(directives).toContain("connect-src 'self'");
     expect(res.headers["x-content-type-options"]).toBe("nosniff");
     expect(res.headers["x-frame-options"]).toBe("SAMEORIGIN");
     expect(res.headers["referrer-policy"]).toBe("no-referrer");

@@ -10,14 +10,18 @@ import type { Config } from "../config.ts";
  * cross-site HTML form (urlencoded, multipart or text/plain) can reach a procedure.
  */
 export async function registerSecurity(app: FastifyInstance, config: Config): Promise<void> {
+  // Stripe's payment form must come from Stripe (script and iframes from js.stripe.com, calls to
+  // api.stripe.com); the policy opens to exactly those only when Stripe takes the payments.
+  const stripe = config.PAYMENTS === "stripe";
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
+        scriptSrc: ["'self'", ...(stripe ? ["https://js.stripe.com"] : [])],
+        frameSrc: stripe ? ["https://js.stripe.com", "https://hooks.stripe.com"] : ["'none'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", "data:", "blob:"],
-        connectSrc: ["'self'"],
+        connectSrc: ["'self'", ...(stripe ? ["https://api.stripe.com"] : [])],
         fontSrc: ["'self'", "data:"],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],

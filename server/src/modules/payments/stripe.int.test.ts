@@ -146,6 +146,14 @@ describe("Stripe checkout: one PaymentIntent per order", () => {
     expect(res.body).not.toContain("sk_test_x");
     expect(res.body).not.toContain(WHSEC);
   });
+
+  it("the page's CSP lets Stripe's payment form load from Stripe, and nothing else from outside", async () => {
+    const csp = (await server.app.inject("/healthz")).headers["content-security-policy"] as string;
+    const directive = (name: string) => csp.split(";").map((d) => d.trim()).find((d) => d.startsWith(`${name} `));
+    expect(directive("script-src")).toBe("script-src 'self' https://js.stripe.com");
+    expect(directive("frame-src")).toBe("frame-src https://js.stripe.com https://hooks.stripe.com");
+    expect(directive("connect-src")).toBe("connect-src 'self' https://api.stripe.com");
+  });
 });
 
 describe("SECURITY 17: Stripe webhook", () => {
