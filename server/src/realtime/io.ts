@@ -20,6 +20,8 @@ export interface SocketData {
   userId: string | null;
   sessionId: string | null;
   role: Role | null;
+  /** The shop this user owns, if any: its room is joined at connection. */
+  shopId: string | null;
   watched: Set<string>;
   tokens: number;
   refilledAt: number;
@@ -77,7 +79,7 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
   }
 
   io.use(async (socket, next) => {
-    const data: SocketData = { userId: null, sessionId: null, role: null, watched: new Set(), tokens: SOCKET_LIMITS.burst, refilledAt: Date.now() };
+    const data: SocketData = { userId: null, sessionId: null, role: null, shopId: null, watched: new Set(), tokens: SOCKET_LIMITS.burst, refilledAt: Date.now() };
     socket.data = data;
     try {
       const cookies = fastifyCookie.parse(socket.handshake.headers.cookie ?? "");
@@ -87,6 +89,10 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
         data.userId = session.user.id;
         data.sessionId = session.id;
         data.role = session.user.role;
+        // Looked up before the connection is accepted, so the socket is in all its rooms the
+        // moment the client sees "connect": no event committed after that can miss it.
+        const shop = await database.prisma.shop.findUnique({ where: { ownerId: session.user.id }, select: { id: true } });
+        data.shopId = shop?.id ?? null;
       }
       next();
     } catch (err) {
@@ -94,7 +100,7 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
     }
   });
 
-  io.on("connection", async (socket) => {
+  io.on("connection", (socket) => {
     socket.use((_packet, next) => (takeToken(socket) ? next() : socket.disconnect(true)));
     socket.on("product.watch", (input, ack) => void watchProduct(socket, input, ack));
     socket.on("product.unwatch", (input, ack) => {
@@ -104,13 +110,12 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
       void socket.leave(rooms.product(parsed.data.productId));
       reply(ack, { ok: true });
     });
-    const { userId, sessionId, role } = socket.data;
+    const { userId, sessionId, role, shopId } = socket.data;
     if (userId && sessionId) {
       const own = [rooms.user(userId), sessionRoom(sessionId)];
       if (role === "ADMIN") own.push(rooms.admins());
-      const shop = await database.prisma.shop.findUnique({ where: { ownerId: userId }, select: { id: true } }).catch(() => null);
-      if (shop) own.push(rooms.shop(shop.id));
-      await socket.join(own);
+      if (shopId) own.push(rooms.shop(shopId));
+      void socket.join(own);
     }
   });
 
@@ -132,7 +137,12 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
 
   const sink: EventSink = {
     emit(events: OutgoingEvent[]) {
-      for (const e of events) {
+      // A product room may hold thousands of watchers, and Socket.IO writes to them synchronously:
+      // the events for people (user, shop, admins) go first, so an order update never waits
+      // behind a stock fan-out of the same transaction.
+      const personal = events.filter((e) => !e.rooms.some(isProductRoom));
+      const broadcast = events.filter((e) => e.rooms.some(isProductRoom));
+      for (const e of [...personal, ...broadcast]) {
         if (e.rooms.length) io.to(e.rooms).emit(e.name, e.payload as never);
       }
     },
@@ -167,3 +177,5 @@ function takeToken(socket: MarketplaceSocket): boolean {
 function reply(ack: unknown, result: Parameters<Ack>[0]) {
   if (typeof ack === "function") (ack as Ack)(result);
 }
+
+const isProductRoom = (room: string) => room.startsWith(rooms.product(""));

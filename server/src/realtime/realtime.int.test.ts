@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inTransaction } from "../lib/transaction.ts";
 import { createServer, type MarketplaceServer } from "../server.ts";
+import { makeCategory, makeProduct, makeShop } from "../test/factories.ts";
 import { createTestApp, type TestApp } from "../test/harness.ts";
 import { connected, disconnected, nextEvent, openSocket, record, settle, type ClientSocket } from "../test/sockets.ts";
 import { rooms } from "./publish.ts";
@@ -31,9 +32,16 @@ async function signedIn(role: "BUYER" | "SELLER" | "ADMIN" = "BUYER") {
   const user = await t.createUser({ role });
   const { token, caller } = await t.signIn(user.email);
   const socket = socketFor(token);
-  await connected(socket);
-  await settle(100); // joining rooms happens just after the connection
+  await connected(socket); // in its rooms from here on, without waiting
   return { user, token, caller, socket };
+}
+
+/** An ACTIVE product of an ACTIVE shop: one anyone may watch. */
+async function makeWatchableProduct() {
+  const db = t.database.prisma;
+  const shop = await makeShop(db, (await t.createUser({ role: "SELLER" })).id, { status: "ACTIVE" });
+  const product = await makeProduct(db, shop.id, (await makeCategory(db)).id, { variants: [{ priceCents: 500, stock: 3 }] });
+  return { productId: product.id };
 }
 
 /** Publishes one event through a real transaction, as a service does. */
@@ -112,6 +120,39 @@ describe("SECURITY 21: events reach exactly the right users", () => {
     await settle();
     expect(got.size).toBe(0);
     expect(await t.database.prisma.category.findUnique({ where: { slug: "doomed" } })).toBeNull();
+  });
+});
+
+describe("delivery order and timing", () => {
+  it("a shop owner's socket is in its shop's room the moment it connects", async () => {
+    const owner = await t.createUser({ role: "SELLER" });
+    const shop = await makeShop(t.database.prisma, owner.id, { status: "ACTIVE" });
+    const { token } = await t.signIn(owner.email);
+    for (let i = 0; i < 5; i++) {
+      const socket = socketFor(token);
+      await connected(socket);
+      const got = nextEvent(socket, "order.updated", 2_000);
+      await publish([rooms.shop(shop.id)], `o-conn-${i}`);
+      expect((await got).orderId).toBe(`o-conn-${i}`);
+      socket.close();
+    }
+  });
+
+  it("a person's event of a transaction is sent before its product-room broadcast", async () => {
+    const a = await signedIn();
+    const { productId } = await makeWatchableProduct();
+    const ack = await new Promise((resolve) => a.socket.emit("product.watch", { productId }, resolve));
+    expect(ack).toEqual({ ok: true });
+    const order: string[] = [];
+    a.socket.onAny((name: string) => order.push(name));
+    const both = Promise.all([nextEvent(a.socket, "stock.changed"), nextEvent(a.socket, "order.updated")]);
+    await inTransaction({ db: server.deps.database.prisma, deps: server.deps }, async (_tx, events) => {
+      // Added in the "wrong" order on purpose: the stock change first.
+      events.add("stock.changed", [rooms.product(productId)], { productId, variantId: "v", stock: 3 });
+      events.add("order.updated", [rooms.user(a.user.id)], { orderId: "o-first", sellerOrderId: "s", status: "PAID" });
+    });
+    await both;
+    expect(order).toEqual(["order.updated", "stock.changed"]);
   });
 });
 

@@ -32,8 +32,9 @@ export function connectRedisPair(url: string, log: Log): RedisPair {
   const pub = new SafePublisher(url, { ...common, enableOfflineQueue: false });
   const sub = new Redis(url, common);
   let down = false;
+  let closing = false;
   const onDown = (err?: Error) => {
-    if (down) return;
+    if (down || closing) return; // a shutdown is not an outage
     down = true;
     log("warn", `Redis unavailable${err ? ` (${err.message})` : ""}: real-time events reach this process's sockets only until it returns`);
   };
@@ -52,6 +53,7 @@ export function connectRedisPair(url: string, log: Log): RedisPair {
     pub,
     sub,
     async close() {
+      closing = true;
       pub.disconnect();
       sub.disconnect();
     },
