@@ -26,6 +26,24 @@ export const router = createRouter({
     { path: "/shops/:slug", name: "shop", component: () => import("./pages/ShopPage.vue"), meta: { title: "Shop" } },
     { path: "/cart", name: "cart", component: () => import("./pages/CartPage.vue"), meta: { title: "Cart" } },
     {
+      path: "/checkout",
+      name: "checkout",
+      component: () => import("./pages/CheckoutPage.vue"),
+      meta: { title: "Checkout", requiresAuth: true },
+    },
+    {
+      path: "/orders",
+      name: "orders",
+      component: () => import("./pages/OrdersPage.vue"),
+      meta: { title: "Your orders", requiresAuth: true },
+    },
+    {
+      path: "/orders/:id",
+      name: "order",
+      component: () => import("./pages/OrderPage.vue"),
+      meta: { title: "Order", requiresAuth: true },
+    },
+    {
       path: "/account",
       name: "account",
       component: () => import("./pages/AccountPage.vue"),
@@ -42,6 +60,18 @@ export const router = createRouter({
       name: "seller-settings",
       component: () => import("./pages/SellerPage.vue"),
       meta: { title: "Shop settings", requiresAuth: true },
+    },
+    {
+      path: "/seller/orders",
+      name: "seller-orders",
+      component: () => import("./pages/SellerOrdersPage.vue"),
+      meta: { title: "Orders · My shop", requiresAuth: true },
+    },
+    {
+      path: "/seller/sales",
+      name: "seller-sales",
+      component: () => import("./pages/SellerSalesPage.vue"),
+      meta: { title: "Sales · My shop", requiresAuth: true },
     },
     {
       path: "/seller/products/new",

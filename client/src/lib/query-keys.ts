@@ -59,7 +59,11 @@ export const queryKeys = {
     all: ["sellerOrders"] as const,
     list: (filters: Record<string, unknown> = {}) => ["sellerOrders", "list", filters] as const,
     detail: (id: string) => ["sellerOrders", "detail", id] as const,
+    /** Under `all`, so the live order events refresh the sales figures too. */
+    summary: ["sellerOrders", "summary"] as const,
   },
+  /** The signed-in person's server cart (a guest's cart lives in localStorage, not in the cache). */
+  cart: ["cart"] as const,
   reviews: {
     all: ["reviews"] as const,
     product: (productId: string) => ["reviews", "product", productId] as const,

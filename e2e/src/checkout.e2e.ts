@@ -1,0 +1,327 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { launch, newPage, signIn, snap } from "./browser.ts";
+
+const baseUrl = inject("baseUrl");
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const PHONE = { width: 375, height: 760 };
+
+interface Picked {
+  productId: string;
+  title: string;
+}
+
+/**
+ * Opens a shop's page, follows the first product card that is not sold out, and adds its
+ * preselected (in-stock) option to the cart. Returns what was added.
+ */
+async function addFromShop(page: Page, slug: string): Promise<Picked> {
+  await page.goto(`/shops/${slug}`);
+  await page.getByTestId("shop-page").waitFor();
+  await page.getByTestId("product-card").first().waitFor();
+  const card = page.getByTestId("product-card").filter({ hasNotText: "Sold out" }).first();
+  const productId = (await card.getAttribute("data-product-id"))!;
+  await card.getByTestId("product-link").click();
+  await page.locator(`[data-testid="product-page"][data-product-id="${productId}"]`).waitFor();
+  const title = (await page.getByTestId("product-title").textContent())!.trim();
+  await page.getByTestId("add-to-cart").click();
+  await page.locator('[data-testid="add-to-cart-status"][data-tone="success"]').waitFor();
+  return { productId, title };
+}
+
+async function menu(page: Page, testId: string) {
+  await page.getByTestId("account-menu-button").click();
+  await page.getByTestId(testId).click();
+}
+
+/** No page scrolls sideways on a phone. */
+async function fitsPhone(page: Page) {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+}
+
+async function fillAddress(page: Page, name?: string) {
+  if (name) await page.fill('input[name="name"]', name);
+  await page.fill('input[name="line1"]', "12 Orchard Lane");
+  await page.fill('input[name="city"]', "Portland");
+  await page.fill('input[name="postalCode"]', "97205");
+  await page.fill('input[name="country"]', "us");
+}
+
+describe("buying from two shops in one checkout", () => {
+  it("the buyer pays with the test provider, each seller sees and ships only their part, the buyer sees every status live", async () => {
+    // 1. The buyer fills a cart from two shops.
+    const { page: buyer, context: buyerCtx } = await newPage(browser, baseUrl);
+    await signIn(buyer, "buyer@demo.test");
+    const pot = await addFromShop(buyer, "clay-and-kiln");
+    await buyer.locator('[data-testid="cart-count"][data-count="1"]').waitFor();
+    const pan = await addFromShop(buyer, "copper-pot-kitchen");
+    await buyer.locator('[data-testid="cart-count"][data-count="2"]').waitFor();
+
+    // 2. The cart groups the lines per shop; a stepper changes a quantity.
+    await buyer.getByTestId("cart-link").click();
+    await buyer.waitForURL("**/cart");
+    await buyer.getByTestId("cart").waitFor();
+    expect(await buyer.getByTestId("cart-shop").count()).toBe(2);
+    const potLine = buyer.locator('[data-testid="cart-shop"][data-shop-slug="clay-and-kiln"] [data-testid="cart-line"]');
+    expect(await potLine.getByTestId("line-title").textContent()).toBe(pot.title);
+    if (await potLine.getByTestId("quantity-increase").isEnabled()) {
+      await potLine.getByTestId("quantity-increase").click();
+      await buyer.locator('[data-testid="cart-shop"][data-shop-slug="clay-and-kiln"] [data-testid="cart-line"][data-quantity="2"]').waitFor();
+      await buyer.locator('[data-testid="cart-count"][data-count="3"]').waitFor();
+    }
+    await snap(buyer, "cart");
+
+    // 3. Checkout: the address (field errors first), the summary per shop, then "Place order".
+    await buyer.getByTestId("checkout-button").click();
+    await buyer.waitForURL("**/checkout");
+    await buyer.getByTestId("checkout-form").waitFor();
+    expect(await buyer.getByTestId("checkout-shop").count()).toBe(2);
+    await buyer.fill('input[name="name"]', "");
+    await buyer.click('main button[type="submit"]');
+    await buyer.getByText("Enter the recipient's name").waitFor();
+    await buyer.getByText("Enter the street address").waitFor();
+    await snap(buyer, "checkout-errors");
+    await fillAddress(buyer, "Bea Buyer");
+    await snap(buyer, "checkout");
+    await buyer.click('main button[type="submit"]');
+    await buyer.getByTestId("payment-step").waitFor();
+    const orderId = (await buyer.getByTestId("payment-step").getAttribute("data-order-id"))!;
+    expect(buyer.url()).toContain(`order=${orderId}`);
+    // The cart emptied with the order.
+    await buyer.getByTestId("cart-count").waitFor({ state: "detached" });
+
+    // 4. A declined card leaves the order unpaid; paying then confirms it.
+    await buyer.getByTestId("pay-decline").click();
+    await buyer.getByTestId("payment-message").getByText("declined").waitFor();
+    await snap(buyer, "checkout-payment");
+    await buyer.getByTestId("pay-now").click();
+    await buyer.waitForURL(`**/orders/${orderId}?placed=1`);
+    await buyer.getByTestId("order-confirmation").waitFor();
+    const parts = buyer.getByTestId("order-part");
+    expect(await parts.count()).toBe(2);
+    await buyer.locator('[data-testid="order-part"][data-shop-slug="clay-and-kiln"][data-status="PAID"]').waitFor();
+    await buyer.locator('[data-testid="order-part"][data-shop-slug="copper-pot-kitchen"][data-status="PAID"]').waitFor();
+    await snap(buyer, "order-confirmation");
+
+    // 5. The order is first in the buyer's list.
+    await menu(buyer, "menu-orders");
+    await buyer.waitForURL("**/orders");
+    await buyer.getByTestId("order-row").first().waitFor();
+    expect(await buyer.getByTestId("order-row").first().getAttribute("data-order-id")).toBe(orderId);
+    await snap(buyer, "orders");
+    await buyer.getByTestId("order-row").first().getByTestId("order-link").click();
+    await buyer.waitForURL(`**/orders/${orderId}`);
+    await buyer.getByTestId("order-page").waitFor();
+    const buyerPart = (slug: string, status: string) => buyer.locator(`[data-testid="order-part"][data-shop-slug="${slug}"][data-status="${status}"]`);
+
+    // 6. Seller A (Clay & Kiln) sees only their part, and moves it to delivered; the buyer's page follows live.
+    const { page: sellerA, context: sellerACtx } = await newPage(browser, baseUrl);
+    await signIn(sellerA, "seller@demo.test");
+    await menu(sellerA, "menu-seller-orders");
+    await sellerA.waitForURL("**/seller/orders");
+    const rowA = sellerA.locator(`[data-testid="seller-order-row"][data-order-id="${orderId}"]`);
+    await rowA.waitFor();
+    expect(await rowA.count()).toBe(1);
+    expect(await rowA.textContent()).toContain(pot.title);
+    expect(await rowA.textContent()).not.toContain(pan.title);
+    expect(await rowA.getByTestId("seller-order-buyer").textContent()).toBe("Bea Buyer");
+    await snap(sellerA, "seller-orders");
+    await rowA.getByTestId("start-processing").click();
+    await sellerA.locator(`[data-testid="seller-order-row"][data-order-id="${orderId}"][data-status="PROCESSING"]`).waitFor();
+    await buyerPart("clay-and-kiln", "PROCESSING").waitFor();
+    await rowA.getByTestId("mark-shipped").click();
+    await sellerA.getByTestId("ship-form").waitFor();
+    await sellerA.fill('input[name="trackingNumber"]', "1Z999AA10123456784");
+    await sellerA.getByTestId("confirm-ship").click();
+    await sellerA.locator(`[data-testid="seller-order-row"][data-order-id="${orderId}"][data-status="SHIPPED"]`).waitFor();
+    await buyerPart("clay-and-kiln", "SHIPPED").waitFor();
+    expect(await buyerPart("clay-and-kiln", "SHIPPED").getByTestId("tracking-number").textContent()).toBe("1Z999AA10123456784");
+    await rowA.getByTestId("mark-delivered").click();
+    await sellerA.locator(`[data-testid="seller-order-row"][data-order-id="${orderId}"][data-status="DELIVERED"]`).waitFor();
+    await buyerPart("clay-and-kiln", "DELIVERED").waitFor();
+    // The other shop's part has not moved.
+    await buyerPart("copper-pot-kitchen", "PAID").waitFor();
+
+    // 7. Seller B (Copper Pot Kitchen) sees only their part and ships it.
+    const { page: sellerB, context: sellerBCtx } = await newPage(browser, baseUrl);
+    await signIn(sellerB, "owner2@demo.test");
+    await sellerB.goto("/seller/orders?status=PAID");
+    const rowB = sellerB.locator(`[data-testid="seller-order-row"][data-order-id="${orderId}"]`);
+    await rowB.waitFor();
+    expect(await rowB.count()).toBe(1);
+    expect(await rowB.textContent()).toContain(pan.title);
+    expect(await rowB.textContent()).not.toContain(pot.title);
+    await rowB.getByTestId("start-processing").click();
+    await buyerPart("copper-pot-kitchen", "PROCESSING").waitFor();
+    // Filtered to PAID, the order leaves the list once it moves on; all orders show it.
+    await sellerB.getByTestId("seller-order-status-filter").selectOption("");
+    await sellerB.waitForURL((url) => !url.search.includes("status="));
+    const rowBAll = sellerB.locator(`[data-testid="seller-order-row"][data-order-id="${orderId}"][data-status="PROCESSING"]`);
+    await rowBAll.waitFor();
+    await rowBAll.getByTestId("mark-shipped").click();
+    await sellerB.fill('input[name="trackingNumber"]', "CP-7781-22");
+    await sellerB.getByTestId("confirm-ship").click();
+    await sellerB.locator(`[data-testid="seller-order-row"][data-order-id="${orderId}"][data-status="SHIPPED"]`).waitFor();
+    await buyerPart("copper-pot-kitchen", "SHIPPED").waitFor();
+    // The order as a whole is as far as its least advanced part.
+    await buyer.locator('[data-testid="order-page"][data-status="SHIPPED"]').waitFor();
+    expect(await buyer.getByTestId("timeline-step").count()).toBe(10);
+    await snap(buyer, "order-tracking");
+
+    // 8. Seller A's sales figures count the delivered order.
+    await sellerA.getByTestId("tab-sales").click();
+    await sellerA.waitForURL("**/seller/sales");
+    await sellerA.getByTestId("sales-summary").waitFor();
+    expect(Number(await sellerA.getByTestId("sales-total").getAttribute("data-cents"))).toBeGreaterThan(0);
+    expect(Number(await sellerA.locator('[data-testid="status-count"][data-status="DELIVERED"]').getAttribute("data-count"))).toBeGreaterThanOrEqual(1);
+    await snap(sellerA, "sales-summary");
+
+    await sellerBCtx.close();
+    await sellerACtx.close();
+    await buyerCtx.close();
+  });
+});
+
+describe("the guest cart", () => {
+  it("is kept in the browser, then merged into the account at sign-in on the way to checkout", async () => {
+    const { page, context } = await newPage(browser, baseUrl);
+    const picked = await addFromShop(page, "northwind-knits");
+    await page.locator('[data-testid="cart-count"][data-count="1"]').waitFor();
+    await page.goto("/cart");
+    await page.locator('[data-testid="cart"][data-guest="true"]').waitFor();
+    expect(await page.getByTestId("line-title").textContent()).toBe(picked.title);
+    await snap(page, "cart-guest");
+
+    // Checking out asks to sign in, then comes back with the cart moved into the account.
+    await page.getByTestId("checkout-button").click();
+    await page.waitForURL(/\/sign-in\?redirect=(%2F|\/)checkout/);
+    await page.fill('input[name="email"]', "buyer2@demo.test");
+    await page.fill('input[name="password"]', "demo-password-1");
+    await page.click('main button[type="submit"]');
+    await page.waitForURL("**/checkout");
+    await page.getByText("from before you signed in").waitFor();
+    await page.locator(`[data-testid="checkout-line"]`).first().waitFor();
+    expect(await page.getByTestId("checkout-summary").textContent()).toContain(picked.title);
+    expect(await page.evaluate(() => localStorage.getItem("bazaar.guestCart"))).toBeNull();
+
+    // Leave the account's cart empty again.
+    await page.goto("/cart");
+    await page.getByTestId("clear-cart").click();
+    await page.getByTestId("confirm-clear-cart").click();
+    await page.getByTestId("cart-empty").waitFor();
+    await context.close();
+  });
+
+  it("a seller cannot add their own shop's product", async () => {
+    const { page, context } = await newPage(browser, baseUrl);
+    await signIn(page, "seller@demo.test");
+    await page.goto("/shops/clay-and-kiln");
+    const card = page.getByTestId("product-card").filter({ hasNotText: "Sold out" }).first();
+    await card.getByTestId("product-link").click();
+    await page.getByTestId("product-page").waitFor();
+    await page.getByTestId("add-to-cart").click();
+    await page.locator('[data-testid="add-to-cart-status"][data-tone="error"]').getByText("your own shop").waitFor();
+    await context.close();
+  });
+});
+
+/** Sets the first option's stock in the open product editor and waits for the save to answer. */
+async function saveFirstStock(seller: Page, stock: string) {
+  await seller.fill('input[name="variants.0.stock"]', stock);
+  await Promise.all([
+    seller.waitForResponse((r) => r.url().includes("/trpc/product.update") && r.ok()),
+    seller.getByTestId("save-product").click(),
+  ]);
+}
+
+describe("stock that runs out during checkout", () => {
+  it("the order is refused and the lines that ran out are marked", async () => {
+    // The seller's first active product, whose first option has stock (the live-stock journey leaves it at 12).
+    const { page: seller, context: sellerCtx } = await newPage(browser, baseUrl);
+    await signIn(seller, "seller@demo.test");
+    await seller.goto("/seller?status=ACTIVE");
+    const row = seller.getByTestId("seller-product-row").first();
+    await row.waitFor();
+    const productId = (await row.getAttribute("data-product-id"))!;
+    await seller.goto(`/seller/products/${productId}`);
+    await seller.getByTestId("product-form").waitFor();
+    const stockBefore = await seller.inputValue('input[name="variants.0.stock"]');
+    if (Number(stockBefore) < 2) await saveFirstStock(seller, "5");
+
+    const { page: buyer, context: buyerCtx } = await newPage(browser, baseUrl);
+    await signIn(buyer, "buyer4@demo.test");
+    await buyer.goto(`/products/${productId}`);
+    await buyer.getByTestId("product-page").waitFor();
+    if (await buyer.getByTestId("variant-option").count()) await buyer.getByTestId("variant-option").first().click();
+    await buyer.getByTestId("add-to-cart").click();
+    await buyer.locator('[data-testid="add-to-cart-status"][data-tone="success"]').waitFor();
+    await buyer.goto("/checkout");
+    await buyer.getByTestId("checkout-form").waitFor();
+    await fillAddress(buyer);
+
+    // Meanwhile the last units are gone.
+    await saveFirstStock(seller, "0");
+    await buyer.click('main button[type="submit"]');
+    await buyer.getByTestId("checkout-line-refused").waitFor();
+    expect(await buyer.getByTestId("form-error").textContent()).toContain("no longer in stock");
+    await snap(buyer, "checkout-stock-ran-out");
+    await buyer.getByTestId("form-error").getByRole("link", { name: "Review your cart" }).click();
+    await buyer.locator('[data-testid="line-warning"][data-warning="OUT_OF_STOCK"]').waitFor();
+    expect(await buyer.getByTestId("checkout-button").isDisabled()).toBe(true);
+    await buyer.getByTestId("remove-line").click();
+    await buyer.getByTestId("cart-empty").waitFor();
+
+    await saveFirstStock(seller, Number(stockBefore) < 2 ? "5" : stockBefore);
+    await buyerCtx.close();
+    await sellerCtx.close();
+  });
+});
+
+describe("the buying pages on a phone", () => {
+  it("cart, checkout, payment, order, orders, seller orders and sales fit 375 px", async () => {
+    const { page, context } = await newPage(browser, baseUrl, PHONE);
+    await signIn(page, "buyer3@demo.test");
+    await addFromShop(page, "paper-and-quill");
+    await addFromShop(page, "wildflower-apothecary");
+    await page.goto("/cart");
+    await page.getByTestId("cart").waitFor();
+    await snap(page, "cart-mobile");
+    await fitsPhone(page);
+    await page.getByTestId("checkout-button").click();
+    await page.getByTestId("checkout-form").waitFor();
+    await fillAddress(page);
+    await snap(page, "checkout-mobile");
+    await fitsPhone(page);
+    await page.click('main button[type="submit"]');
+    await page.getByTestId("payment-step").waitFor();
+    await snap(page, "checkout-payment-mobile");
+    await fitsPhone(page);
+    await page.getByTestId("pay-now").click();
+    await page.getByTestId("order-confirmation").waitFor();
+    await snap(page, "order-mobile");
+    await fitsPhone(page);
+    await page.goto("/orders");
+    await page.getByTestId("order-row").first().waitFor();
+    await snap(page, "orders-mobile");
+    await fitsPhone(page);
+
+    await signIn(page, "owner5@demo.test");
+    await page.goto("/seller/orders");
+    await page.getByTestId("seller-order-row").first().waitFor();
+    await snap(page, "seller-orders-mobile");
+    await fitsPhone(page);
+    await page.goto("/seller/sales");
+    await page.getByTestId("sales-summary").waitFor();
+    await snap(page, "sales-summary-mobile");
+    await fitsPhone(page);
+    await context.close();
+  });
+});
