@@ -1,0 +1,54 @@
+/**
+ * "Ours": the real marketplace server in its own process, built as server/src/main.ts builds it
+ * (PostgreSQL pool, MemoryRateLimiter, nullSink, TestPaymentProvider) with NODE_ENV=production,
+ * a rate limit no benchmark reaches, logs off and the expired-order sweeper off. A checkout goes
+ * through Fastify, the security hooks, tRPC, zod, superjson, the session lookup and Prisma, as in
+ * production: `POST /trpc/checkout.placeOrder`.
+ *
+ * Env: see protocol.ts (ServerEnv). Started by run.ts (it needs the IPC channel).
+ */
+import os from "node:os";
+import path from "node:path";
+import { loadConfig } from "../../server/src/config.ts";
+import { openDatabase } from "../../server/src/db/client.ts";
+import { MemoryRateLimiter } from "../../server/src/lib/rate-limiter.ts";
+import { TestPaymentProvider } from "../../server/src/modules/payments/provider.ts";
+import { nullSink } from "../../server/src/realtime/publish.ts";
+import { createServer } from "../../server/src/server.ts";
+import { serveIpc, type FromServer } from "./protocol.ts";
+
+if (!process.send) {
+  console.error("server-ours.ts is started by bench/checkout/run.ts (it needs an IPC channel)");
+  process.exit(2);
+}
+const send = (msg: FromServer) => process.send?.(msg);
+serveIpc(send);
+
+const config = loadConfig({
+  NODE_ENV: "production",
+  HOST: "127.0.0.1",
+  PORT: "0",
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "silent",
+  DATABASE_URL: process.env.DATABASE_URL,
+  DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? "20",
+  RATE_LIMIT_PER_MINUTE: "100000000",
+  SWEEP_INTERVAL_SECONDS: "0",
+  SEED_DEMO: "false",
+  CLIENT_DIST: "/nonexistent",
+  DATA_DIR: path.join(os.tmpdir(), "mk-bench-checkout"), // uploads folder; nothing is uploaded
+});
+const database = await openDatabase({ url: config.DATABASE_URL!, poolSize: config.DATABASE_POOL_SIZE });
+// BENCH_TX_MAX_WAIT=<ms>: what-if for the finding in bench/README.md ("Checkout"): Prisma's
+// interactive transactions wait at most 2 s for a pool connection (maxWait) and run at most 5 s
+// (timeout) by default; under a burst of 200 checkouts on 20 connections some wait longer and
+// fail with a 500. This raises both, as a `transactionOptions` in the server would.
+const txWait = Number(process.env.BENCH_TX_MAX_WAIT ?? "0");
+if (txWait > 0) {
+  const prisma = database.prisma as unknown as { $transaction: (arg: unknown, options?: object) => Promise<unknown> };
+  const original = prisma.$transaction.bind(prisma);
+  prisma.$transaction = (arg, options) => original(arg, typeof arg === "function" ? { maxWait: txWait, timeout: txWait, ...options } : options);
+}
+const server = await createServer({ config, database, limiter: new MemoryRateLimiter(), sink: nullSink, payments: new TestPaymentProvider() });
+send({ type: "ready", url: await server.start() });
+// Stop cleanly on SIGTERM (so that --cpu-prof can write its profile).
+process.on("SIGTERM", () => void server.stop().finally(() => process.exit(0)));

@@ -1,0 +1,88 @@
+/**
+ * The bench's own PostgreSQL database: created from scratch, migrated with the project's
+ * migrator, filled with one ACTIVE shop + product + variant and the buyers' sessions, and
+ * dropped at the end.
+ */
+import pg from "pg";
+import { openDatabase } from "../../server/src/db/client.ts";
+import { migrate } from "../../server/src/db/migrate.ts";
+import { hashPassword } from "../../server/src/modules/auth/password.ts";
+import { createSession } from "../../server/src/modules/auth/session.service.ts";
+
+export interface Fixture {
+  url: string;
+  productId: string;
+  variantId: string;
+  buyers: { id: string; token: string }[];
+}
+
+function withDatabase(adminUrl: string, name: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function admin(adminUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  await admin(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+}
+
+export async function createFixture(adminUrl: string, name: string, buyerCount: number, log: (msg: string) => void): Promise<Fixture> {
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`bad database name ${name}`);
+  await dropDatabase(adminUrl, name);
+  await admin(adminUrl, `CREATE DATABASE "${name}"`);
+  const url = withDatabase(adminUrl, name);
+  const database = await openDatabase({ url, poolSize: 10 });
+  try {
+    const conn = await database.connect();
+    try {
+      await migrate(conn);
+    } finally {
+      await conn.close();
+    }
+    const db = database.prisma;
+    const passwordHash = await hashPassword("bench-password-not-used"); // once, reused by every user
+    const seller = await db.user.create({ data: { email: "seller@bench.test", name: "Bench Seller", role: "SELLER", passwordHash } });
+    const category = await db.category.create({ data: { name: "Bench", slug: "bench" } });
+    const shop = await db.shop.create({
+      data: { ownerId: seller.id, name: "Bench Shop", slug: "bench-shop", status: "ACTIVE", approvedAt: new Date() },
+    });
+    const product = await db.product.create({
+      data: { shopId: shop.id, categoryId: category.id, title: "Bench Product", slug: "bench-product", status: "ACTIVE" },
+    });
+    const variant = await db.variant.create({
+      data: { productId: product.id, shopId: shop.id, sku: "BENCH-1", title: "Default", priceCents: 1000, stock: 0 },
+    });
+
+    const started = performance.now();
+    await db.user.createMany({
+      data: Array.from({ length: buyerCount }, (_, i) => ({ email: `buyer${i}@bench.test`, name: `Bench Buyer ${i}`, role: "BUYER" as const, passwordHash })),
+    });
+    const users = await db.user.findMany({ where: { role: "BUYER" }, select: { id: true }, orderBy: { email: "asc" } });
+    const buyers: Fixture["buyers"] = new Array(users.length);
+    let next = 0;
+    // Sessions straight from the service: no argon2 per login, no login rate limit.
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < users.length) {
+          const i = next++;
+          const { token } = await createSession(db, users[i]!.id, { ip: "127.0.0.1", userAgent: "bench", ttlDays: 1 });
+          buyers[i] = { id: users[i]!.id, token };
+        }
+      }),
+    );
+    log(`fixture: ${buyers.length} buyers with sessions in ${Math.round(performance.now() - started)} ms`);
+    return { url, productId: product.id, variantId: variant.id, buyers };
+  } finally {
+    await database.close();
+  }
+}

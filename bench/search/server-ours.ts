@@ -1,0 +1,43 @@
+/**
+ * "Ours": the real marketplace server in its own process, built as server/src/main.ts builds it
+ * (PostgreSQL pool, MemoryRateLimiter, nullSink, TestPaymentProvider), with a rate limit no
+ * benchmark reaches, logs off and the order sweeper off. Requests go through Fastify, the
+ * security hooks, tRPC, zod, superjson and Prisma's `$queryRaw`, as in production.
+ *
+ * Env: see protocol.ts (ServerEnv). Started by run.ts (it needs the IPC channel).
+ */
+import os from "node:os";
+import path from "node:path";
+import { loadConfig } from "../../server/src/config.ts";
+import { openDatabase } from "../../server/src/db/client.ts";
+import { MemoryRateLimiter } from "../../server/src/lib/rate-limiter.ts";
+import { facetCacheFor } from "../../server/src/modules/catalog/catalog-facet-cache.ts";
+import { TestPaymentProvider } from "../../server/src/modules/payments/provider.ts";
+import { nullSink } from "../../server/src/realtime/publish.ts";
+import { createServer } from "../../server/src/server.ts";
+import { serveIpc, type FromServer } from "./protocol.ts";
+
+if (!process.send) {
+  console.error("server-ours.ts is started by bench/search/run.ts (it needs an IPC channel)");
+  process.exit(2);
+}
+const send = (msg: FromServer) => process.send?.(msg);
+serveIpc(send);
+
+const config = loadConfig({
+  NODE_ENV: "production",
+  HOST: "127.0.0.1",
+  PORT: "0",
+  LOG_LEVEL: "silent",
+  DATABASE_URL: process.env.DATABASE_URL,
+  DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? "10",
+  RATE_LIMIT_PER_MINUTE: "100000000",
+  SWEEP_INTERVAL_SECONDS: "0",
+  SEED_DEMO: "false",
+  CLIENT_DIST: "/nonexistent",
+  DATA_DIR: path.join(os.tmpdir(), "mk-bench-search"), // uploads folder; nothing is uploaded
+});
+const database = await openDatabase({ url: config.DATABASE_URL!, poolSize: config.DATABASE_POOL_SIZE });
+facetCacheFor(database.prisma).ttlMs = Number(process.env.BENCH_FACET_TTL_MS ?? "10000");
+const server = await createServer({ config, database, limiter: new MemoryRateLimiter(), sink: nullSink, payments: new TestPaymentProvider() });
+send({ type: "ready", url: await server.start() });

@@ -1,0 +1,34 @@
+/**
+ * "Raw": the floor to compare with. Plain Fastify (no plugins, no logger) and a node-postgres
+ * pool of the same size, one route, `GET /search?input=<the same superjson envelope>`. It parses
+ * the input with the same zod schema (for the same defaults and trimming) and runs the very same
+ * statements through `runSearch` from the catalog module, with `pool.query(statement.text,
+ * statement.values)` instead of Prisma, and the same facet cache settings. What remains
+ * different is everything around the SQL: tRPC, superjson, Prisma, the server's hooks.
+ */
+import Fastify from "fastify";
+import pg from "pg";
+import { catalogSearchInput, type CatalogSearchFacets } from "@marketplace/shared";
+import { FacetCache } from "../../server/src/modules/catalog/catalog-facet-cache.ts";
+import { runSearch } from "../../server/src/modules/catalog/catalog-search.service.ts";
+import { serveIpc, type FromServer } from "./protocol.ts";
+
+if (!process.send) {
+  console.error("server-raw.ts is started by bench/search/run.ts (it needs an IPC channel)");
+  process.exit(2);
+}
+const send = (msg: FromServer) => process.send?.(msg);
+serveIpc(send);
+
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? "10") });
+pool.on("error", () => {});
+const cache = new FacetCache<CatalogSearchFacets>({ ttlMs: Number(process.env.BENCH_FACET_TTL_MS ?? "10000") });
+const app = Fastify({ logger: false });
+
+app.get("/search", async (req) => {
+  const raw = (req.query as { input?: string }).input;
+  const input = catalogSearchInput.parse(raw ? (JSON.parse(raw) as { json: unknown }).json : {});
+  return runSearch(async (statement) => (await pool.query(statement.text, statement.values)).rows, input, cache);
+});
+
+send({ type: "ready", url: await app.listen({ host: "127.0.0.1", port: 0 }) });
