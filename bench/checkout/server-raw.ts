@@ -28,7 +28,7 @@ if (!process.send) {
 const send = (msg: FromServer) => process.send?.(msg);
 serveIpc(send);
 
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? "20") });
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, options: "-c jit=off", max: Number(process.env.DATABASE_POOL_SIZE ?? "20") });
 pool.on("error", () => {});
 const app = Fastify({ logger: false });
 const FEE_BPS = 1000;

@@ -239,8 +239,8 @@ async function main() {
   dbCreated = true;
   const { url, summary: seed } = await seedDatabase(opts.pgUrl, opts.dbName, { products: opts.products, shops: opts.shops, seed: opts.seed }, log);
   const trigger = await checkTrigger(url, log);
-  pool = new pg.Pool({ connectionString: url, max: 4 });
-  const version = (await pool.query<{ v: string }>("SHOW server_version")).rows[0]!.v;
+  pool = new pg.Pool({ connectionString: url, options: "-c jit=off", max: 4 }); // as the servers' pools
+  const version = (await pool.query<{ server_version: string }>("SHOW server_version")).rows[0]!.server_version;
   const all = await benchQueries(pool);
   const queries = all.filter((q) => q.load && (opts.only.length === 0 || opts.only.includes(q.key)));
   const explainFile = fileURLToPath(new URL("./explain.txt", import.meta.url));

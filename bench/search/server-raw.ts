@@ -20,7 +20,7 @@ if (!process.send) {
 const send = (msg: FromServer) => process.send?.(msg);
 serveIpc(send);
 
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? "10") });
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, options: "-c jit=off", max: Number(process.env.DATABASE_POOL_SIZE ?? "10") });
 pool.on("error", () => {});
 const cache = new FacetCache<CatalogSearchFacets>({ ttlMs: Number(process.env.BENCH_FACET_TTL_MS ?? "10000") });
 const app = Fastify({ logger: false });

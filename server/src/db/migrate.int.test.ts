@@ -125,3 +125,17 @@ describe("embedded database directory", () => {
     }
   });
 });
+
+describe("the PostgreSQL pool", () => {
+  it.skipIf(!usingPostgres)("turns JIT off on its connections, for Prisma's queries and the app's own", async () => {
+    const db = await emptyDatabase();
+    try {
+      expect(await db.prisma.$queryRaw`SELECT current_setting('jit') AS jit`).toEqual([{ jit: "off" }]);
+      const conn = await db.connect();
+      expect(await conn.query(`SHOW jit`)).toEqual([{ jit: "off" }]);
+      await conn.close();
+    } finally {
+      await db.close();
+    }
+  });
+});
