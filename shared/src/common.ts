@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** Opaque ids (cuid2): checked for shape only, never parsed for meaning. */
+/** Opaque ids (UUID v7 text; older rows may hold cuid2): checked for shape only, never parsed for meaning. */
 export const idSchema = z.string().trim().min(1, "Required").max(64, "Too long");
 
 /** Input of every procedure that acts on one object. */

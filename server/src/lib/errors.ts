@@ -9,7 +9,8 @@ export type DomainErrorKind =
   | "NOT_FOUND"
   | "CONFLICT"
   | "PRECONDITION_FAILED"
-  | "TOO_MANY_REQUESTS";
+  | "TOO_MANY_REQUESTS"
+  | "SERVICE_UNAVAILABLE";
 
 export class DomainError extends Error {
   override name = "DomainError";

@@ -1,4 +1,4 @@
-import { createId } from "@paralleldrive/cuid2";
+import { randomBytes } from "node:crypto";
 import type { Db } from "../db/client.ts";
 import type { ProductStatus, ShopStatus } from "@marketplace/shared";
 
@@ -13,7 +13,7 @@ export async function makeCategory(db: Db, opts: { name?: string; parentId?: str
   const i = next();
   const name = opts.name ?? `Category ${i}`;
   return db.category.create({
-    data: { name, slug: `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${i}-${createId().slice(0, 6)}`, parentId: opts.parentId ?? null },
+    data: { name, slug: `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${i}-${randomBytes(3).toString("hex")}`, parentId: opts.parentId ?? null },
   });
 }
 
@@ -25,7 +25,7 @@ export async function makeShop(db: Db, ownerId: string, opts: { name?: string; s
     data: {
       ownerId,
       name,
-      slug: `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${createId().slice(0, 6)}`,
+      slug: `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${randomBytes(3).toString("hex")}`,
       status,
       approvedAt: status === "ACTIVE" ? new Date() : null,
     },

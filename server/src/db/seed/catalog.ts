@@ -1,4 +1,4 @@
-import { createId } from "@paralleldrive/cuid2";
+import { newId } from "../../lib/ids.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { CATEGORIES, SHOPS } from "./data/catalog.ts";
 import { shopLogoUrl } from "./images.ts";
@@ -10,7 +10,7 @@ export function buildCategories() {
   const idBySlug = new Map<string, string>();
   const rows: Prisma.CategoryCreateManyInput[] = [];
   for (const c of [...CATEGORIES].sort((a, b) => Number(a.parent !== null) - Number(b.parent !== null))) {
-    const id = createId();
+    const id = newId();
     idBySlug.set(c.slug, id);
     const parentId = c.parent === null ? null : idBySlug.get(c.parent);
     if (parentId === undefined) throw new Error(`seed data: unknown parent category "${c.parent}"`);
@@ -38,7 +38,7 @@ export function buildShops(now: Date, user: (key: string) => UserRec, log: Activ
     }
     const createdAt = time.daysAgo(now, spec.openedDaysAgo);
     const approvedAt = active ? time.plusHours(createdAt, 20) : null;
-    const id = createId();
+    const id = newId();
     log.add({
       kind: "shop.created",
       summary: `${owner.name} opened ${spec.name}`,

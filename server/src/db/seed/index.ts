@@ -1,4 +1,4 @@
-import { createId } from "@paralleldrive/cuid2";
+import { newId } from "../../lib/ids.ts";
 import { hashPassword } from "../../modules/auth/password.ts";
 import type { Db, Tx } from "../client.ts";
 import { buildCategories, buildShops } from "./catalog.ts";
@@ -64,7 +64,7 @@ async function assertNoConflicts(db: Db): Promise<void> {
 
 /** Everything the seed writes, built in memory first (no database round trips). */
 export function buildDemoData(now: Date, passwordHash: string) {
-  const log = new ActivityLog(createId);
+  const log = new ActivityLog(newId);
   const users = buildUsers(now, passwordHash, log);
   const categories = buildCategories();
   const shops = buildShops(now, users.user, log);

@@ -1,4 +1,4 @@
-import { createId } from "@paralleldrive/cuid2";
+import { newId } from "../../lib/ids.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import type { OrderStatus } from "@marketplace/shared";
 import { COMMISSION_BPS, ORDERS } from "./data/orders.ts";
@@ -44,7 +44,7 @@ export function buildOrders(
     const shopIds = [...new Set(onSale.map((p) => p.shopId))];
     const shopCount =
       spec.status === "DELIVERED" ? rng.int(2, 3) : rng.weighted([1, 2, 3], [45, 40, 15]);
-    const orderId = createId();
+    const orderId = newId();
     const paid = PAID_STATUSES.includes(spec.status);
     const paidAt = paid ? time.plusMinutes(createdAt, rng.int(1, 15)) : null;
     const cancelledAt =
@@ -58,7 +58,7 @@ export function buildOrders(
     let orderUpdatedAt = cancelledAt ?? paidAt ?? createdAt;
 
     for (const shopId of rng.sample(shopIds, shopCount)) {
-      const sellerOrderId = createId();
+      const sellerOrderId = newId();
       const lines = rng.sample(
         onSale.filter((p) => p.shopId === shopId),
         rng.weighted([1, 2, 3], [55, 35, 10]),
@@ -71,7 +71,7 @@ export function buildOrders(
         subtotal += lineTotal;
         itemCount += quantity;
         items.push({
-          id: createId(),
+          id: newId(),
           orderId,
           sellerOrderId,
           productId: product.id,
@@ -136,7 +136,7 @@ export function buildOrders(
       updatedAt: orderUpdatedAt,
     });
     payments.push({
-      id: createId(),
+      id: newId(),
       orderId,
       provider: "TEST",
       providerRef: `test_seed_${n + 1}`,

@@ -1,4 +1,4 @@
-import { createId } from "@paralleldrive/cuid2";
+import { newId } from "../../lib/ids.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { ACTIVE_PRODUCTS_PER_SHOP, DRAFTS_IN_PENDING_SHOP, DRAFTS_PER_ACTIVE_SHOP, SHOPS } from "./data/catalog.ts";
 import type { ProductKind, ShopSpec, VariantOption } from "./data/options.ts";
@@ -29,7 +29,7 @@ export function buildProducts(now: Date, rng: Rng, shops: readonly ShopRec[], ca
         : time.daysAgo(now, 0.1 + rng.next() * (spec.openedDaysAgo - 0.2));
       const p = buildProduct(rng, spec, kind, i + 1, usedSlugs);
       const rec: ProductRec = {
-        id: createId(),
+        id: newId(),
         shopId: shop.id,
         title: p.title,
         noun: p.noun,
@@ -50,14 +50,14 @@ export function buildProducts(now: Date, rng: Rng, shops: readonly ShopRec[], ca
       };
       rec.row.id = rec.id;
       p.variants.forEach((v, position) => {
-        const id = createId();
+        const id = newId();
         rec.variants.push({ id, sku: v.sku, title: v.title, priceCents: v.priceCents });
         variants.push({ id, productId: rec.id, shopId: shop.id, ...v, position, createdAt, updatedAt: createdAt });
       });
       const pictures = rng.weighted([1, 2, 3], [30, 40, 30]);
       for (let position = 0; position < pictures; position++) {
         images.push({
-          id: createId(),
+          id: newId(),
           productId: rec.id,
           url: productImageUrl(p.title, p.noun, position),
           alt: p.title,

@@ -1,4 +1,4 @@
-import { createId } from "@paralleldrive/cuid2";
+import { newId } from "../../lib/ids.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import {
   HIDDEN_REVIEW_BODY,
@@ -44,7 +44,7 @@ export function buildReviews(
   let spamWritten = false;
   for (const line of productLines) {
     const createdAt = writtenAt(line.deliveredAt);
-    const id = createId();
+    const id = newId();
     // One of them is spam that the admin hid: it must not count in the averages.
     const spam: boolean = !spamWritten && createdAt < time.daysAgo(now, 1);
     spamWritten ||= spam;
@@ -95,7 +95,7 @@ export function buildReviews(
   for (const line of shopLines) {
     const r = draw(SHOP_RATING_WEIGHTS);
     const createdAt = writtenAt(line.deliveredAt);
-    const id = createId();
+    const id = newId();
     reviews.push({
       id,
       authorId: line.buyer.id,

@@ -1,4 +1,4 @@
-import { createId } from "@paralleldrive/cuid2";
+import { newId } from "../../lib/ids.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { USERS } from "./data/people.ts";
 import { time } from "./random.ts";
@@ -14,7 +14,7 @@ export function buildUsers(now: Date, passwordHash: string, log: ActivityLog) {
   for (const spec of USERS) {
     const createdAt = time.daysAgo(now, spec.joinedDaysAgo);
     const rec: UserRec = {
-      id: createId(),
+      id: newId(),
       key: spec.key,
       email: spec.email,
       name: spec.name,

@@ -1,20 +1,23 @@
 import { createHash } from "node:crypto";
-import type { PlaceOrderInput } from "@marketplace/shared";
+import type { OrderStatus, PlaceOrderInput } from "@marketplace/shared";
 import type { Tx } from "../../db/client.ts";
+import { isUniqueViolation } from "../../db/errors.ts";
 import { DomainError, conflict } from "../../lib/errors.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import type { AuthedContext } from "../../trpc/context.ts";
 import { recordActivity } from "../activity/activity.service.ts";
 import { takeStock } from "../orders/stock.ts";
-import { ensurePayment } from "../payments/payments.service.ts";
+import { ensurePayment, type PendingPayment } from "../payments/payments.service.ts";
+import { insertOrder, readCartForOrder, type CartLineForOrder } from "./order-rows.ts";
 
-interface CartLineForOrder {
+/** What the request hash covers of a cart line. */
+interface OrderedLine {
   variantId: string;
   quantity: number;
 }
 
 /** Same key and same request → same order; the request is the address and the cart's lines. */
-function requestHash(address: PlaceOrderInput["shippingAddress"], lines: CartLineForOrder[]): string {
+function requestHash(address: PlaceOrderInput["shippingAddress"], lines: OrderedLine[]): string {
   const canonical = JSON.stringify({
     address: Object.fromEntries(Object.entries(address).sort(([a], [b]) => (a < b ? -1 : 1))),
     lines: [...lines].sort((a, b) => (a.variantId < b.variantId ? -1 : 1)).map((l) => [l.variantId, l.quantity]),
@@ -22,7 +25,7 @@ function requestHash(address: PlaceOrderInput["shippingAddress"], lines: CartLin
   return createHash("sha256").update(canonical).digest("hex");
 }
 
-async function readCart(tx: Tx | AuthedContext["db"], userId: string): Promise<CartLineForOrder[]> {
+async function readCart(tx: Tx | AuthedContext["db"], userId: string): Promise<OrderedLine[]> {
   return tx.cartItem.findMany({ where: { cart: { userId } }, select: { variantId: true, quantity: true }, orderBy: { variantId: "asc" } });
 }
 
@@ -36,18 +39,18 @@ async function readCart(tx: Tx | AuthedContext["db"], userId: string): Promise<C
 export async function placeOrder(ctx: AuthedContext, input: PlaceOrderInput) {
   const existing = await replay(ctx, input);
   if (existing) return existing;
-  let orderId: string;
+  let placed: PlacedOrder;
   try {
-    orderId = await inTransaction(ctx, (tx, events) => createOrder(ctx, tx, events, input));
+    placed = await inTransaction(ctx, (tx, events) => createOrder(ctx, tx, events, input));
   } catch (err) {
     // The same key sent concurrently: the unique (buyer, key) index let one through; answer as it did.
-    if ((err as { code?: string }).code === "P2002") {
+    if (isUniqueViolation(err)) {
       const winner = await replay(ctx, input);
       if (winner) return winner;
     }
     throw err;
   }
-  return respond(ctx, orderId);
+  return answer(ctx, placed, await ensurePayment(ctx, placed.id, placed.payment));
 }
 
 async function replay(ctx: AuthedContext, input: PlaceOrderInput) {
@@ -65,100 +68,84 @@ async function replay(ctx: AuthedContext, input: PlaceOrderInput) {
   return respond(ctx, order.id);
 }
 
-async function createOrder(ctx: AuthedContext, tx: Tx, events: Parameters<typeof takeStock>[1], input: PlaceOrderInput): Promise<string> {
-  const lines = await readCart(tx, ctx.user.id);
-  if (!lines.length) throw new DomainError("PRECONDITION_FAILED", "Your cart is empty", undefined, { variantIds: [] });
-  const variants = await tx.variant.findMany({
-    where: { id: { in: lines.map((l) => l.variantId) } },
-    select: {
-      id: true,
-      sku: true,
-      title: true,
-      priceCents: true,
-      currency: true,
-      product: { select: { id: true, title: true, status: true, shop: { select: { id: true, status: true, ownerId: true } } } },
-    },
-  });
-  const byId = new Map(variants.map((v) => [v.id, v]));
-  const unavailable = lines.filter((l) => {
-    const v = byId.get(l.variantId);
-    return !v || v.product.status !== "ACTIVE" || v.product.shop.status !== "ACTIVE" || v.product.shop.ownerId === ctx.user.id;
-  });
-  if (unavailable.length) {
-    throw new DomainError("PRECONDITION_FAILED", "Some items can no longer be bought", undefined, {
-      variantIds: unavailable.map((l) => l.variantId),
-    });
-  }
-  const currencies = new Set(variants.map((v) => v.currency));
-  if (currencies.size > 1) throw new DomainError("PRECONDITION_FAILED", "A cart in several currencies cannot be checked out at once");
-  const currency = variants[0]!.currency;
+/** An order as the checkout just wrote it: what the answer needs, without reading it back. */
+interface PlacedOrder {
+  id: string;
+  status: "PENDING_PAYMENT";
+  totalCents: number;
+  currency: string;
+  expiresAt: Date;
+  payment: PendingPayment;
+}
 
-  await takeStock(tx, events, lines);
+async function createOrder(ctx: AuthedContext, tx: Tx, events: Parameters<typeof takeStock>[1], input: PlaceOrderInput): Promise<PlacedOrder> {
+  const { lines, missing } = await readCartForOrder(tx, ctx.user.id);
+  if (!lines.length && !missing.length) throw new DomainError("PRECONDITION_FAILED", "Your cart is empty", undefined, { variantIds: [] });
+  const unavailable = [
+    ...missing,
+    ...lines
+      .filter((l) => l.productStatus !== "ACTIVE" || l.shopStatus !== "ACTIVE" || l.shopOwnerId === ctx.user.id)
+      .map((l) => l.variantId),
+  ];
+  if (unavailable.length) {
+    throw new DomainError("PRECONDITION_FAILED", "Some items can no longer be bought", undefined, { variantIds: unavailable });
+  }
+  const currencies = new Set(lines.map((l) => l.currency));
+  if (currencies.size > 1) throw new DomainError("PRECONDITION_FAILED", "A cart in several currencies cannot be checked out at once");
+  const currency = lines[0]!.currency;
 
   // One seller order per shop; amounts from the database only.
-  const byShop = new Map<string, { variantId: string; quantity: number }[]>();
-  for (const l of lines) {
-    const shopId = byId.get(l.variantId)!.product.shop.id;
-    byShop.set(shopId, [...(byShop.get(shopId) ?? []), l]);
-  }
+  const byShop = new Map<string, CartLineForOrder[]>();
+  for (const l of lines) byShop.set(l.shopId, [...(byShop.get(l.shopId) ?? []), l]);
   const feeBps = ctx.deps.config.PLATFORM_FEE_BPS;
-  const subtotal = (ls: CartLineForOrder[]) => ls.reduce((n, l) => n + byId.get(l.variantId)!.priceCents * l.quantity, 0);
-  const totalCents = [...byShop.values()].reduce((n, ls) => n + subtotal(ls), 0);
-  const order = await tx.order.create({
-    data: {
-      buyerId: ctx.user.id,
-      totalCents,
-      currency,
-      idempotencyKey: input.idempotencyKey,
-      requestHash: requestHash(input.shippingAddress, lines),
-      shippingAddress: input.shippingAddress,
-      expiresAt: new Date(Date.now() + ctx.deps.config.ORDER_HOLD_MINUTES * 60_000),
-    },
-    select: { id: true },
+  const sellerOrders = [...byShop].map(([shopId, shopLines]) => {
+    const subtotalCents = shopLines.reduce((n, l) => n + l.priceCents * l.quantity, 0);
+    return { shopId, subtotalCents, commissionBps: feeBps, commissionCents: Math.round((subtotalCents * feeBps) / 10_000), lines: shopLines };
   });
-  for (const [shopId, shopLines] of byShop) {
-    const sub = subtotal(shopLines);
-    await tx.sellerOrder.create({
-      data: {
-        orderId: order.id,
-        shopId,
-        subtotalCents: sub,
-        commissionBps: feeBps,
-        commissionCents: Math.round((sub * feeBps) / 10_000),
-        currency,
-        items: {
-          create: shopLines.map((l) => {
-            const v = byId.get(l.variantId)!;
-            return {
-              orderId: order.id,
-              productId: v.product.id,
-              variantId: v.id,
-              productTitle: v.product.title,
-              variantTitle: v.title,
-              sku: v.sku,
-              unitPriceCents: v.priceCents,
-              quantity: l.quantity,
-              lineTotalCents: v.priceCents * l.quantity,
-            };
-          }),
-        },
-      },
-    });
-  }
-  await tx.payment.create({ data: { orderId: order.id, provider: ctx.deps.payments.name, amountCents: totalCents, currency } });
-  await tx.cartItem.deleteMany({ where: { cart: { userId: ctx.user.id } } });
+  const totalCents = sellerOrders.reduce((n, so) => n + so.subtotalCents, 0);
+  const expiresAt = new Date(Date.now() + ctx.deps.config.ORDER_HOLD_MINUTES * 60_000);
+  const { orderId, paymentId } = await insertOrder(tx, {
+    buyerId: ctx.user.id,
+    totalCents,
+    currency,
+    idempotencyKey: input.idempotencyKey,
+    requestHash: requestHash(input.shippingAddress, lines),
+    shippingAddress: input.shippingAddress,
+    expiresAt,
+    paymentProvider: ctx.deps.payments.name,
+    sellerOrders,
+  });
   await recordActivity(tx, events, {
     kind: "order.placed",
     summary: `${ctx.user.name} placed an order of ${(totalCents / 100).toFixed(2)} ${currency} from ${byShop.size} shop${byShop.size > 1 ? "s" : ""}`,
     actorId: ctx.user.id,
-    subject: { type: "order", id: order.id },
+    actorName: ctx.user.name,
+    subject: { type: "order", id: orderId },
   });
-  return order.id;
+  // Stock last: the hot variant rows stay locked only from here to the commit. If any line is
+  // short, everything above rolls back with it.
+  await takeStock(tx, events, lines);
+  return {
+    id: orderId,
+    status: "PENDING_PAYMENT",
+    totalCents,
+    currency,
+    expiresAt,
+    payment: { id: paymentId, amountCents: totalCents, currency, providerRef: null },
+  };
 }
 
 async function respond(ctx: AuthedContext, orderId: string) {
   const order = await ctx.db.order.findUniqueOrThrow({ where: { id: orderId }, select: { id: true, status: true, totalCents: true, currency: true, expiresAt: true } });
   const payment = order.status === "PENDING_PAYMENT" ? await ensurePayment(ctx, order.id) : null;
+  return answer(ctx, order, payment);
+}
+
+function answer(
+  ctx: AuthedContext,
+  order: { id: string; status: OrderStatus; totalCents: number; currency: string; expiresAt: Date | null },
+  payment: { clientSecret: string | null } | null,
+) {
   return {
     orderId: order.id,
     status: order.status,

@@ -9,16 +9,26 @@ import { getBuyerOrder } from "../orders/orders.service.ts";
 
 type Deps = Pick<Context, "db" | "deps">;
 
+/** A payment row still to be paid (the one a checkout just wrote can be passed as is). */
+export interface PendingPayment {
+  id: string;
+  amountCents: number;
+  currency: string;
+  providerRef: string | null;
+}
+
 /**
  * The provider's payment for an unpaid order, created on first need and reused after: a retried
  * checkout gets the same PaymentIntent (the provider call is idempotent per order).
  */
-export async function ensurePayment(ctx: Deps, orderId: string): Promise<{ clientSecret: string | null }> {
-  const payment = await ctx.db.payment.findFirst({
-    where: { orderId, provider: ctx.deps.payments.name, status: { in: ["PENDING", "FAILED"] } },
-    orderBy: { createdAt: "desc" },
-    select: { id: true, amountCents: true, currency: true, providerRef: true },
-  });
+export async function ensurePayment(ctx: Deps, orderId: string, known?: PendingPayment): Promise<{ clientSecret: string | null }> {
+  const payment =
+    known ??
+    (await ctx.db.payment.findFirst({
+      where: { orderId, provider: ctx.deps.payments.name, status: { in: ["PENDING", "FAILED"] } },
+      orderBy: { createdAt: "desc" },
+      select: { id: true, amountCents: true, currency: true, providerRef: true },
+    }));
   if (!payment) return { clientSecret: null };
   const created = await ctx.deps.payments.createPayment({ orderId, amountCents: payment.amountCents, currency: payment.currency });
   if (payment.providerRef !== created.providerRef) {

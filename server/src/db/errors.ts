@@ -1,0 +1,14 @@
+/**
+ * Reading Prisma's errors. A unique violation is P2002 from a model query, but P2010 ("raw query
+ * failed") with the driver's own error from `$queryRaw`/`$executeRaw`.
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } } | null;
+  if (e?.code === "P2002") return true;
+  return e?.code === "P2010" && e.meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation";
+}
+
+/** No pooled connection came free within the transaction's `maxWait`: the database is saturated. */
+export function isTransactionStartTimeout(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === "P2028" && /unable to start a transaction/i.test(String((err as Error).message));
+}
