@@ -1,5 +1,5 @@
 import type { Tx } from "../db/client.ts";
-import { isTransactionStartTimeout } from "../db/errors.ts";
+import { isTransactionStartTimeout, isWriteConflict } from "../db/errors.ts";
 import { EventBuffer } from "../realtime/publish.ts";
 import type { Context } from "../trpc/context.ts";
 import { DomainError } from "./errors.ts";
@@ -11,24 +11,36 @@ import { DomainError } from "./errors.ts";
  */
 export const TRANSACTION_LIMITS = { maxWait: 10_000, timeout: 15_000 } as const;
 
+/** Runs of a transaction PostgreSQL aborted to break a deadlock, before the error is let through. */
+export const WRITE_CONFLICT_ATTEMPTS = 3;
+
 /**
  * Runs `work` in one database transaction and publishes the events it collected only after the
- * commit: a rolled-back transaction emits nothing.
+ * commit: a rolled-back transaction emits nothing. A transaction PostgreSQL aborted to break a
+ * deadlock or a serialization conflict (rare: e.g. two checkouts emptying variants of the same two
+ * products in opposite order, whose product figures are updated at commit) is run again from the
+ * start, so `work` must only touch the database and its event buffer.
  */
 export async function inTransaction<T>(
   ctx: Pick<Context, "db" | "deps">,
   work: (tx: Tx, events: EventBuffer) => Promise<T>,
 ): Promise<T> {
-  const events = new EventBuffer();
-  let result: T;
-  try {
-    result = await ctx.db.$transaction((tx) => work(tx, events), TRANSACTION_LIMITS);
-  } catch (err) {
-    if (isTransactionStartTimeout(err)) {
-      throw new DomainError("SERVICE_UNAVAILABLE", "The marketplace is very busy right now. Please try again in a moment.");
+  for (let attempt = 1; ; attempt++) {
+    const events = new EventBuffer();
+    let result: T;
+    try {
+      result = await ctx.db.$transaction((tx) => work(tx, events), TRANSACTION_LIMITS);
+    } catch (err) {
+      if (isWriteConflict(err) && attempt < WRITE_CONFLICT_ATTEMPTS) {
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+        continue;
+      }
+      if (isTransactionStartTimeout(err)) {
+        throw new DomainError("SERVICE_UNAVAILABLE", "The marketplace is very busy right now. Please try again in a moment.");
+      }
+      throw err;
     }
-    throw err;
+    events.flushTo(ctx.deps.sink);
+    return result;
   }
-  events.flushTo(ctx.deps.sink);
-  return result;
 }

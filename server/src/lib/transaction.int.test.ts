@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeCategory } from "../test/factories.ts";
+import { usingPostgres } from "../test/db.ts";
+import { createTestApp, type TestApp } from "../test/harness.ts";
+import { inTransaction } from "./transaction.ts";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+describe("inTransaction", () => {
+  it.skipIf(!usingPostgres)("runs a transaction PostgreSQL aborted to break a deadlock again, and emits its events once", async () => {
+    const db = t.database.prisma;
+    const [a, b] = [await makeCategory(db, { name: "Lock A" }), await makeCategory(db, { name: "Lock B" })];
+    let runs = 0;
+    let bothLocked!: () => void;
+    let locked = 0;
+    const barrier = new Promise<void>((r) => (bothLocked = r));
+    // Each takes one row, waits until the other has taken its own, then wants the other's: a
+    // deadlock, which PostgreSQL breaks by aborting one of them.
+    const crossing = (first: string, second: string, label: string) =>
+      inTransaction({ db, deps: t.deps }, async (tx, events) => {
+        runs++;
+        await tx.$executeRaw`UPDATE "categories" SET "position" = "position" + 1 WHERE "id" = ${first}`;
+        if (++locked === 2) bothLocked();
+        await Promise.race([barrier, new Promise((r) => setTimeout(r, 2_000))]);
+        await tx.$executeRaw`UPDATE "categories" SET "position" = "position" + 1 WHERE "id" = ${second}`;
+        events.add("activity", ["admins"], {
+          activityId: label, kind: "user.registered", summary: label, actorId: null, actorName: null, subjectType: null, subjectId: null,
+        });
+        return label;
+      });
+    const before = t.sink.events.length;
+    expect(await Promise.all([crossing(a.id, b.id, "ab"), crossing(b.id, a.id, "ba")])).toEqual(["ab", "ba"]);
+    expect(runs).toBe(3); // one of them ran twice
+    const positions = await db.category.findMany({ where: { id: { in: [a.id, b.id] } }, select: { position: true } });
+    expect(positions.map((p) => p.position)).toEqual([2, 2]); // each row moved once per committed transaction
+    expect(t.sink.events.slice(before).map((e) => (e.payload as { summary: string }).summary).sort()).toEqual(["ab", "ba"]);
+  });
+
+  it("lets any other error through at once, without running the work again", async () => {
+    let runs = 0;
+    await expect(
+      inTransaction({ db: t.database.prisma, deps: t.deps }, async () => {
+        runs++;
+        throw new Error("not a conflict");
+      }),
+    ).rejects.toThrow("not a conflict");
+    expect(runs).toBe(1);
+  });
+});
