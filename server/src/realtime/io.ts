@@ -14,6 +14,7 @@ import { sessionCookie } from "../modules/auth/session-cookie.ts";
 import type { AppDeps } from "../trpc/context.ts";
 import { rooms, type EventSink, type OutgoingEvent } from "./publish.ts";
 import { connectRedisPair, type RedisPair } from "./redis.ts";
+import { StockThrottle } from "./stock-throttle.ts";
 
 /** What the server knows of a socket; rooms are derived from it, never from the client. */
 export interface SocketData {
@@ -29,6 +30,9 @@ export interface SocketData {
 
 export type MarketplaceIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type MarketplaceSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** A product's watchers get at most one round of `stock.changed` per this many ms (stock-throttle.ts). */
+export const STOCK_EVENT_WINDOW_MS = 100;
 
 /** Per-socket limits: a flood or an oversized packet costs that socket, not the process. */
 export const SOCKET_LIMITS = {
@@ -135,6 +139,11 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
     reply(ack, { ok: true });
   }
 
+  const emitNow = (e: OutgoingEvent) => {
+    if (e.rooms.length) io.to(e.rooms).emit(e.name, e.payload as never);
+  };
+  const stockThrottle = new StockThrottle(emitNow, STOCK_EVENT_WINDOW_MS);
+
   const sink: EventSink = {
     emit(events: OutgoingEvent[]) {
       // A product room may hold thousands of watchers, and Socket.IO writes to them synchronously:
@@ -142,8 +151,10 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
       // behind a stock fan-out of the same transaction.
       const personal = events.filter((e) => !e.rooms.some(isProductRoom));
       const broadcast = events.filter((e) => e.rooms.some(isProductRoom));
-      for (const e of [...personal, ...broadcast]) {
-        if (e.rooms.length) io.to(e.rooms).emit(e.name, e.payload as never);
+      personal.forEach(emitNow);
+      for (const e of broadcast) {
+        if (e.name === "stock.changed") stockThrottle.push(e as OutgoingEvent<"stock.changed">);
+        else emitNow(e);
       }
     },
     sessionsRevoked(ids: string[]) {
@@ -156,6 +167,7 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
     sink,
     /** Disconnects every socket and stops the engine; the HTTP server is Fastify's to close. */
     async close() {
+      stockThrottle.close();
       io.local.disconnectSockets(true);
       io.engine.close();
       await redis?.close();

@@ -4,6 +4,7 @@ import { createServer, type MarketplaceServer } from "../server.ts";
 import { makeCategory, makeProduct, makeShop } from "../test/factories.ts";
 import { createTestApp, type TestApp } from "../test/harness.ts";
 import { connected, disconnected, nextEvent, openSocket, record, settle, type ClientSocket } from "../test/sockets.ts";
+import { STOCK_EVENT_WINDOW_MS } from "./io.ts";
 import { rooms } from "./publish.ts";
 
 let t: TestApp;
@@ -153,6 +154,26 @@ describe("delivery order and timing", () => {
     });
     await both;
     expect(order).toEqual(["order.updated", "stock.changed"]);
+  });
+});
+
+describe("a busy product's stock", () => {
+  it("reaches its watchers as the newest stock within a window, not as one broadcast per sale", async () => {
+    const { productId } = await makeWatchableProduct();
+    const watcher = socketFor(null);
+    await connected(watcher);
+    expect(await new Promise((resolve) => watcher.emit("product.watch", { productId }, resolve))).toEqual({ ok: true });
+    const got: number[] = [];
+    watcher.on("stock.changed", (e) => got.push(e.stock));
+    for (let stock = 30; stock >= 1; stock--) {
+      await inTransaction({ db: server.deps.database.prisma, deps: server.deps }, async (_tx, events) => {
+        events.add("stock.changed", [rooms.product(productId)], { productId, variantId: "v", stock });
+      });
+    }
+    await settle(STOCK_EVENT_WINDOW_MS * 3);
+    expect(got[0]).toBe(30); // the first at once
+    expect(got.at(-1)).toBe(1); // the newest at the end
+    expect(got.length).toBeLessThan(30);
   });
 });
 
