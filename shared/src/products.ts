@@ -17,6 +17,12 @@ export const variantInput = z.strictObject({
   title: z.string().trim().min(1, "Name the variant").max(80),
   priceCents: z.number().int("Whole cents only").min(0, "A price cannot be negative").max(100_000_000, "Too expensive"),
   stock: z.number().int("Whole units only").min(0, "Stock cannot be negative").max(1_000_000),
+  /**
+   * For an existing variant: the stock the seller's form showed. When sent, the seller's change
+   * (`stock − stockSeen`) is applied to the stock as it is at saving (never below 0), so units sold
+   * while the form was open are not put back on sale. Without it, `stock` is set as given.
+   */
+  stockSeen: z.number().int().min(0).max(1_000_000).optional(),
 });
 export type VariantInput = z.infer<typeof variantInput>;
 

@@ -15,6 +15,8 @@ export interface VariantDraft {
   title: string;
   price: string;
   stock: string;
+  /** The stock when the form was loaded (existing variants): the save sends the seller's change. */
+  stockSeen?: number;
 }
 
 export interface ImageDraft {
@@ -60,6 +62,7 @@ export function draftFromProduct(p: SellerProduct): ProductDraft {
       title: v.title,
       price: formatMoneyInput(v.priceCents),
       stock: String(v.stock),
+      stockSeen: v.stock,
     })),
     images: p.images.map((img) => ({ key: newKey(), url: img.url, alt: img.alt, preview: null, state: "ready" as const })),
   };
@@ -76,7 +79,14 @@ export function draftToInput(d: ProductDraft): { input: ProductCreateInput & { v
     const stock = parseCountInput(v.stock);
     if (priceCents === null) problems[`variants.${i}.priceCents`] = ["Enter a price like 12 or 12.50"];
     if (stock === null) problems[`variants.${i}.stock`] = ["Enter a whole number, 0 or more"];
-    return { ...(v.id ? { id: v.id } : {}), sku: v.sku.trim(), title: v.title.trim(), priceCents: priceCents ?? 0, stock: stock ?? 0 };
+    return {
+      ...(v.id ? { id: v.id } : {}),
+      ...(v.id && v.stockSeen !== undefined ? { stockSeen: v.stockSeen } : {}),
+      sku: v.sku.trim(),
+      title: v.title.trim(),
+      priceCents: priceCents ?? 0,
+      stock: stock ?? 0,
+    };
   });
   if (!d.categoryId) problems.categoryId = ["Choose a category"];
   if (d.images.some((i) => i.state === "uploading")) problems.images = ["Wait for the images to finish uploading"];

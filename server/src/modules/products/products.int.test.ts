@@ -113,6 +113,29 @@ describe("product.update and archive", () => {
     expect(t.sink.events.find((e) => e.name === "stock.changed")!.rooms).toEqual([`product:${p.id}`, `shop:${s.shop.id}`]);
   });
 
+  it("a save with the stock the form showed does not put back units sold while the form was open", async () => {
+    const { caller } = await seller();
+    const p = await caller.product.create(lamp({ variants: [{ sku: "SEEN-1", title: "Only", priceCents: 1000, stock: 5 }] }));
+    const v = p.variants[0]!;
+    const stockOf = async () => (await t.database.prisma.variant.findUniqueOrThrow({ where: { id: v.id } })).stock;
+    const save = (stock: number, stockSeen?: number) =>
+      caller.product.update({ id: p.id, variants: [{ id: v.id, sku: "SEEN-1", title: "Only", priceCents: 1000, stock, ...(stockSeen === undefined ? {} : { stockSeen }) }] });
+    // The form loaded 5; a buyer's checkout (simulated) takes 2 meanwhile.
+    await t.database.prisma.$executeRaw`UPDATE "variants" SET "stock" = "stock" - 2 WHERE "id" = ${v.id}`;
+    await save(5, 5); // stock untouched by the seller: stays 3
+    expect(await stockOf()).toBe(3);
+    const events = t.sink.events.length;
+    await save(13, 5); // the seller added 8
+    expect(await stockOf()).toBe(11);
+    expect(t.sink.events.slice(events).filter((e) => e.name === "stock.changed").map((e) => (e.payload as { stock: number }).stock)).toEqual([11]);
+    await t.database.prisma.$executeRaw`UPDATE "variants" SET "stock" = "stock" - 1 WHERE "id" = ${v.id}`; // 10 left
+    await save(0, 11); // "sold out" meant taking all 11 off: never below 0
+    expect(await stockOf()).toBe(0);
+    await save(7); // without stockSeen, stock is set as given (inventory sync)
+    expect(await stockOf()).toBe(7);
+    await expect(save(1, -1)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
   it("SECURITY 8: another seller's product is NOT_FOUND for read, update and archive", async () => {
     const a = await seller();
     const b = await seller();

@@ -147,7 +147,11 @@ async function replaceVariants(
   await assertSkusFree(tx, shopId, variants, product.id);
   for (const [position, v] of variants.entries()) {
     const data = { sku: v.sku, title: v.title, priceCents: v.priceCents, stock: v.stock, position };
-    if (v.id) {
+    if (v.id && v.stockSeen !== undefined) {
+      const { stock: _absolute, ...rest } = data;
+      await tx.variant.update({ where: { id: v.id }, data: rest });
+      await applyStockChange(tx, events, shopId, product.id, v.id, v.stock - v.stockSeen);
+    } else if (v.id) {
       await tx.variant.update({ where: { id: v.id }, data });
       if (current.get(v.id)!.stock !== v.stock) stockEvent(events, shopId, product.id, v.id, v.stock);
     } else {
@@ -155,6 +159,18 @@ async function replaceVariants(
       stockEvent(events, shopId, product.id, created.id, v.stock);
     }
   }
+}
+
+/**
+ * Moves a variant's stock by the seller's change, relative to what it is now (checkouts may have
+ * taken units since the form was loaded), never below 0.
+ */
+async function applyStockChange(tx: Tx, events: EventBuffer, shopId: string, productId: string, variantId: string, delta: number) {
+  if (delta === 0) return;
+  const [row] = await tx.$queryRaw<{ stock: number }[]>`
+    UPDATE "variants" SET "stock" = GREATEST("stock" + ${delta}::int, 0), "updated_at" = now()
+     WHERE "id" = ${variantId} RETURNING "stock"`;
+  if (row) stockEvent(events, shopId, productId, variantId, row.stock);
 }
 
 /** Takes a product off the catalog for good; its order history stays intact. */
