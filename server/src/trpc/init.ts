@@ -1,5 +1,5 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import superjson from "superjson";
+import { transformer } from "./transformer.ts";
 import { DomainError } from "../lib/errors.ts";
 import type { Context } from "./context.ts";
 import { formatError, toTRPCError } from "./errors.ts";
@@ -9,7 +9,7 @@ const ownShopSelect = { id: true, name: true, slug: true, status: true } as cons
 const isDev = process.env.NODE_ENV === "development";
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer,
   isDev,
   errorFormatter: (opts) => formatError(opts, isDev),
 });
