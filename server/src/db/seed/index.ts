@@ -83,6 +83,7 @@ export function buildDemoData(now: Date, passwordHash: string) {
     sellerOrders: orders.sellerOrders,
     orderItems: orders.items,
     payments: orders.payments,
+    ledger: orders.ledger,
     reviews,
     activities: log.sorted(),
   };
@@ -102,6 +103,7 @@ async function insert(tx: Tx, d: DemoData): Promise<void> {
   await tx.sellerOrder.createMany({ data: d.sellerOrders });
   await tx.orderItem.createMany({ data: d.orderItems });
   await tx.payment.createMany({ data: d.payments });
+  await tx.ledgerEntry.createMany({ data: d.ledger });
   await tx.review.createMany({ data: d.reviews });
   await tx.activity.createMany({ data: d.activities });
 }

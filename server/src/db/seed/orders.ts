@@ -33,6 +33,7 @@ export function buildOrders(
   const sellerOrders: Prisma.SellerOrderCreateManyInput[] = [];
   const items: Prisma.OrderItemCreateManyInput[] = [];
   const payments: Prisma.PaymentCreateManyInput[] = [];
+  const ledger: Prisma.LedgerEntryCreateManyInput[] = [];
   const delivered: DeliveredLine[] = [];
   const latest = time.plusHours(now, -1);
 
@@ -86,6 +87,8 @@ export function buildOrders(
       }
       total += subtotal;
 
+      const commission = Math.round((subtotal * COMMISSION_BPS) / 10_000);
+
       // Each shop ships on its own schedule.
       let shippedAt: Date | null = null;
       let deliveredAt: Date | null = null;
@@ -104,7 +107,7 @@ export function buildOrders(
         status: spec.status,
         subtotalCents: subtotal,
         commissionBps: COMMISSION_BPS,
-        commissionCents: Math.round((subtotal * COMMISSION_BPS) / 10_000),
+        commissionCents: commission,
         trackingNumber: shippedAt ? trackingNumber(rng) : null,
         shippedAt,
         deliveredAt,
@@ -112,6 +115,19 @@ export function buildOrders(
         createdAt,
         updatedAt: soUpdatedAt,
       });
+      // The shop's ledger, as a payment and a refund would have written it.
+      if (paidAt) {
+        ledger.push(
+          { id: newId(), shopId, sellerOrderId, kind: "SALE", amountCents: subtotal, createdAt: paidAt },
+          { id: newId(), shopId, sellerOrderId, kind: "COMMISSION", amountCents: -commission, createdAt: paidAt },
+        );
+      }
+      if (paidAt && cancelledAt) {
+        ledger.push(
+          { id: newId(), shopId, sellerOrderId, kind: "REFUND", amountCents: -subtotal, createdAt: cancelledAt },
+          { id: newId(), shopId, sellerOrderId, kind: "COMMISSION_REFUND", amountCents: commission, createdAt: cancelledAt },
+        );
+      }
       if (deliveredAt) {
         for (const product of lines) {
           delivered.push({ buyer, shopId, sellerOrderId, product, deliveredAt, orderId });
@@ -142,6 +158,7 @@ export function buildOrders(
       providerRef: `test_seed_${n + 1}`,
       status: paymentStatus(spec.status),
       amountCents: total,
+      refundedCents: spec.status === "REFUNDED" ? total : 0,
       createdAt: time.plusMinutes(createdAt, 1),
       updatedAt: cancelledAt ?? paidAt ?? time.plusMinutes(createdAt, 1),
     });
@@ -179,7 +196,7 @@ export function buildOrders(
       });
     }
   });
-  return { orders, sellerOrders, items, payments, delivered };
+  return { orders, sellerOrders, items, payments, ledger, delivered };
 }
 
 function paymentStatus(status: OrderStatus): "PENDING" | "SUCCEEDED" | "CANCELLED" | "REFUNDED" {

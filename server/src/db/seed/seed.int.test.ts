@@ -13,7 +13,7 @@ const violations = async (sql: string) =>
 
 const TABLES = [
   "users", "categories", "shops", "products", "product_images", "variants", "orders", "seller_orders",
-  "order_items", "payments", "reviews", "activities",
+  "order_items", "payments", "ledger_entries", "reviews", "activities",
 ] as const;
 
 async function rowCounts(): Promise<Record<string, number>> {
@@ -124,6 +124,20 @@ describe("seedDemo", () => {
       expect(o.payments).toHaveLength(1);
       expect(o.payments[0]!.amountCents).toBe(o.totalCents);
     }
+  });
+
+  it("books every paid seller order in its shop's ledger (and every refund), so the sales pages add up", async () => {
+    const sellerOrders = await db().sellerOrder.findMany({ include: { ledger: true } });
+    for (const so of sellerOrders) {
+      const byKind = Object.fromEntries(so.ledger.map((e) => [e.kind, e.amountCents]));
+      const paid = !["PENDING_PAYMENT", "CANCELLED"].includes(so.status);
+      const expected: Record<string, number> = paid ? { SALE: so.subtotalCents, COMMISSION: -so.commissionCents } : {};
+      if (so.status === "REFUNDED") Object.assign(expected, { REFUND: -so.subtotalCents, COMMISSION_REFUND: so.commissionCents });
+      expect(byKind, `${so.status} seller order`).toEqual(expected);
+    }
+    const refunded = await db().payment.findMany({ where: { status: "REFUNDED" } });
+    expect(refunded.length).toBeGreaterThan(0);
+    for (const p of refunded) expect(p.refundedCents).toBe(p.amountCents);
   });
 
   it("sets payments and timestamps that agree with each status", async () => {
