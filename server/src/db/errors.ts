@@ -1,11 +1,20 @@
 /**
- * Reading Prisma's errors. A unique violation is P2002 from a model query, but P2010 ("raw query
- * failed") with the driver's own error from `$queryRaw`/`$executeRaw`.
+ * Reading Prisma's errors. A model query reports a constraint by its own code (P2002, P2034…);
+ * `$queryRaw`/`$executeRaw` report P2010 ("raw query failed") with the driver adapter's error, whose
+ * `kind` says the same thing.
  */
+type PrismaLikeError = { code?: string; message?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } }; cause?: { kind?: string } } | null;
+
+/** The driver adapter's name for the failure (e.g. "UniqueConstraintViolation"), when it gave one. */
+function adapterKind(err: unknown): string | undefined {
+  const e = err as PrismaLikeError;
+  return e?.meta?.driverAdapterError?.cause?.kind;
+}
+
 export function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } } | null;
+  const e = err as PrismaLikeError;
   if (e?.code === "P2002") return true;
-  return e?.code === "P2010" && e.meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation";
+  return e?.code === "P2010" && adapterKind(err) === "UniqueConstraintViolation";
 }
 
 /**
@@ -13,10 +22,9 @@ export function isUniqueViolation(err: unknown): boolean {
  * nothing of it was kept, and running it again is the documented remedy.
  */
 export function isWriteConflict(err: unknown): boolean {
-  const e = err as { code?: string; message?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } }; cause?: { kind?: string } } | null;
+  const e = err as PrismaLikeError;
   if (!e) return false;
-  if (e.code === "P2034") return true;
-  if (e.meta?.driverAdapterError?.cause?.kind === "TransactionWriteConflict" || e.cause?.kind === "TransactionWriteConflict") return true;
+  if (e.code === "P2034" || adapterKind(err) === "TransactionWriteConflict" || e.cause?.kind === "TransactionWriteConflict") return true;
   return /deadlock detected|could not serialize access/i.test(String(e.message ?? ""));
 }
 

@@ -10,6 +10,7 @@ import { Rng } from "./random.ts";
 import { applyRatings, buildReviews } from "./reviews.ts";
 import { ActivityLog } from "./types.ts";
 import { buildUsers } from "./users.ts";
+import { isUniqueViolation } from "../errors.ts";
 
 export const ALREADY_PRESENT = "demo data already present";
 
@@ -32,7 +33,7 @@ export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<strin
     await db.$transaction((tx) => insert(tx, data), { timeout: 120_000, maxWait: 20_000 });
   } catch (err) {
     // Another process seeded at the same moment: its transaction won the unique emails.
-    if ((err as { code?: string }).code === "P2002" && (await demoPresent(db))) return ALREADY_PRESENT;
+    if (isUniqueViolation(err) && (await demoPresent(db))) return ALREADY_PRESENT;
     throw err;
   }
   return [

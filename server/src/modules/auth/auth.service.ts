@@ -6,6 +6,7 @@ import { recordActivity } from "../activity/activity.service.ts";
 import { assertLoginAllowed, assertRegisterAllowed, recordLoginFailure, recordLoginSuccess } from "./login-throttle.ts";
 import { burnPasswordCheck, hashPassword, isCommonPassword, needsRehash, verifyPassword } from "./password.ts";
 import { createSession } from "./session.service.ts";
+import { isUniqueViolation } from "../../db/errors.ts";
 
 export const sessionUserSelect = { id: true, email: true, name: true, role: true, status: true } as const;
 
@@ -49,7 +50,7 @@ export async function register(ctx: Context, input: RegisterInput): Promise<Sess
     return { user, session };
   }).catch((err: unknown) => {
     // Two sign-ups racing for one address: the unique index decides.
-    if ((err as { code?: string }).code === "P2002") {
+    if (isUniqueViolation(err)) {
       throw badInput("email", "This email cannot be used to register. If it is yours, sign in instead.");
     }
     throw err;

@@ -3,6 +3,7 @@ import Stripe from "stripe";
 import { inTransaction } from "../../lib/transaction.ts";
 import type { AppDeps } from "../../trpc/context.ts";
 import { applyPayment, markPaymentFailed } from "./payments.service.ts";
+import { isUniqueViolation } from "../../db/errors.ts";
 
 /** Stripe's default: an event signed more than 5 minutes ago is refused (replay protection). */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -57,7 +58,7 @@ async function handleEvent(deps: AppDeps, event: Stripe.Event): Promise<string> 
       return `ignored: ${event.type}`;
     });
   } catch (err) {
-    if ((err as { code?: string }).code === "P2002") return "duplicate";
+    if (isUniqueViolation(err)) return "duplicate";
     throw err;
   }
 }

@@ -6,6 +6,7 @@ import { inTransaction } from "../../lib/transaction.ts";
 import type { AuthedContext, Context, ShopContext } from "../../trpc/context.ts";
 import { recordActivity } from "../activity/activity.service.ts";
 import { productCardSelect, toProductCard, visibleProductWhere } from "../catalog/catalog.service.ts";
+import { isUniqueViolation } from "../../db/errors.ts";
 
 export const ownShopDetailSelect = {
   id: true,
@@ -42,7 +43,7 @@ export async function createShop(ctx: AuthedContext, input: ShopCreateInput) {
     return shop;
   }).catch((err: unknown) => {
     // Two requests racing: the unique owner or slug index decides.
-    if ((err as { code?: string }).code === "P2002") throw conflict("You already have a shop, or that name was just taken");
+    if (isUniqueViolation(err)) throw conflict("You already have a shop, or that name was just taken");
     throw err;
   });
 }
