@@ -62,18 +62,8 @@ function cursorAfter(item: ItemJson, order: SearchOrder, q: string | null): Sear
 }
 
 export type SearchResult = {
-  items: {
-    id: string;
-    title: string;
-    slug: string;
-    priceCents: number;
-    currency: string;
-    image: { url: string; alt: string } | null;
-    shop: { id: string; name: string; slug: string };
-    ratingAvg: number;
-    ratingCount: number;
-    inStock: boolean;
-  }[];
+  /** The cards, without the sort keys the statement adds for the cursor. */
+  items: Omit<ItemJson, "createdAt" | "tier" | "score">[];
   nextCursor: string | null;
   /** The order the page is in (`relevance` asked without a query runs as `newest`). */
   sort: SearchOrder;
@@ -130,25 +120,15 @@ function cachedFacets(run: RunSql, cache: FacetCache<CatalogSearchFacets>, plan:
  * cached count with the catalog's first page.
  */
 export async function listedPerCategory(ctx: Context): Promise<Map<string, number>> {
-  const plan: SearchPlan = {
-    q: null,
-    fuzzyWords: [],
-    categoryId: null,
-    shopId: null,
-    minPriceCents: null,
-    maxPriceCents: null,
-    minRating: null,
-    inStock: false,
-    order: "newest",
-    after: null,
-    limit: 1,
-  };
-  const facets = await cachedFacets((statement) => ctx.db.$queryRaw<unknown[]>(statement), facetCacheFor<CatalogSearchFacets>(ctx.db), plan);
+  const facets = await cachedFacets(prismaRun(ctx), facetCacheOf(ctx), searchPlan({ limit: 1 }));
   return new Map(facets.categories.map((c) => [c.id, c.count]));
 }
 
 /** Runs a statement and returns its rows: Prisma's `$queryRaw`, or node-postgres with `.text` and `.values`. */
 export type RunSql = (statement: Prisma.Sql) => Promise<unknown[]>;
+
+const prismaRun = (ctx: Context): RunSql => (statement) => ctx.db.$queryRaw<unknown[]>(statement);
+const facetCacheOf = (ctx: Context) => facetCacheFor<CatalogSearchFacets>(ctx.db);
 
 /**
  * A search, given the means to run SQL and the facet cache: what `catalog.search` does after
@@ -204,6 +184,6 @@ export async function runSearch(run: RunSql, input: CatalogSearchInput, cache: F
  * `facets: null`. Without a query, the facets are cached for a few seconds (catalog-facet-cache.ts).
  */
 export function search(ctx: Context, input: CatalogSearchInput): Promise<SearchResult> {
-  return runSearch((statement) => ctx.db.$queryRaw<unknown[]>(statement), input, facetCacheFor<CatalogSearchFacets>(ctx.db));
+  return runSearch(prismaRun(ctx), input, facetCacheOf(ctx));
 }
 export type CatalogSearchResult = SearchResult;

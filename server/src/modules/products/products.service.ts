@@ -6,6 +6,7 @@ import { slugify, uniqueSlug } from "../../lib/slug.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import { rooms, type EventBuffer } from "../../realtime/publish.ts";
 import type { ShopContext } from "../../trpc/context.ts";
+import { isUniqueViolation } from "../../db/errors.ts";
 
 /** What the seller's own views show of a product: everything, drafts and archived included. */
 export const sellerProductSelect = {
@@ -146,10 +147,10 @@ async function replaceVariants(
   }
   await assertSkusFree(tx, shopId, variants, product.id);
   for (const [position, v] of variants.entries()) {
-    const data = { sku: v.sku, title: v.title, priceCents: v.priceCents, stock: v.stock, position };
+    const fields = { sku: v.sku, title: v.title, priceCents: v.priceCents, position };
+    const data = { ...fields, stock: v.stock };
     if (v.id && v.stockSeen !== undefined) {
-      const { stock: _absolute, ...rest } = data;
-      await tx.variant.update({ where: { id: v.id }, data: rest });
+      await tx.variant.update({ where: { id: v.id }, data: fields });
       await applyStockChange(tx, events, shopId, product.id, v.id, v.stock - v.stockSeen);
     } else if (v.id) {
       await tx.variant.update({ where: { id: v.id }, data });
@@ -206,6 +207,6 @@ export async function getMyProduct(ctx: ShopContext, id: string) {
 }
 
 function rethrowSkuRace(err: unknown): never {
-  if ((err as { code?: string }).code === "P2002") throw conflict("A SKU is already used in your shop");
+  if (isUniqueViolation(err)) throw conflict("A SKU is already used in your shop");
   throw err;
 }
