@@ -9,6 +9,7 @@ describe("config", () => {
     expect(c.dataDir).toBe(path.resolve(new URL("../../.data", import.meta.url).pathname));
     expect(loadConfig({ DATA_DIR: "db", INIT_CWD: "/srv/app" }).dataDir).toBe("/srv/app/db");
     expect(c.DATABASE_URL).toBeUndefined();
+    expect(c.REDIS_KEY_PREFIX).toBe("marketplace:");
     expect(loadConfig({ DATABASE_URL: "" }).DATABASE_URL).toBeUndefined();
   });
 
@@ -17,6 +18,7 @@ describe("config", () => {
     expect(() => loadConfig({ PORT: "eighty" })).toThrow(/PORT/);
     expect(() => loadConfig({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL: must be a postgresql:\/\/ URL/);
     expect(() => loadConfig({ REDIS_URL: "localhost:6379" })).toThrow(/REDIS_URL/);
+    expect(() => loadConfig({ REDIS_KEY_PREFIX: "shop prod" })).toThrow(/REDIS_KEY_PREFIX: letters, digits/);
     expect(() => loadConfig({ PAYMENTS: "paypal" })).toThrow(/PAYMENTS/);
     expect(() => loadConfig({ PAYMENTS: "stripe" })).toThrow(/STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: required when PAYMENTS=stripe/);
   });

@@ -18,7 +18,7 @@ async function main() {
     ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (n) => Math.min(n * 200, 2_000) })
     : null;
   limiterRedis?.on("error", () => {}); // outages are reported by the real-time adapter's client
-  const limiter: RateLimiter = limiterRedis ? new RedisRateLimiter(limiterRedis) : new MemoryRateLimiter();
+  const limiter: RateLimiter = limiterRedis ? new RedisRateLimiter(limiterRedis, config.REDIS_KEY_PREFIX) : new MemoryRateLimiter();
   const server = await createServer({ config, database, limiter, sink: nullSink, payments: createPaymentProvider(config) });
   const url = await server.start();
   log(

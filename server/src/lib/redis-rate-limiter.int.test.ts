@@ -22,8 +22,8 @@ describe.skipIf(!hasRedisServer)("RedisRateLimiter", () => {
   });
 
   it("shares one budget between processes", async () => {
-    const one = new RedisRateLimiter(a);
-    const two = new RedisRateLimiter(b);
+    const one = new RedisRateLimiter(a, "marketplace:");
+    const two = new RedisRateLimiter(b, "marketplace:");
     expect((await one.hit("login:account:x", 3, 60_000)).allowed).toBe(true);
     expect((await two.hit("login:account:x", 3, 60_000)).allowed).toBe(true);
     expect((await one.hit("login:account:x", 3, 60_000)).allowed).toBe(true);
@@ -35,8 +35,17 @@ describe.skipIf(!hasRedisServer)("RedisRateLimiter", () => {
     expect((await one.peek("login:account:x", 3, 60_000)).remaining).toBe(3);
   });
 
+  it("keeps deployments with different REDIS_KEY_PREFIX apart", async () => {
+    const production = new RedisRateLimiter(a, "shop-prod:");
+    const staging = new RedisRateLimiter(b, "shop-staging:");
+    expect((await production.hit("register:ip:1.2.3.4", 1, 60_000)).allowed).toBe(true);
+    expect((await production.hit("register:ip:1.2.3.4", 1, 60_000)).allowed).toBe(false);
+    expect((await staging.hit("register:ip:1.2.3.4", 1, 60_000)).allowed).toBe(true);
+    expect(await a.exists("shop-prod:rl:register:ip:1.2.3.4", "shop-staging:rl:register:ip:1.2.3.4")).toBe(2);
+  });
+
   it("falls back to counting in the process while Redis is down", async () => {
-    const limiter = new RedisRateLimiter(a);
+    const limiter = new RedisRateLimiter(a, "marketplace:");
     await redis.stop();
     await new Promise((r) => setTimeout(r, 100));
     expect((await limiter.hit("k", 1, 60_000)).allowed).toBe(true);

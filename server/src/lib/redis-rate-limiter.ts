@@ -15,11 +15,15 @@ return {n, ttl}`;
  */
 export class RedisRateLimiter implements RateLimiter {
   private readonly fallback = new MemoryRateLimiter();
+  private readonly prefix: string;
 
   constructor(
     private readonly redis: Redis,
-    private readonly prefix = "mk:rl:",
-  ) {}
+    /** The deployment's REDIS_KEY_PREFIX; the limiter's keys follow it with `rl:`. */
+    keyPrefix: string,
+  ) {
+    this.prefix = `${keyPrefix}rl:`;
+  }
 
   async hit(key: string, limit: number, windowMs: number): Promise<RateLimitResult> {
     try {

@@ -79,7 +79,7 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
   let redis: RedisPair | undefined;
   if (config.REDIS_URL) {
     redis = connectRedisPair(config.REDIS_URL, log);
-    io.adapter(createAdapter(redis.pub, redis.sub));
+    io.adapter(createAdapter(redis.pub, redis.sub, { key: `${config.REDIS_KEY_PREFIX}socket.io` }));
   }
 
   io.use(async (socket, next) => {

@@ -18,11 +18,14 @@ describe.skipIf(!enabled)("two server processes through PostgreSQL and Redis", (
   const sockets: ClientSocket[] = [];
   let urlA = "";
   let urlB = "";
+  // This pair's own keys and channel in the shared Redis: sign-ups counted by earlier runs (the
+  // limit's window is an hour) or by other suites' servers are not this test's.
+  const redisKeyPrefix = `test-${process.pid}-${Date.now()}:`;
 
   function startProcess(): Promise<string> {
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
       cwd: serverDir,
-      env: { ...process.env, NODE_ENV: "test", PORT: "0", DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL, LOG_LEVEL: "warn" },
+      env: { ...process.env, NODE_ENV: "test", PORT: "0", DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: redisKeyPrefix, LOG_LEVEL: "warn" },
       stdio: ["ignore", "pipe", "inherit"],
     });
     children.push(child);
