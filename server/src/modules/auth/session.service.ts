@@ -12,20 +12,28 @@ export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
-const sessionUserSelect = { id: true, email: true, name: true, role: true, status: true } as const;
-
 /** Refresh `last_seen_at` at most this often, so reads do not each write. */
 const TOUCH_INTERVAL_MS = 5 * 60_000;
 
-/** The signed-in user behind a token, or null for an unknown, expired, revoked or banned one. */
-export async function resolveSession(
-  db: Db,
-  token: string,
-): Promise<{ id: string; user: SessionUser } | null> {
-  const session = await db.session.findUnique({
-    where: { tokenHash: hashToken(token) },
-    select: { id: true, expiresAt: true, revokedAt: true, lastSeenAt: true, user: { select: sessionUserSelect } },
-  });
+interface SessionRow {
+  id: string;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  lastSeenAt: Date;
+  user: SessionUser;
+}
+
+/**
+ * The signed-in user behind a token, or null for an unknown, expired, revoked or banned one.
+ * Every signed-in request and socket handshake asks this, so it is one statement (session and
+ * user joined) rather than Prisma's two.
+ */
+export async function resolveSession(db: Db, token: string): Promise<{ id: string; user: SessionUser } | null> {
+  const [session] = await db.$queryRaw<SessionRow[]>`
+    SELECT s."id", s."expires_at" AS "expiresAt", s."revoked_at" AS "revokedAt", s."last_seen_at" AS "lastSeenAt",
+           json_build_object('id', u."id", 'email', u."email", 'name', u."name", 'role', u."role", 'status', u."status") AS "user"
+    FROM "sessions" s JOIN "users" u ON u."id" = s."user_id"
+    WHERE s."token_hash" = ${hashToken(token)}`;
   const now = Date.now();
   if (!session || session.revokedAt || session.expiresAt.getTime() <= now) return null;
   if (session.user.status !== "ACTIVE") return null;
