@@ -4,7 +4,7 @@ import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
-import { PrismaClient } from "../generated/prisma/client.ts";
+import { PrismaClient, type Prisma } from "../generated/prisma/client.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
 import type { SqlConnection } from "./sql.ts";
 
@@ -15,6 +15,13 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 export interface Database {
   kind: "postgres" | "pglite";
   prisma: PrismaClient;
+  /**
+   * Runs one read-only statement outside any transaction and returns its rows. On PostgreSQL it
+   * goes straight to the pool (a third of the CPU of Prisma's `$queryRaw`: the catalog's hot reads
+   * use it); on PGlite through Prisma, which orders it with the single connection's transactions.
+   * Only for statements whose columns decode the same either way (ints, text, json, timestamps).
+   */
+  read(statement: Prisma.Sql): Promise<unknown[]>;
   /** A connection of its own (the migrator holds an advisory lock on it). */
   connect(): Promise<SqlConnection>;
   /** Throws unless the database answers. */
@@ -51,6 +58,7 @@ function openPostgres(options: { url: string; poolSize?: number; onPoolError?: (
   return {
     kind: "postgres",
     prisma,
+    read: async (statement) => (await pool.query(statement.text, statement.values)).rows,
     async connect() {
       const client = await pool.connect();
       return {
@@ -94,6 +102,7 @@ async function openPglite(dataDir: string | null): Promise<Database> {
   return {
     kind: "pglite",
     prisma,
+    read: (statement) => prisma.$queryRaw<unknown[]>(statement),
     connect: async () => shared,
     async ping() {
       await pglite.query("SELECT 1");

@@ -120,14 +120,14 @@ function cachedFacets(run: RunSql, cache: FacetCache<CatalogSearchFacets>, plan:
  * cached count with the catalog's first page.
  */
 export async function listedPerCategory(ctx: Context): Promise<Map<string, number>> {
-  const facets = await cachedFacets(prismaRun(ctx), facetCacheOf(ctx), searchPlan({ limit: 1 }));
+  const facets = await cachedFacets(databaseRun(ctx), facetCacheOf(ctx), searchPlan({ limit: 1 }));
   return new Map(facets.categories.map((c) => [c.id, c.count]));
 }
 
-/** Runs a statement and returns its rows: Prisma's `$queryRaw`, or node-postgres with `.text` and `.values`. */
+/** Runs a statement and returns its rows: `Database.read`, or node-postgres with `.text` and `.values`. */
 export type RunSql = (statement: Prisma.Sql) => Promise<unknown[]>;
 
-const prismaRun = (ctx: Context): RunSql => (statement) => ctx.db.$queryRaw<unknown[]>(statement);
+const databaseRun = (ctx: Context): RunSql => (statement) => ctx.deps.database.read(statement);
 const facetCacheOf = (ctx: Context) => facetCacheFor<CatalogSearchFacets>(ctx.db);
 
 /**
@@ -184,6 +184,6 @@ export async function runSearch(run: RunSql, input: CatalogSearchInput, cache: F
  * `facets: null`. Without a query, the facets are cached for a few seconds (catalog-facet-cache.ts).
  */
 export function search(ctx: Context, input: CatalogSearchInput): Promise<SearchResult> {
-  return runSearch(prismaRun(ctx), input, facetCacheOf(ctx));
+  return runSearch(databaseRun(ctx), input, facetCacheOf(ctx));
 }
 export type CatalogSearchResult = SearchResult;
