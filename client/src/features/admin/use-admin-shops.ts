@@ -1,39 +1,19 @@
 import { keepPreviousData, useInfiniteQuery, useMutation } from "@tanstack/vue-query";
 import type { RouterInputs, RouterOutputs } from "@marketplace/server/router";
-import { SHOP_STATUSES, type ShopStatus } from "@marketplace/shared";
-import { computed, type Ref } from "vue";
-import { useRoute, useRouter } from "vue-router";
+import { SHOP_STATUSES } from "@marketplace/shared";
+import type { Ref } from "vue";
 import { queryClient } from "../../lib/query.ts";
 import { queryKeys } from "../../lib/query-keys.ts";
 import { trpc } from "../../lib/trpc.ts";
+import { useUrlFilters, type FiltersOf } from "./use-url-filters.ts";
 
 export type AdminShop = RouterOutputs["admin"]["shops"]["list"]["items"][number];
 
-export interface ShopFilters {
-  q?: string;
-  status?: ShopStatus;
-}
-
 const PAGE_SIZE = 20;
 
-/** The filters live in the URL (?q=&status=), like the users page's. */
-export function useShopFilters() {
-  const route = useRoute();
-  const router = useRouter();
-  const filters = computed<ShopFilters>(() => {
-    const q = typeof route.query.q === "string" ? route.query.q.trim().slice(0, 100) : "";
-    const status = typeof route.query.status === "string" && (SHOP_STATUSES as readonly string[]).includes(route.query.status)
-      ? (route.query.status as ShopStatus)
-      : undefined;
-    return { ...(q ? { q } : {}), ...(status ? { status } : {}) };
-  });
-  function update(patch: Partial<Record<keyof ShopFilters, string | undefined>>) {
-    const next: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ ...filters.value, ...patch })) if (v) next[k] = v;
-    void router.replace({ query: next });
-  }
-  return { filters, update };
-}
+/** The filters live in the URL (?q=&status=). */
+export const useShopFilters = () => useUrlFilters({ q: "text", status: SHOP_STATUSES });
+export type ShopFilters = FiltersOf<{ q: "text"; status: typeof SHOP_STATUSES }>;
 
 /** The queue: pending shops first (oldest waiting first), then suspended, then active. */
 export function useAdminShops(filters: Ref<ShopFilters>) {

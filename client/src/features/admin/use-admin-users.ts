@@ -1,47 +1,19 @@
 import { keepPreviousData, useInfiniteQuery, useMutation } from "@tanstack/vue-query";
 import type { RouterInputs, RouterOutputs } from "@marketplace/server/router";
-import { ROLES, USER_STATUSES, type Role, type UserStatus } from "@marketplace/shared";
-import { computed, type Ref } from "vue";
-import { useRoute, useRouter } from "vue-router";
+import { ROLES, USER_STATUSES } from "@marketplace/shared";
+import type { Ref } from "vue";
 import { queryClient } from "../../lib/query.ts";
 import { queryKeys } from "../../lib/query-keys.ts";
 import { trpc } from "../../lib/trpc.ts";
+import { useUrlFilters, type FiltersOf } from "./use-url-filters.ts";
 
 export type AdminUser = RouterOutputs["admin"]["users"]["list"]["items"][number];
 
-export interface UserFilters {
-  q?: string;
-  role?: Role;
-  status?: UserStatus;
-}
-
 const PAGE_SIZE = 20;
 
-const pick = <T extends string>(allowed: readonly T[], v: unknown): T | undefined =>
-  typeof v === "string" && (allowed as readonly string[]).includes(v) ? (v as T) : undefined;
-
-/**
- * The filters live in the URL (?q=&role=&status=), so a filtered list can be reloaded, shared
- * and navigated back to. Unknown values are ignored rather than sent.
- */
-export function useUserFilters() {
-  const route = useRoute();
-  const router = useRouter();
-  const filters = computed<UserFilters>(() => {
-    const q = typeof route.query.q === "string" ? route.query.q.trim().slice(0, 100) : "";
-    return {
-      ...(q ? { q } : {}),
-      ...(pick(ROLES, route.query.role) ? { role: pick(ROLES, route.query.role) } : {}),
-      ...(pick(USER_STATUSES, route.query.status) ? { status: pick(USER_STATUSES, route.query.status) } : {}),
-    };
-  });
-  function update(patch: Partial<Record<keyof UserFilters, string | undefined>>) {
-    const next: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ ...filters.value, ...patch })) if (v) next[k] = v;
-    void router.replace({ query: next });
-  }
-  return { filters, update };
-}
+/** The filters live in the URL (?q=&role=&status=). */
+export const useUserFilters = () => useUrlFilters({ q: "text", role: ROLES, status: USER_STATUSES });
+export type UserFilters = FiltersOf<{ q: "text"; role: typeof ROLES; status: typeof USER_STATUSES }>;
 
 /** Pages of users for the filters, newest first; `fetchNextPage` follows the cursor. */
 export function useAdminUsers(filters: Ref<UserFilters>) {
