@@ -5,11 +5,12 @@
  * measured phase (ours or raw, in every run) gets its own `CREATE DATABASE … TEMPLATE` copy, so
  * they all start from the same stock and the same sessions. Everything is dropped at the end.
  */
-import pg from "pg";
+import type pg from "pg";
 import { openDatabase } from "../../server/src/db/client.ts";
 import { migrate } from "../../server/src/db/migrate.ts";
 import { hashPassword } from "../../server/src/modules/auth/password.ts";
 import { createSession } from "../../server/src/modules/auth/session.service.ts";
+import { adminQuery, checkDatabaseName, dropDatabase, withDatabase } from "../lib/databases.ts";
 
 export interface Buyer {
   id: string;
@@ -29,36 +30,11 @@ export interface Seeded {
   variants: HotVariant[];
 }
 
-export function withDatabase(adminUrl: string, name: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function admin(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function checkName(name: string) {
-  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`bad database name ${name}`);
-}
-
-export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  checkName(name);
-  await admin(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-}
-
 export async function cloneDatabase(adminUrl: string, template: string, name: string): Promise<string> {
-  checkName(name);
-  checkName(template);
+  checkDatabaseName(name);
+  checkDatabaseName(template);
   await dropDatabase(adminUrl, name);
-  await admin(adminUrl, `CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+  await adminQuery(adminUrl, `CREATE DATABASE "${name}" TEMPLATE "${template}"`);
   return withDatabase(adminUrl, name);
 }
 
@@ -67,9 +43,9 @@ export async function createTemplate(
   name: string,
   opts: { buyers: number; shops: number; variantsPerShop: number; stock: number },
 ): Promise<Seeded> {
-  checkName(name);
+  checkDatabaseName(name);
   await dropDatabase(adminUrl, name);
-  await admin(adminUrl, `CREATE DATABASE "${name}"`);
+  await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
   const database = await openDatabase({ url: withDatabase(adminUrl, name), poolSize: 8 });
   try {
     const conn = await database.connect();

@@ -29,9 +29,10 @@ import http from "node:http";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { checkInvariants, cloneDatabase, createTemplate, dropDatabase, fillCarts, type Buyer, type InvariantReport, type Seeded } from "./fixture.ts";
+import { dropDatabase } from "../lib/databases.ts";
+import { checkInvariants, cloneDatabase, createTemplate, fillCarts, type Buyer, type InvariantReport, type Seeded } from "./fixture.ts";
 import { SESSION_COOKIE, type FromServer, type ServerEnv, type ToServer } from "./protocol.ts";
-import { fmt, median, percentile, rng, sortedCopy } from "./stats.ts";
+import { fmt, median, percentile, rng, sortedCopy } from "../lib/stats.ts";
 
 function arg(name: string, fallback: string): string {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));

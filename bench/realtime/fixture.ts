@@ -3,11 +3,11 @@
  * migrator, filled with one ACTIVE shop + product + variant and the buyers' sessions, and
  * dropped at the end.
  */
-import pg from "pg";
 import { openDatabase } from "../../server/src/db/client.ts";
 import { migrate } from "../../server/src/db/migrate.ts";
 import { hashPassword } from "../../server/src/modules/auth/password.ts";
 import { createSession } from "../../server/src/modules/auth/session.service.ts";
+import { adminQuery, checkDatabaseName, dropDatabase, withDatabase } from "../lib/databases.ts";
 
 export interface Fixture {
   url: string;
@@ -16,30 +16,10 @@ export interface Fixture {
   buyers: { id: string; token: string }[];
 }
 
-function withDatabase(adminUrl: string, name: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function admin(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  await admin(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-}
-
 export async function createFixture(adminUrl: string, name: string, buyerCount: number, log: (msg: string) => void): Promise<Fixture> {
-  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`bad database name ${name}`);
+  checkDatabaseName(name);
   await dropDatabase(adminUrl, name);
-  await admin(adminUrl, `CREATE DATABASE "${name}"`);
+  await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
   const url = withDatabase(adminUrl, name);
   const database = await openDatabase({ url, poolSize: 10 });
   try {

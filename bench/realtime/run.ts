@@ -23,9 +23,10 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "@marketplace/shared";
-import { createFixture, dropDatabase, type Fixture } from "./fixture.ts";
+import { dropDatabase } from "../lib/databases.ts";
+import { createFixture, type Fixture } from "./fixture.ts";
 import { clock, type FromServer, type ServerStats, type ToServer } from "./protocol.ts";
-import { median, ms, percentile, sortedCopy } from "./stats.ts";
+import { fmt as ms, median, percentile, sortedCopy } from "../lib/stats.ts";
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type Mode = "one" | "two";

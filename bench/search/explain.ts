@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import type pg from "pg";
 import { capture, type BenchQuery } from "./queries.ts";
-import { fmt, median, sortedCopy, percentile } from "./stats.ts";
+import { fmt, median, sortedCopy, percentile } from "../lib/stats.ts";
 
 export interface ExplainSummary {
   key: string;

@@ -31,8 +31,9 @@ import { explainAll, type ExplainSummary } from "./explain.ts";
 import { paced } from "./paced.ts";
 import type { FromServer, ServerEnv, ToServer } from "./protocol.ts";
 import { benchQueries, searchWith, type BenchQuery } from "./queries.ts";
-import { checkTrigger, dropDatabase, seedDatabase } from "./seed.ts";
-import { fmt, median, percentile, sortedCopy } from "./stats.ts";
+import { dropDatabase } from "../lib/databases.ts";
+import { checkTrigger, seedDatabase } from "./seed.ts";
+import { fmt, median, percentile, sortedCopy } from "../lib/stats.ts";
 
 function arg(name: string, fallback: string): string {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));

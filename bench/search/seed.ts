@@ -17,6 +17,7 @@
 import pg from "pg";
 import { openDatabase } from "../../server/src/db/client.ts";
 import { migrate } from "../../server/src/db/migrate.ts";
+import { adminQuery, dropDatabase, withDatabase } from "../lib/databases.ts";
 
 export interface SeedOptions {
   products: number;
@@ -118,26 +119,6 @@ const slugify = (s: string) =>
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-|-$/g, "");
-
-export function withDatabase(adminUrl: string, name: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function adminQuery(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-}
 
 /** Inserts columns of equal length with one `unnest` statement per chunk. */
 async function insertColumns(client: pg.Client, table: string, columns: [name: string, type: string, values: unknown[]][], chunk = 10_000) {
