@@ -33,6 +33,22 @@ export function useFormErrors<F extends string>(fields: readonly F[]) {
     return api;
   }
 
+  /**
+   * A form's submit: clears the messages, checks `values` with the shared schema, then runs `send`
+   * with the parsed input (the call and what follows its success). A failure anywhere in `send`
+   * shows its errors; nothing is sent while the values are invalid.
+   */
+  async function submit<S extends z.ZodType>(schema: S, values: unknown, send: (input: z.output<S>) => Promise<void>): Promise<void> {
+    clear();
+    const input = validate(schema, values);
+    if (input === null) return;
+    try {
+      await send(input);
+    } catch (err) {
+      fromError(err);
+    }
+  }
+
   function pick(source: Record<string, string[] | undefined>): Partial<Record<F, string[]>> {
     const out: Partial<Record<F, string[]>> = {};
     for (const f of fields) {
@@ -42,7 +58,7 @@ export function useFormErrors<F extends string>(fields: readonly F[]) {
     return out;
   }
 
-  return { fieldErrors, formError, clear, validate, fromError };
+  return { fieldErrors, formError, clear, validate, fromError, submit };
 }
 
 /** A zod error's messages keyed by the full path of each issue ("variants.0.sku"). */
