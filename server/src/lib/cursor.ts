@@ -25,3 +25,25 @@ export function decodeCursor(cursor: string | undefined): Cursor | null {
   }
   throw new DomainError("BAD_REQUEST", "Invalid cursor", { cursor: ["Invalid cursor"] });
 }
+
+/**
+ * Newest-first keyset paging on (created_at, id), for lists ordered by
+ * `[{ createdAt: "desc" }, { id: "desc" }]` and read with `take: limit + 1`.
+ */
+export const newestFirst = {
+  orderBy: [{ createdAt: "desc" }, { id: "desc" }] as const satisfies readonly Record<string, "desc">[],
+
+  /** The where-condition of the rows after `cursor` (an empty object for the first page). */
+  after(cursor: string | undefined) {
+    const after = decodeCursor(cursor);
+    if (!after) return {};
+    return { AND: [{ OR: [{ createdAt: { lt: new Date(after.t) } }, { createdAt: new Date(after.t), id: { lt: after.id } }] }] };
+  },
+
+  /** One page of the `limit + 1` rows read, and the cursor of the next page (null on the last). */
+  page<R extends { createdAt: Date; id: string }>(rows: R[], limit: number): { items: R[]; nextCursor: string | null } {
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor({ t: last.createdAt.getTime(), id: last.id }) : null };
+  },
+};

@@ -1,7 +1,7 @@
 import type { AdminBanInput, AdminSetRoleInput, AdminUsersListInput } from "@marketplace/shared";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
-import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
+import { newestFirst } from "../../lib/cursor.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import type { AuthedContext } from "../../trpc/context.ts";
 import { recordActivity } from "../activity/activity.service.ts";
@@ -19,7 +19,6 @@ const adminUserSelect = {
 
 /** Users, newest first, filtered by a search over email and name, role and status; keyset paged. */
 export async function listUsers(ctx: AuthedContext, input: AdminUsersListInput) {
-  const after = decodeCursor(input.cursor);
   const where: Prisma.UserWhereInput = {
     ...(input.role ? { role: input.role } : {}),
     ...(input.status ? { status: input.status } : {}),
@@ -31,31 +30,15 @@ export async function listUsers(ctx: AuthedContext, input: AdminUsersListInput) 
           ],
         }
       : {}),
-    ...(after
-      ? {
-          AND: [
-            {
-              OR: [
-                { createdAt: { lt: new Date(after.t) } },
-                { createdAt: new Date(after.t), id: { lt: after.id } },
-              ],
-            },
-          ],
-        }
-      : {}),
+    ...newestFirst.after(input.cursor),
   };
   const rows = await ctx.db.user.findMany({
     where,
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    orderBy: [...newestFirst.orderBy],
     take: input.limit + 1,
     select: adminUserSelect,
   });
-  const items = rows.slice(0, input.limit);
-  const last = items.at(-1);
-  return {
-    items,
-    nextCursor: rows.length > input.limit && last ? encodeCursor({ t: last.createdAt.getTime(), id: last.id }) : null,
-  };
+  return newestFirst.page(rows, input.limit);
 }
 
 async function loadTarget(ctx: AuthedContext, id: string) {

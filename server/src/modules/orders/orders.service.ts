@@ -1,6 +1,6 @@
 import type { OrderCancelInput, OrderListInput } from "@marketplace/shared";
 import type { Prisma } from "../../generated/prisma/client.ts";
-import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
+import { newestFirst } from "../../lib/cursor.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import type { AuthedContext } from "../../trpc/context.ts";
@@ -42,19 +42,13 @@ export const buyerOrderSelect = {
 
 /** The buyer's orders, newest first, keyset paged; another buyer's orders never appear. */
 export async function listBuyerOrders(ctx: AuthedContext, input: OrderListInput) {
-  const after = decodeCursor(input.cursor);
   const rows = await ctx.db.order.findMany({
-    where: {
-      buyerId: ctx.user.id,
-      ...(after ? { OR: [{ createdAt: { lt: new Date(after.t) } }, { createdAt: new Date(after.t), id: { lt: after.id } }] } : {}),
-    },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    where: { buyerId: ctx.user.id, ...newestFirst.after(input.cursor) },
+    orderBy: [...newestFirst.orderBy],
     take: input.limit + 1,
     select: buyerOrderSelect,
   });
-  const items = rows.slice(0, input.limit);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > input.limit && last ? encodeCursor({ t: last.createdAt.getTime(), id: last.id }) : null };
+  return newestFirst.page(rows, input.limit);
 }
 
 /** One of the caller's orders; another buyer's id is NOT_FOUND (its existence is not revealed). */

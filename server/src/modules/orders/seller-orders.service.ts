@@ -1,6 +1,6 @@
 import type { SellerOrderListInput, SellerOrderUpdateStatusInput } from "@marketplace/shared";
 import type { Prisma } from "../../generated/prisma/client.ts";
-import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
+import { newestFirst } from "../../lib/cursor.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import { rooms } from "../../realtime/publish.ts";
@@ -30,20 +30,17 @@ const sellerOrderSelect = {
 
 /** The shop's incoming orders (unpaid ones are not the seller's business yet), newest first. */
 export async function listSellerOrders(ctx: ShopContext, input: SellerOrderListInput) {
-  const after = decodeCursor(input.cursor);
   const rows = await ctx.db.sellerOrder.findMany({
     where: {
       shopId: ctx.shop.id,
       ...(input.status ? { status: input.status } : { status: { not: "PENDING_PAYMENT" } }),
-      ...(after ? { OR: [{ createdAt: { lt: new Date(after.t) } }, { createdAt: new Date(after.t), id: { lt: after.id } }] } : {}),
+      ...newestFirst.after(input.cursor),
     },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    orderBy: [...newestFirst.orderBy],
     take: input.limit + 1,
     select: sellerOrderSelect,
   });
-  const items = rows.slice(0, input.limit);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > input.limit && last ? encodeCursor({ t: last.createdAt.getTime(), id: last.id }) : null };
+  return newestFirst.page(rows, input.limit);
 }
 
 /** One of the shop's seller orders; another shop's (even of the same order) is NOT_FOUND. */
