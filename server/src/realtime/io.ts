@@ -10,6 +10,7 @@ import {
 import { Server, type Socket } from "socket.io";
 import type { Role } from "@marketplace/shared";
 import { resolveSession } from "../modules/auth/session.service.ts";
+import { isProductVisible } from "../modules/catalog/catalog.service.ts";
 import { sessionCookie } from "../modules/auth/session-cookie.ts";
 import type { AppDeps } from "../trpc/context.ts";
 import { rooms, type EventSink, type OutgoingEvent } from "./publish.ts";
@@ -130,9 +131,7 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
     if (!socket.data.watched.has(productId) && socket.data.watched.size >= SOCKET_LIMITS.maxWatchedProducts) {
       return reply(ack, { ok: false, error: "Watching too many products" });
     }
-    const visible = await database.prisma.product
-      .count({ where: { id: productId, status: "ACTIVE", shop: { status: "ACTIVE" } } })
-      .catch(() => 0);
+    const visible = await isProductVisible(database, productId).catch(() => false);
     if (!visible) return reply(ack, { ok: false, error: "Product not found" });
     socket.data.watched.add(productId);
     await socket.join(rooms.product(productId));

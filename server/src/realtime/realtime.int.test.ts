@@ -157,6 +157,26 @@ describe("delivery order and timing", () => {
   });
 });
 
+describe("watching products", () => {
+  it("is allowed for listed products only: a draft, a suspended shop's product or an unknown id is 'not found'", async () => {
+    const db = t.database.prisma;
+    const category = (await makeCategory(db)).id;
+    const active = await makeShop(db, (await t.createUser({ role: "SELLER" })).id, { status: "ACTIVE" });
+    const suspended = await makeShop(db, (await t.createUser({ role: "SELLER" })).id, { status: "SUSPENDED" });
+    const listed = await makeProduct(db, active.id, category);
+    const draft = await makeProduct(db, active.id, category, { status: "DRAFT" });
+    const hidden = await makeProduct(db, suspended.id, category);
+    const watcher = socketFor(null);
+    await connected(watcher);
+    const watch = (productId: string) => new Promise((resolve) => watcher.emit("product.watch", { productId }, resolve));
+    expect(await watch(listed.id)).toEqual({ ok: true });
+    for (const productId of [draft.id, hidden.id, "0198f1c2-0000-7000-8000-000000000000"]) {
+      expect(await watch(productId)).toEqual({ ok: false, error: "Product not found" });
+    }
+    watcher.close();
+  });
+});
+
 describe("a busy product's stock", () => {
   it("reaches its watchers as the newest stock within a window, not as one broadcast per sale", async () => {
     const { productId } = await makeWatchableProduct();

@@ -1,5 +1,6 @@
 import type { CatalogNewestInput, CatalogProductInput } from "@marketplace/shared";
-import type { Prisma } from "../../generated/prisma/client.ts";
+import type { Database } from "../../db/client.ts";
+import { Prisma } from "../../generated/prisma/client.ts";
 import { notFound } from "../../lib/errors.ts";
 import type { Context } from "../../trpc/context.ts";
 import { listedPerCategory } from "./catalog-search.service.ts";
@@ -9,6 +10,17 @@ export const visibleProductWhere = {
   status: "ACTIVE",
   shop: { status: "ACTIVE" },
 } as const satisfies Prisma.ProductWhereInput;
+
+/**
+ * Whether buyers may see a product (the same rule as visibleProductWhere), in one direct read:
+ * every product page's live-stock subscription asks it.
+ */
+export async function isProductVisible(database: Database, productId: string): Promise<boolean> {
+  const rows = await database.read(Prisma.sql`
+    SELECT 1 FROM "products" p JOIN "shops" s ON s."id" = p."shop_id"
+    WHERE p."id" = ${productId} AND p."status" = 'ACTIVE' AND s."status" = 'ACTIVE'`);
+  return rows.length > 0;
+}
 
 export const productCardSelect = {
   id: true,
