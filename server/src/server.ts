@@ -86,8 +86,10 @@ export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer
     app,
     realtime,
     deps,
+    /** Listens, then waits (at most 3 s) until events of the other replicas reach this one. */
     async start() {
       await app.listen({ host: config.HOST, port: config.PORT });
+      await realtime.ready(3_000);
       const address = app.server.address();
       const port = typeof address === "object" && address ? address.port : config.PORT;
       return `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${port}`;

@@ -48,6 +48,12 @@ const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 export interface Realtime {
   io: MarketplaceIo;
   sink: EventSink;
+  /**
+   * Resolves true once this process receives what other processes publish (the Redis adapter's
+   * subscriptions are in place; at once without Redis), or false after `timeoutMs` (Redis
+   * unreachable: the process serves on, its events local-only until Redis returns).
+   */
+  ready(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -164,6 +170,18 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
   return {
     io,
     sink,
+    async ready(timeoutMs) {
+      if (!redis) return true;
+      // The adapter subscribed when it was created; one connection answers in order, so the
+      // PING's reply comes after the subscriptions are in place.
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+      const subscribed = redis.sub.ping().then(
+        () => true,
+        () => false,
+      );
+      return Promise.race([subscribed, timedOut]).finally(() => clearTimeout(timer));
+    },
     /** Disconnects every socket and stops the engine; the HTTP server is Fastify's to close. */
     async close() {
       stockThrottle.close();

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../modules/auth/password.ts";
 import { createTestDatabase, type TestDatabase } from "../test/db.ts";
-import { connected, disconnected, nextEvent, openSocket, settle, type ClientSocket } from "../test/sockets.ts";
+import { connected, disconnected, nextEvent, openSocket, type ClientSocket } from "../test/sockets.ts";
 
 /**
  * Two real server processes on different ports sharing PostgreSQL and Redis, as `.ci/run`
@@ -82,7 +82,6 @@ describe.skipIf(!enabled)("two server processes through PostgreSQL and Redis", (
     const buyerSocket = openSocket(urlA, { token: buyerOnA.cookie!.split("=")[1] });
     sockets.push(adminSocket, buyerSocket);
     await Promise.all([connected(adminSocket), connected(buyerSocket)]);
-    await settle(300);
 
     const feed = nextEvent(adminSocket, "activity");
     const signUp = await post(urlB, "auth.register", { email: "new@two.test", password: "a-fine-long-password", name: "Across Processes" });

@@ -30,7 +30,11 @@ export function connectRedisPair(url: string, log: Log): RedisPair {
     maxRetriesPerRequest: 1,
   };
   const pub = new SafePublisher(url, { ...common, enableOfflineQueue: false });
-  const sub = new Redis(url, common);
+  // The subscriber only ever sends the adapter's few (P)SUBSCRIBEs (and ready()'s PING): they wait
+  // for a connection however long Redis is away, instead of failing after one retry. A replica
+  // started during an outage then subscribes when Redis comes, and no rejected subscription is
+  // left unhandled.
+  const sub = new Redis(url, { ...common, maxRetriesPerRequest: null });
   let down = false;
   let closing = false;
   const onDown = (err?: Error) => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../config.ts";
+import { loadConfig, type Config } from "../config.ts";
 import { createServer, type MarketplaceServer } from "../server.ts";
 import { createTestApp, type TestApp } from "../test/harness.ts";
 import { freePort, hasRedisServer, PrivateRedis } from "../test/redis-server.ts";
@@ -19,19 +19,19 @@ describe.skipIf(!hasRedisServer)("replicas through Redis (SECURITY 24)", () => {
   let b: MarketplaceServer;
   let urlA: string;
   let urlB: string;
+  let config: Config;
   const sockets: ClientSocket[] = [];
 
   beforeAll(async () => {
     redis = new PrivateRedis(await freePort());
     await redis.start();
     t = await createTestApp();
-    const config = loadConfig({ NODE_ENV: "test", PORT: "0", REDIS_URL: redis.url });
+    config = loadConfig({ NODE_ENV: "test", PORT: "0", REDIS_URL: redis.url });
     a = await createServer({ ...t.deps, config });
     b = await createServer({ ...t.deps, config });
     urlA = await a.start();
     urlB = await b.start();
-    t.deps = b.deps; // requests made by the test go to replica B
-    await settle(500); // adapters subscribed
+    t.deps = b.deps; // requests made by the test go to replica B (start() returned once subscribed)
   });
   afterAll(async () => {
     sockets.forEach((s) => s.close());
@@ -105,4 +105,34 @@ describe.skipIf(!hasRedisServer)("replicas through Redis (SECURITY 24)", () => {
     }
     expect(delivered).toBe(true);
   }, 40_000);
+
+  it("a replica started while Redis is down serves at once, says it is not ready across replicas, and is once Redis returns", async () => {
+    await redis.stop();
+    const c = await createServer({ ...t.deps, config });
+    try {
+      const urlC = await c.start(); // gives up waiting for Redis after a few seconds
+      expect((await fetch(`${urlC}/healthz`)).status).toBe(200);
+      expect(await c.realtime.ready(200)).toBe(false);
+
+      await redis.start();
+      expect(await c.realtime.ready(15_000)).toBe(true);
+      const user = await t.createUser();
+      const session = await t.signIn(user.email);
+      const socket = openSocket(urlC, { token: session.token });
+      sockets.push(socket);
+      await connected(socket);
+      // B's publishing client reconnects on its own schedule; C listens already.
+      const deadline = Date.now() + 15_000;
+      let delivered = false;
+      while (!delivered && Date.now() < deadline) {
+        const attempt = nextEvent(socket, "order.updated", 500).then(() => true, () => false);
+        await publishOnB(user.id, "o-to-c");
+        delivered = await attempt;
+      }
+      expect(delivered).toBe(true);
+    } finally {
+      await c.realtime.close();
+      await c.app.close();
+    }
+  }, 60_000);
 });
