@@ -20,6 +20,8 @@ const configSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** How long a start waits for PostgreSQL to accept connections (one started beside the app). */
+  DATABASE_WAIT_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, "must be a redis:// URL")

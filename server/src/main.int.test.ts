@@ -3,7 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import net from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
+import { createTestDatabase, usingPostgres } from "./test/db.ts";
+import { freePort } from "./test/redis-server.ts";
 
 /**
  * The process as an operator runs it: `node --import tsx src/main.ts` on an embedded DATA_DIR.
@@ -68,4 +71,45 @@ describe("the server process", () => {
     expect(await bad.exited).toBe(1);
     expect(bad.output()).toMatch(/PORT/);
   });
+});
+
+describe("the server process and a PostgreSQL that is not up", () => {
+  it("gives up after DATABASE_WAIT_SECONDS with one line naming the server, and exit 1", async () => {
+    const port = await freePort();
+    const p = start({ DATABASE_URL: `postgresql://postgres@127.0.0.1:${port}/shop`, DATABASE_WAIT_SECONDS: "1" });
+    expect(await p.exited).toBe(1);
+    expect(p.output()).toContain(`waiting for PostgreSQL at 127.0.0.1:${port}/shop (ECONNREFUSED)`);
+    expect(p.output()).toContain(`PostgreSQL at 127.0.0.1:${port}/shop is not reachable (ECONNREFUSED); gave up after 1 s`);
+    expect(p.output()).not.toMatch(/\n\s+at /); // no stack
+  });
+
+  it.skipIf(!usingPostgres)("waits for a PostgreSQL that comes up after it, then migrates and serves", async () => {
+    const db = await createTestDatabase();
+    const real = new URL(db.url!);
+    const port = await freePort();
+    const url = new URL(db.url!);
+    url.port = String(port);
+    const p = start({ DATABASE_URL: url.toString(), DATABASE_WAIT_SECONDS: "60" });
+    // PostgreSQL "starts" once the process is waiting: a port forwarder to the real server opens.
+    while (!p.output().includes("waiting for PostgreSQL")) {
+      if (p.child.exitCode !== null) throw new Error(p.output());
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const forwarder = net.createServer((client) => {
+      const upstream = net.connect(Number(real.port || 5432), real.hostname);
+      client.pipe(upstream).pipe(client);
+      client.on("error", () => upstream.destroy());
+      upstream.on("error", () => client.destroy());
+    });
+    await new Promise<void>((r) => forwarder.listen(port, "127.0.0.1", r));
+    try {
+      const served = await p.listening;
+      expect((await fetch(`${served}/readyz`)).status).toBe(200);
+      p.child.kill("SIGTERM");
+      expect(await p.exited).toBe(0);
+    } finally {
+      forwarder.close();
+      await db.close();
+    }
+  }, 60_000);
 });

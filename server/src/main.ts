@@ -49,8 +49,11 @@ async function main() {
   process.on("SIGINT", () => shutdown("SIGINT"));
 }
 
+/** Errors that say what is wrong in their message: printed as one line, without a stack. */
+const STARTUP_ERRORS = new Set(["DataDirInUseError", "MigrationError", "DatabaseUnreachableError"]);
+
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || (err as Error).name === "DataDirInUseError" || (err as Error).name === "MigrationError") {
+  if (err instanceof ConfigError || STARTUP_ERRORS.has((err as Error).name)) {
     console.error(`[marketplace] ${(err as Error).message}`);
   } else {
     console.error(err);

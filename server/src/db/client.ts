@@ -14,6 +14,8 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 export interface Database {
   kind: "postgres" | "pglite";
+  /** Where it is, for messages: host:port/database (no credentials), or the PGlite folder. */
+  address: string;
   prisma: PrismaClient;
   /**
    * Runs one read-only statement outside any transaction and returns its rows. On PostgreSQL it
@@ -55,8 +57,10 @@ function openPostgres(options: { url: string; poolSize?: number; onPoolError?: (
   // the pool drops it and the next request gets a fresh connection.
   pool.on("error", (err) => options.onPoolError?.(err));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const url = new URL(options.url);
   return {
     kind: "postgres",
+    address: `${url.hostname}:${url.port || "5432"}${url.pathname}`,
     prisma,
     read: async (statement) => (await pool.query(statement.text, statement.values)).rows,
     async connect() {
@@ -101,6 +105,7 @@ async function openPglite(dataDir: string | null): Promise<Database> {
   };
   return {
     kind: "pglite",
+    address: dataDir ?? "(in memory)",
     prisma,
     read: (statement) => prisma.$queryRaw<unknown[]>(statement),
     connect: async () => shared,
