@@ -207,6 +207,52 @@ describe("real time", () => {
     await sellerCtx.close();
   });
 
+  it("after a dropped connection, the product page catches up with stock saved meanwhile, without a reload", async () => {
+    const { page: seller, context: sellerCtx } = await newPage(browser, baseUrl);
+    await signIn(seller, "seller@demo.test");
+    await seller.goto("/seller?status=ACTIVE");
+    const row = seller.getByTestId("seller-product-row").first();
+    await row.waitFor();
+    const productId = (await row.getAttribute("data-product-id"))!;
+    await seller.goto(`/seller/products/${productId}`);
+    await seller.getByTestId("product-form").waitFor();
+
+    // The buyer's real-time connection runs through a switch the test can open and close.
+    const { page: buyer, context: buyerCtx } = await newPage(browser, baseUrl);
+    let cut = false;
+    const open: { close(): Promise<void> }[] = [];
+    await buyer.routeWebSocket(/\/socket\.io\//, (ws) => {
+      if (cut) return void ws.close();
+      const server = ws.connectToServer();
+      open.push({ close: async () => void (await Promise.all([server.close(), ws.close()])) });
+    });
+    await buyer.route(/\/socket\.io\/.*transport=polling/, (route) => (cut ? route.abort() : route.continue()));
+    await buyer.goto(`/products/${productId}`);
+    await buyer.locator('[data-testid="product-page"][data-watching="true"]').waitFor();
+    if (await buyer.getByTestId("variant-option").count()) await buyer.getByTestId("variant-option").first().click();
+    await buyer.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+
+    cut = true;
+    await Promise.all(open.splice(0).map((c) => c.close()));
+    await buyer.locator('[data-testid="live-status"][data-status="reconnecting"]').waitFor();
+    await seller.fill('input[name="variants.0.stock"]', "4");
+    await seller.getByTestId("save-product").click();
+    await seller.getByTestId("toasts").getByText("Your changes are saved.").waitFor();
+    // Its stock.changed went out while the buyer was away: the page cannot know yet.
+    expect(await buyer.locator('[data-testid="variant-stock"][data-stock="4"]').count()).toBe(0);
+
+    cut = false; // the client's next attempt gets through; it refetches what the page shows
+    await buyer.locator('[data-testid="live-status"][data-status="live"]').waitFor({ timeout: 30_000 });
+    await buyer.locator('[data-testid="variant-stock"][data-stock="4"]').waitFor();
+    expect(await buyer.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+
+    await seller.fill('input[name="variants.0.stock"]', "12");
+    await seller.getByTestId("save-product").click();
+    await buyer.locator('[data-testid="variant-stock"][data-stock="12"]').waitFor(); // live again
+    await buyerCtx.close();
+    await sellerCtx.close();
+  }, 90_000);
+
   it("the admin's activity feed shows new sign-ups live, and holds them while paused", async () => {
     const { page: admin, context: adminCtx } = await newPage(browser, baseUrl);
     await signIn(admin, "admin@demo.test");
