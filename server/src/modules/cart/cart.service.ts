@@ -1,7 +1,10 @@
 import type { CartAddInput, CartMergeInput, CartUpdateInput } from "@marketplace/shared";
 import { MAX_CART_LINES, MAX_LINE_QUANTITY } from "@marketplace/shared";
+import type { Tx } from "../../db/client.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { DomainError, forbidden, notFound } from "../../lib/errors.ts";
+import { newId } from "../../lib/ids.ts";
+import { inTransaction } from "../../lib/transaction.ts";
 import type { AuthedContext } from "../../trpc/context.ts";
 
 const cartLineSelect = {
@@ -108,25 +111,37 @@ function assertStock(variantId: string, quantity: number, stock: number) {
   }
 }
 
-async function cartId(ctx: AuthedContext): Promise<string> {
-  const cart = await ctx.db.cart.upsert({ where: { userId: ctx.user.id }, create: { userId: ctx.user.id }, update: {}, select: { id: true } });
-  return cart.id;
+/**
+ * The buyer's cart, created the first time. The upsert leaves the cart row locked until the
+ * transaction ends, so one buyer's concurrent changes (a double click, two tabs) take turns.
+ */
+async function lockCart(tx: Tx, userId: string): Promise<string> {
+  const [cart] = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO "carts" ("id", "user_id", "updated_at") VALUES (${newId()}, ${userId}, now())
+    ON CONFLICT ("user_id") DO UPDATE SET "updated_at" = now()
+    RETURNING "id"`;
+  return cart!.id;
 }
 
-/** Adds to a line (or creates it); the line's quantity is capped by stock and by 99. */
+/**
+ * Adds to a line (or creates it at today's price) in one transaction: the quantity is added in
+ * the database, so concurrent adds lose no unit. The line is capped at 99 units and may not pass
+ * the stock; a new line may not pass the cart's size.
+ */
 export async function addToCart(ctx: AuthedContext, input: CartAddInput) {
   const v = await loadBuyableVariant(ctx, input.variantId);
-  const id = await cartId(ctx);
-  const existing = await ctx.db.cartItem.findUnique({ where: { cartId_variantId: { cartId: id, variantId: v.id } }, select: { quantity: true } });
-  if (!existing && (await ctx.db.cartItem.count({ where: { cartId: id } })) >= MAX_CART_LINES) {
-    throw new DomainError("BAD_REQUEST", `A cart holds at most ${MAX_CART_LINES} different items`);
-  }
-  const quantity = Math.min((existing?.quantity ?? 0) + input.quantity, MAX_LINE_QUANTITY);
-  assertStock(v.id, quantity, v.stock);
-  await ctx.db.cartItem.upsert({
-    where: { cartId_variantId: { cartId: id, variantId: v.id } },
-    create: { cartId: id, variantId: v.id, quantity, addedPriceCents: v.priceCents },
-    update: { quantity },
+  await inTransaction(ctx, async (tx) => {
+    const cartId = await lockCart(tx, ctx.user.id);
+    const [line] = await tx.$queryRaw<{ quantity: number; created: boolean }[]>`
+      INSERT INTO "cart_items" ("id", "cart_id", "variant_id", "quantity", "added_price_cents")
+      VALUES (${newId()}, ${cartId}, ${v.id}, ${input.quantity}, ${v.priceCents})
+      ON CONFLICT ("cart_id", "variant_id")
+        DO UPDATE SET "quantity" = LEAST("cart_items"."quantity" + EXCLUDED."quantity", ${MAX_LINE_QUANTITY}::int)
+      RETURNING "quantity", (xmax = 0) AS "created"`;
+    if (line!.created && (await tx.cartItem.count({ where: { cartId } })) > MAX_CART_LINES) {
+      throw new DomainError("BAD_REQUEST", `A cart holds at most ${MAX_CART_LINES} different items`);
+    }
+    assertStock(v.id, line!.quantity, v.stock);
   });
   return getCart(ctx);
 }
