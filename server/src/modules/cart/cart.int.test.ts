@@ -31,11 +31,25 @@ describe("cart.add", () => {
   it("adds a line with today's price, adds up on a second add, and groups lines by shop", async () => {
     const a = await shopWith([{ priceCents: 1200, stock: 10 }]);
     const b = await shopWith([{ priceCents: 300, stock: 10 }]);
+    await t.database.prisma.productImage.createMany({
+      data: [
+        { productId: a.product.id, url: "/uploads/second.webp", alt: "Back", position: 1 },
+        { productId: a.product.id, url: "/uploads/cover.webp", alt: "Front", position: 0 },
+      ],
+    });
     const bea = await buyer();
     await bea.caller.cart.add({ variantId: a.variantIds[0]!, quantity: 2 });
     await bea.caller.cart.add({ variantId: b.variantIds[0]!, quantity: 1 });
     const cart = await bea.caller.cart.add({ variantId: a.variantIds[0]!, quantity: 3 });
-    expect(line(cart, a.variantIds[0]!)).toMatchObject({ quantity: 5, priceCents: 1200, lineTotalCents: 6000, warnings: [] });
+    expect(line(cart, a.variantIds[0]!)).toMatchObject({
+      quantity: 5,
+      priceCents: 1200,
+      lineTotalCents: 6000,
+      warnings: [],
+      product: { id: a.product.id, image: { url: "/uploads/cover.webp", alt: "Front" } },
+      shop: { id: a.shop.id, name: a.shop.name, slug: a.shop.slug },
+    });
+    expect(line(cart, b.variantIds[0]!)).toMatchObject({ product: { image: null } });
     expect(cart.shops.map((s) => [s.shop.id, s.subtotalCents])).toEqual([
       [a.shop.id, 6000],
       [b.shop.id, 300],

@@ -1,64 +1,77 @@
 import type { CartAddInput, CartMergeInput, CartUpdateInput } from "@marketplace/shared";
 import { MAX_CART_LINES, MAX_LINE_QUANTITY } from "@marketplace/shared";
 import type { Tx } from "../../db/client.ts";
-import type { Prisma } from "../../generated/prisma/client.ts";
+import { Prisma } from "../../generated/prisma/client.ts";
 import { DomainError, forbidden, notFound } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import type { AuthedContext } from "../../trpc/context.ts";
 
-const cartLineSelect = {
-  id: true,
-  quantity: true,
-  addedPriceCents: true,
-  variant: {
-    select: {
-      id: true,
-      sku: true,
-      title: true,
-      priceCents: true,
-      currency: true,
-      stock: true,
-      product: {
-        select: {
-          id: true,
-          title: true,
-          slug: true,
-          status: true,
-          images: { select: { url: true, alt: true }, orderBy: { position: "asc" }, take: 1 },
-          shop: { select: { id: true, name: true, slug: true, status: true, ownerId: true } },
-        },
-      },
-    },
-  },
-} as const satisfies Prisma.CartItemSelect;
+/** A cart line as stored, with its variant, product, first image and shop as they are now. */
+interface CartLineRow {
+  quantity: number;
+  addedPriceCents: number;
+  variantId: string;
+  sku: string;
+  variantTitle: string;
+  priceCents: number;
+  currency: string;
+  stock: number;
+  productId: string;
+  productTitle: string;
+  productSlug: string;
+  productStatus: string;
+  image: { url: string; alt: string } | null;
+  shopId: string;
+  shopName: string;
+  shopSlug: string;
+  shopStatus: string;
+}
 
-type CartLineRow = Prisma.CartItemGetPayload<{ select: typeof cartLineSelect }>;
+/**
+ * The buyer's lines, oldest first, in one statement (every page shows the cart's count, so this
+ * is read often), straight from the pool on PostgreSQL.
+ */
+function readCartLines(ctx: AuthedContext): Promise<CartLineRow[]> {
+  return ctx.deps.database.read(Prisma.sql`
+    SELECT ci."quantity", ci."added_price_cents" AS "addedPriceCents",
+           v."id" AS "variantId", v."sku", v."title" AS "variantTitle", v."price_cents" AS "priceCents",
+           v."currency"::text AS "currency", v."stock",
+           p."id" AS "productId", p."title" AS "productTitle", p."slug" AS "productSlug", p."status"::text AS "productStatus",
+           (SELECT json_build_object('url', i."url", 'alt', i."alt") FROM "product_images" i
+             WHERE i."product_id" = p."id" ORDER BY i."position" LIMIT 1) AS "image",
+           s."id" AS "shopId", s."name" AS "shopName", s."slug" AS "shopSlug", s."status"::text AS "shopStatus"
+      FROM "carts" c
+      JOIN "cart_items" ci ON ci."cart_id" = c."id"
+      JOIN "variants" v ON v."id" = ci."variant_id"
+      JOIN "products" p ON p."id" = v."product_id"
+      JOIN "shops" s ON s."id" = p."shop_id"
+     WHERE c."user_id" = ${ctx.user.id}
+     ORDER BY ci."added_at", ci."id"`) as Promise<CartLineRow[]>;
+}
 
 export type CartWarning = "PRICE_CHANGED" | "LOW_STOCK" | "OUT_OF_STOCK" | "UNAVAILABLE";
 
 /** One line as the cart shows it, checked against today's price and stock. */
 function toLine(row: CartLineRow) {
-  const v = row.variant;
-  const p = v.product;
   const warnings: CartWarning[] = [];
-  const available = p.status === "ACTIVE" && p.shop.status === "ACTIVE";
+  const available = row.productStatus === "ACTIVE" && row.shopStatus === "ACTIVE";
   if (!available) warnings.push("UNAVAILABLE");
-  else if (v.stock === 0) warnings.push("OUT_OF_STOCK");
-  else if (v.stock < row.quantity) warnings.push("LOW_STOCK");
-  if (row.addedPriceCents !== v.priceCents) warnings.push("PRICE_CHANGED");
+  else if (row.stock === 0) warnings.push("OUT_OF_STOCK");
+  else if (row.stock < row.quantity) warnings.push("LOW_STOCK");
+  if (row.addedPriceCents !== row.priceCents) warnings.push("PRICE_CHANGED");
   return {
-    variantId: v.id,
+    variantId: row.variantId,
     quantity: row.quantity,
-    sku: v.sku,
-    variantTitle: v.title,
-    priceCents: v.priceCents,
-    previousPriceCents: row.addedPriceCents !== v.priceCents ? row.addedPriceCents : null,
-    currency: v.currency,
-    stock: v.stock,
-    lineTotalCents: v.priceCents * row.quantity,
-    product: { id: p.id, title: p.title, slug: p.slug, image: p.images[0] ?? null },
-    shop: { id: p.shop.id, name: p.shop.name, slug: p.shop.slug },
+    sku: row.sku,
+    variantTitle: row.variantTitle,
+    priceCents: row.priceCents,
+    previousPriceCents: row.addedPriceCents !== row.priceCents ? row.addedPriceCents : null,
+    currency: row.currency,
+    stock: row.stock,
+    lineTotalCents: row.priceCents * row.quantity,
+    product: { id: row.productId, title: row.productTitle, slug: row.productSlug, image: row.image },
+    shop: { id: row.shopId, name: row.shopName, slug: row.shopSlug },
     available,
     warnings,
   };
@@ -67,12 +80,7 @@ export type CartLine = ReturnType<typeof toLine>;
 
 /** The caller's cart grouped by shop, with a subtotal per shop and a total over what can be bought. */
 export async function getCart(ctx: AuthedContext) {
-  const rows = await ctx.db.cartItem.findMany({
-    where: { cart: { userId: ctx.user.id } },
-    orderBy: { addedAt: "asc" },
-    select: cartLineSelect,
-  });
-  const lines = rows.map(toLine);
+  const lines = (await readCartLines(ctx)).map(toLine);
   const shops = new Map<string, { shop: CartLine["shop"]; lines: CartLine[]; subtotalCents: number }>();
   for (const line of lines) {
     const group = shops.get(line.shop.id) ?? { shop: line.shop, lines: [], subtotalCents: 0 };
