@@ -136,7 +136,7 @@ async function lockCart(tx: Tx, userId: string): Promise<string> {
  * the database, so concurrent adds lose no unit. The line is capped at 99 units and may not pass
  * the stock; a new line may not pass the cart's size.
  */
-export async function addToCart(ctx: AuthedContext, input: CartAddInput) {
+async function addLine(ctx: AuthedContext, input: CartAddInput): Promise<void> {
   const v = await loadBuyableVariant(ctx, input.variantId);
   await inTransaction(ctx, async (tx) => {
     const cartId = await lockCart(tx, ctx.user.id);
@@ -151,6 +151,10 @@ export async function addToCart(ctx: AuthedContext, input: CartAddInput) {
     }
     assertStock(v.id, line!.quantity, v.stock);
   });
+}
+
+export async function addToCart(ctx: AuthedContext, input: CartAddInput) {
+  await addLine(ctx, input);
   return getCart(ctx);
 }
 
@@ -184,7 +188,7 @@ export async function mergeCart(ctx: AuthedContext, input: CartMergeInput) {
   const skipped: string[] = [];
   for (const item of input.items) {
     try {
-      await addToCart(ctx, item);
+      await addLine(ctx, item);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       skipped.push(item.variantId);
