@@ -58,3 +58,22 @@ export async function signUp(page: Page, user: { name: string; email: string; pa
   await page.waitForURL((url) => url.pathname !== "/sign-up");
   await page.getByTestId("account-menu-button").waitFor();
 }
+
+/**
+ * The demo seller, signed in a context of their own, on the editor of their first active product.
+ * Close `context` when done.
+ */
+export async function openDemoSellerEditor(
+  browser: Browser,
+  baseURL: string,
+): Promise<{ seller: Page; context: BrowserContext; productId: string }> {
+  const { page: seller, context } = await newPage(browser, baseURL);
+  await signIn(seller, "seller@demo.test");
+  await seller.goto("/seller?status=ACTIVE");
+  const row = seller.getByTestId("seller-product-row").first();
+  await row.waitFor();
+  const productId = (await row.getAttribute("data-product-id"))!;
+  await seller.goto(`/seller/products/${productId}`);
+  await seller.getByTestId("product-form").waitFor();
+  return { seller, context, productId };
+}

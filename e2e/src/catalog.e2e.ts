@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launch, newPage, signIn, signUp, snap } from "./browser.ts";
+import { launch, newPage, openDemoSellerEditor, signIn, signUp, snap } from "./browser.ts";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
@@ -174,14 +174,7 @@ describe("a new shop, from sign-up to a buyer's search", () => {
 
 describe("real time", () => {
   it("a buyer's product page shows the stock the seller just saved, without a reload", async () => {
-    const { page: seller, context: sellerCtx } = await newPage(browser, baseUrl);
-    await signIn(seller, "seller@demo.test");
-    await seller.goto("/seller?status=ACTIVE");
-    const row = seller.getByTestId("seller-product-row").first();
-    await row.waitFor();
-    const productId = (await row.getAttribute("data-product-id"))!;
-    await seller.goto(`/seller/products/${productId}`);
-    await seller.getByTestId("product-form").waitFor();
+    const { seller, context: sellerCtx, productId } = await openDemoSellerEditor(browser, baseUrl);
 
     const { page: buyer, context: buyerCtx } = await newPage(browser, baseUrl);
     await buyer.goto(`/products/${productId}`);
@@ -208,14 +201,7 @@ describe("real time", () => {
   });
 
   it("after a dropped connection, the product page catches up with stock saved meanwhile, without a reload", async () => {
-    const { page: seller, context: sellerCtx } = await newPage(browser, baseUrl);
-    await signIn(seller, "seller@demo.test");
-    await seller.goto("/seller?status=ACTIVE");
-    const row = seller.getByTestId("seller-product-row").first();
-    await row.waitFor();
-    const productId = (await row.getAttribute("data-product-id"))!;
-    await seller.goto(`/seller/products/${productId}`);
-    await seller.getByTestId("product-form").waitFor();
+    const { seller, context: sellerCtx, productId } = await openDemoSellerEditor(browser, baseUrl);
 
     // The buyer's real-time connection runs through a switch the test can open and close.
     const { page: buyer, context: buyerCtx } = await newPage(browser, baseUrl);

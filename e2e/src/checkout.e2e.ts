@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launch, newPage, signIn, snap } from "./browser.ts";
+import { launch, newPage, openDemoSellerEditor, signIn, snap } from "./browser.ts";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
@@ -245,14 +245,7 @@ async function saveFirstStock(seller: Page, stock: string) {
 describe("stock that runs out during checkout", () => {
   it("the order is refused and the lines that ran out are marked", async () => {
     // The seller's first active product, whose first option has stock (the live-stock journey leaves it at 12).
-    const { page: seller, context: sellerCtx } = await newPage(browser, baseUrl);
-    await signIn(seller, "seller@demo.test");
-    await seller.goto("/seller?status=ACTIVE");
-    const row = seller.getByTestId("seller-product-row").first();
-    await row.waitFor();
-    const productId = (await row.getAttribute("data-product-id"))!;
-    await seller.goto(`/seller/products/${productId}`);
-    await seller.getByTestId("product-form").waitFor();
+    const { seller, context: sellerCtx, productId } = await openDemoSellerEditor(browser, baseUrl);
     const stockBefore = await seller.inputValue('input[name="variants.0.stock"]');
     if (Number(stockBefore) < 2) await saveFirstStock(seller, "5");
 
