@@ -43,8 +43,9 @@ export async function placeOrder(ctx: AuthedContext, input: PlaceOrderInput) {
   try {
     placed = await inTransaction(ctx, (tx, events) => createOrder(ctx, tx, events, input));
   } catch (err) {
-    // The same key sent concurrently: the unique (buyer, key) index let one through; answer as it did.
-    if (isUniqueViolation(err)) {
+    // The same key sent concurrently: the unique (buyer, key) index let one through, or it had
+    // committed (and emptied the cart) before this one read the cart. Answer as it did.
+    if (isUniqueViolation(err) || err instanceof EmptyCartError) {
       const winner = await replay(ctx, input);
       if (winner) return winner;
     }
@@ -68,6 +69,12 @@ async function replay(ctx: AuthedContext, input: PlaceOrderInput) {
   return respond(ctx, order.id);
 }
 
+class EmptyCartError extends DomainError {
+  constructor() {
+    super("PRECONDITION_FAILED", "Your cart is empty", undefined, { variantIds: [] });
+  }
+}
+
 /** An order as the checkout just wrote it: what the answer needs, without reading it back. */
 interface PlacedOrder {
   id: string;
@@ -80,7 +87,7 @@ interface PlacedOrder {
 
 async function createOrder(ctx: AuthedContext, tx: Tx, events: Parameters<typeof takeStock>[1], input: PlaceOrderInput): Promise<PlacedOrder> {
   const { lines, missing } = await readCartForOrder(tx, ctx.user.id);
-  if (!lines.length && !missing.length) throw new DomainError("PRECONDITION_FAILED", "Your cart is empty", undefined, { variantIds: [] });
+  if (!lines.length && !missing.length) throw new EmptyCartError();
   const unavailable = [
     ...missing,
     ...lines
