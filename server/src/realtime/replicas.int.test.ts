@@ -3,7 +3,7 @@ import { loadConfig, type Config } from "../config.ts";
 import { createServer, type MarketplaceServer } from "../server.ts";
 import { createTestApp, type TestApp } from "../test/harness.ts";
 import { freePort, hasRedisServer, PrivateRedis } from "../test/redis-server.ts";
-import { connected, disconnected, nextEvent, openSocket, settle, type ClientSocket } from "../test/sockets.ts";
+import { connected, disconnected, nextEvent, openSocket, record, settle, type ClientSocket } from "../test/sockets.ts";
 import { inTransaction } from "../lib/transaction.ts";
 import { rooms } from "./publish.ts";
 
@@ -68,6 +68,28 @@ describe.skipIf(!hasRedisServer)("replicas through Redis (SECURITY 24)", () => {
     const got = nextEvent(admin.socket, "activity");
     await (await t.anon({ ip: "10.24.0.1" })).auth.register({ email: "cross@example.test", password: "a-fine-long-password", name: "Cross Replica" });
     expect((await got).summary).toBe("Cross Replica signed up");
+  });
+
+  it("a deployment with another REDIS_KEY_PREFIX on the same Redis hears nothing of this one's events", async () => {
+    const staging = await createServer({ ...t.deps, config: loadConfig({ NODE_ENV: "test", PORT: "0", REDIS_URL: redis.url, REDIS_KEY_PREFIX: "staging:" }) });
+    try {
+      const stagingUrl = await staging.start();
+      const admin = await t.createUser({ role: "ADMIN" });
+      const { token } = await t.signIn(admin.email);
+      const onStaging = openSocket(stagingUrl, { token });
+      const onA = openSocket(urlA, { token });
+      sockets.push(onStaging, onA);
+      await Promise.all([connected(onStaging), connected(onA)]);
+      const heardOnStaging = record(onStaging);
+      const got = nextEvent(onA, "activity");
+      await (await t.anon({ ip: "10.24.0.3" })).auth.register({ email: "prefix@example.test", password: "a-fine-long-password", name: "Prefix Check" });
+      expect((await got).summary).toBe("Prefix Check signed up"); // A, same prefix as B, heard it
+      await settle(300);
+      expect(heardOnStaging.get("activity")).toBeUndefined();
+    } finally {
+      await staging.realtime.close();
+      await staging.app.close();
+    }
   });
 
   it("a ban issued on B disconnects the buyer's socket on A", async () => {
