@@ -155,3 +155,23 @@ describe("the cart as shown", () => {
     expect(skippedVariantIds).toEqual([a.variantIds[1], suspended.variantIds[0]]);
   });
 });
+
+describe("the cart and a checkout at the same time", () => {
+  it("an item added while the buyer checks out is either in the order or still in the cart, never lost", async () => {
+    const a = await shopWith([{ stock: 500 }, { stock: 500 }]);
+    const bea = await buyer();
+    const address = { name: "Bea Buyer", line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "us" };
+    for (let round = 0; round < 12; round++) {
+      await bea.caller.cart.add({ variantId: a.variantIds[0]! });
+      const [order] = await Promise.all([
+        bea.caller.checkout.placeOrder({ idempotencyKey: `race-${round}-${Date.now()}`, shippingAddress: address }),
+        bea.caller.cart.add({ variantId: a.variantIds[1]! }),
+      ]);
+      const ordered = await t.database.prisma.orderItem.findMany({ where: { orderId: order.orderId }, select: { variantId: true } });
+      const inOrder = ordered.some((i) => i.variantId === a.variantIds[1]);
+      const inCart = line(await bea.caller.cart.get(), a.variantIds[1]!) !== undefined;
+      expect(inOrder || inCart, `round ${round}: the added item vanished`).toBe(true);
+      await bea.caller.cart.clear();
+    }
+  });
+});

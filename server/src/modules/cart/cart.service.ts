@@ -121,9 +121,10 @@ function assertStock(variantId: string, quantity: number, stock: number) {
 
 /**
  * The buyer's cart, created the first time. The upsert leaves the cart row locked until the
- * transaction ends, so one buyer's concurrent changes (a double click, two tabs) take turns.
+ * transaction ends, so one buyer's concurrent changes (a double click, two tabs, a checkout) take
+ * turns: every change of the cart's lines goes through it.
  */
-async function lockCart(tx: Tx, userId: string): Promise<string> {
+export async function lockCart(tx: Tx, userId: string): Promise<string> {
   const [cart] = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO "carts" ("id", "user_id", "updated_at") VALUES (${newId()}, ${userId}, now())
     ON CONFLICT ("user_id") DO UPDATE SET "updated_at" = now()
@@ -162,23 +163,28 @@ export async function addToCart(ctx: AuthedContext, input: CartAddInput) {
 export async function updateCartLine(ctx: AuthedContext, input: CartUpdateInput) {
   const v = await loadBuyableVariant(ctx, input.variantId);
   assertStock(v.id, input.quantity, v.stock);
-  const { count } = await ctx.db.cartItem.updateMany({
-    where: { cart: { userId: ctx.user.id }, variantId: v.id },
-    data: { quantity: input.quantity, addedPriceCents: v.priceCents },
+  await inTransaction(ctx, async (tx) => {
+    const cartId = await lockCart(tx, ctx.user.id);
+    const { count } = await tx.cartItem.updateMany({
+      where: { cartId, variantId: v.id },
+      data: { quantity: input.quantity, addedPriceCents: v.priceCents },
+    });
+    if (count === 0) throw notFound("Cart line");
   });
-  if (count === 0) throw notFound("Cart line");
   return getCart(ctx);
 }
 
-export async function removeCartLine(ctx: AuthedContext, variantId: string) {
-  await ctx.db.cartItem.deleteMany({ where: { cart: { userId: ctx.user.id }, variantId } });
+/** Removes one line (`variantId`) or every line. */
+async function removeLines(ctx: AuthedContext, variantId?: string) {
+  await inTransaction(ctx, async (tx) => {
+    const cartId = await lockCart(tx, ctx.user.id);
+    await tx.cartItem.deleteMany({ where: { cartId, ...(variantId ? { variantId } : {}) } });
+  });
   return getCart(ctx);
 }
 
-export async function clearCart(ctx: AuthedContext) {
-  await ctx.db.cartItem.deleteMany({ where: { cart: { userId: ctx.user.id } } });
-  return getCart(ctx);
-}
+export const removeCartLine = (ctx: AuthedContext, variantId: string) => removeLines(ctx, variantId);
+export const clearCart = (ctx: AuthedContext) => removeLines(ctx);
 
 /**
  * Merges a guest cart kept in the browser at sign-in: quantities add up (capped by stock), and

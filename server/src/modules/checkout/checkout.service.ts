@@ -6,6 +6,7 @@ import { DomainError, conflict } from "../../lib/errors.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import type { AuthedContext } from "../../trpc/context.ts";
 import { recordActivity } from "../activity/activity.service.ts";
+import { lockCart } from "../cart/cart.service.ts";
 import { takeStock } from "../orders/stock.ts";
 import { ensurePayment, type PendingPayment } from "../payments/payments.service.ts";
 import { insertOrder, readCartForOrder, type CartLineForOrder } from "./order-rows.ts";
@@ -86,6 +87,9 @@ interface PlacedOrder {
 }
 
 async function createOrder(ctx: AuthedContext, tx: Tx, events: Parameters<typeof takeStock>[1], input: PlaceOrderInput): Promise<PlacedOrder> {
+  // The cart is held from here to the commit: a line added meanwhile waits, then lands in the
+  // emptied cart instead of being deleted with the ordered ones unseen.
+  await lockCart(tx, ctx.user.id);
   const { lines, missing } = await readCartForOrder(tx, ctx.user.id);
   if (!lines.length && !missing.length) throw new EmptyCartError();
   const unavailable = [
