@@ -6,11 +6,9 @@
  * they all start from the same stock and the same sessions. Everything is dropped at the end.
  */
 import type pg from "pg";
-import { openDatabase } from "../../server/src/db/client.ts";
-import { migrate } from "../../server/src/db/migrate.ts";
 import { hashPassword } from "../../server/src/modules/auth/password.ts";
 import { createSession } from "../../server/src/modules/auth/session.service.ts";
-import { adminQuery, checkDatabaseName, dropDatabase, withDatabase } from "../lib/databases.ts";
+import { adminQuery, checkDatabaseName, createMigratedDatabase, dropDatabase, withDatabase } from "../lib/databases.ts";
 
 export interface Buyer {
   id: string;
@@ -43,17 +41,8 @@ export async function createTemplate(
   name: string,
   opts: { buyers: number; shops: number; variantsPerShop: number; stock: number },
 ): Promise<Seeded> {
-  checkDatabaseName(name);
-  await dropDatabase(adminUrl, name);
-  await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
-  const database = await openDatabase({ url: withDatabase(adminUrl, name), poolSize: 8 });
+  const { database } = await createMigratedDatabase(adminUrl, name, 8);
   try {
-    const conn = await database.connect();
-    try {
-      await migrate(conn);
-    } finally {
-      await conn.close();
-    }
     const db = database.prisma;
     const passwordHash = await hashPassword("bench-password-not-used"); // once; nobody logs in
     const category = await db.category.create({ data: { name: "Bench", slug: "bench" } });

@@ -1,4 +1,6 @@
 import pg from "pg";
+import { openDatabase, type Database } from "../../server/src/db/client.ts";
+import { migrate } from "../../server/src/db/migrate.ts";
 
 /**
  * The benchmarks' own databases on a PostgreSQL server: each run creates one (or a template and
@@ -31,4 +33,28 @@ export function checkDatabaseName(name: string): void {
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
   checkDatabaseName(name);
   await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+}
+
+/**
+ * A fresh database `name` (any leftover dropped), migrated by the project's own migrator and
+ * opened with a pool of `poolSize`. The caller closes it.
+ */
+export async function createMigratedDatabase(adminUrl: string, name: string, poolSize: number): Promise<{ url: string; database: Database }> {
+  checkDatabaseName(name);
+  await dropDatabase(adminUrl, name);
+  await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
+  const url = withDatabase(adminUrl, name);
+  const database = await openDatabase({ url, poolSize });
+  try {
+    const conn = await database.connect();
+    try {
+      await migrate(conn);
+    } finally {
+      await conn.close();
+    }
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  return { url, database };
 }

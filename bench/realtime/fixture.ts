@@ -3,11 +3,9 @@
  * migrator, filled with one ACTIVE shop + product + variant and the buyers' sessions, and
  * dropped at the end.
  */
-import { openDatabase } from "../../server/src/db/client.ts";
-import { migrate } from "../../server/src/db/migrate.ts";
 import { hashPassword } from "../../server/src/modules/auth/password.ts";
 import { createSession } from "../../server/src/modules/auth/session.service.ts";
-import { adminQuery, checkDatabaseName, dropDatabase, withDatabase } from "../lib/databases.ts";
+import { createMigratedDatabase } from "../lib/databases.ts";
 
 export interface Fixture {
   url: string;
@@ -17,18 +15,8 @@ export interface Fixture {
 }
 
 export async function createFixture(adminUrl: string, name: string, buyerCount: number, log: (msg: string) => void): Promise<Fixture> {
-  checkDatabaseName(name);
-  await dropDatabase(adminUrl, name);
-  await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
-  const url = withDatabase(adminUrl, name);
-  const database = await openDatabase({ url, poolSize: 10 });
+  const { url, database } = await createMigratedDatabase(adminUrl, name, 10);
   try {
-    const conn = await database.connect();
-    try {
-      await migrate(conn);
-    } finally {
-      await conn.close();
-    }
     const db = database.prisma;
     const passwordHash = await hashPassword("bench-password-not-used"); // once, reused by every user
     const seller = await db.user.create({ data: { email: "seller@bench.test", name: "Bench Seller", role: "SELLER", passwordHash } });

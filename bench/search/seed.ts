@@ -15,9 +15,7 @@
  * at the end.
  */
 import pg from "pg";
-import { openDatabase } from "../../server/src/db/client.ts";
-import { migrate } from "../../server/src/db/migrate.ts";
-import { adminQuery, dropDatabase, withDatabase } from "../lib/databases.ts";
+import { createMigratedDatabase } from "../lib/databases.ts";
 
 export interface SeedOptions {
   products: number;
@@ -135,22 +133,9 @@ async function insertColumns(client: pg.Client, table: string, columns: [name: s
 
 /** Creates database `name` (dropping any leftover), migrates it and fills it. Returns its URL. */
 export async function seedDatabase(adminUrl: string, name: string, opts: SeedOptions, log: (msg: string) => void): Promise<{ url: string; summary: SeedSummary }> {
-  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`bad database name ${name}`);
   const started = performance.now();
-  await dropDatabase(adminUrl, name);
-  await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
-  const url = withDatabase(adminUrl, name);
-  const database = await openDatabase({ url, poolSize: 1 });
-  try {
-    const conn = await database.connect();
-    try {
-      await migrate(conn);
-    } finally {
-      await conn.close();
-    }
-  } finally {
-    await database.close();
-  }
+  const { url, database } = await createMigratedDatabase(adminUrl, name, 1);
+  await database.close(); // the rows go in through one pg client with COPY
 
   const r = rng(opts.seed);
   const now = Date.UTC(2026, 10, 27);
