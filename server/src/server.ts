@@ -15,6 +15,7 @@ import { attachRealtime, type Realtime } from "./realtime/io.ts";
 import { teeSink } from "./realtime/publish.ts";
 import { contextFactory, type AppDeps } from "./trpc/context.ts";
 import { appRouter, type AppRouter } from "./trpc/root.ts";
+import { withTimeout } from "./lib/timeout.ts";
 
 export interface MarketplaceServer {
   app: FastifyInstance;
@@ -105,16 +106,6 @@ export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer
       return stopped;
     },
   };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("timeout")), ms);
-    promise.then(
-      (v) => (clearTimeout(timer), resolve(v)),
-      (e: unknown) => (clearTimeout(timer), reject(e)),
-    );
-  });
 }
 
 export type { Config };

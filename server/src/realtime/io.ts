@@ -9,6 +9,7 @@ import {
 } from "@marketplace/shared";
 import { Server, type Socket } from "socket.io";
 import type { Role } from "@marketplace/shared";
+import { withTimeout } from "../lib/timeout.ts";
 import { resolveSession } from "../modules/auth/session.service.ts";
 import { isProductVisible } from "../modules/catalog/catalog.service.ts";
 import { sessionCookie } from "../modules/auth/session-cookie.ts";
@@ -174,13 +175,10 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
       if (!redis) return true;
       // The adapter subscribed when it was created; one connection answers in order, so the
       // PING's reply comes after the subscriptions are in place.
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-      const subscribed = redis.sub.ping().then(
+      return withTimeout(redis.sub.ping(), timeoutMs).then(
         () => true,
         () => false,
       );
-      return Promise.race([subscribed, timedOut]).finally(() => clearTimeout(timer));
     },
     /** Disconnects every socket and stops the engine; the HTTP server is Fastify's to close. */
     async close() {
