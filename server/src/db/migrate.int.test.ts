@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { adminQuery, databaseUrl, usingPostgres } from "../test/db.ts";
+import { adminQuery, databaseUrl, testDatabaseName, usingPostgres } from "../test/db.ts";
 import { openDatabase, type Database } from "./client.ts";
 import { DataDirInUseError, lockDataDir } from "./data-dir-lock.ts";
 import { migrate, MigrationError, readMigrations, type Migration } from "./migrate.ts";
@@ -13,7 +12,7 @@ const fake = (name: string, sql: string): Migration => ({ name, sql, checksum: `
 /** A fresh, empty database of the kind under test. */
 async function emptyDatabase(): Promise<Database> {
   if (!usingPostgres) return openDatabase({ dataDir: null });
-  const name = `mk_t_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const name = testDatabaseName();
   await adminQuery(`CREATE DATABASE "${name}"`);
   const database = await openDatabase({ url: databaseUrl(name), poolSize: 5 });
   return { ...database, close: async () => (await database.close(), adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)) };

@@ -35,6 +35,21 @@ export interface TestDatabase extends Database {
   url?: string;
 }
 
+/**
+ * A test database's name starts with the pid of the vitest process that runs the suite (the
+ * worker's parent), so the teardown drops only its own run's databases and those of runs whose
+ * process is gone: two suites on one PostgreSQL server never drop each other's.
+ */
+export function testDatabaseName(): string {
+  return `mk_t_${process.ppid}_${process.pid}_${randomBytes(4).toString("hex")}`;
+}
+
+/** The run pid a test database's name starts with (see testDatabaseName), or null. */
+export function runPidOf(name: string): number | null {
+  const m = /^mk_t_(\d+)_/.exec(name);
+  return m ? Number(m[1]) : null;
+}
+
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (!usingPostgres) {
     const database = await openDatabase({ dataDir: null });
@@ -42,7 +57,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await migrate(conn);
     return database;
   }
-  const name = `mk_t_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const name = testDatabaseName();
   await adminQuery(`CREATE DATABASE "${name}" TEMPLATE "${await templateName()}"`);
   const url = databaseUrl(name);
   const database = await openDatabase({ url, poolSize: 20 });

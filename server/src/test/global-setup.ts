@@ -1,7 +1,7 @@
 import pg from "pg";
 import { openDatabase } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
-import { adminQuery, databaseUrl, templateName, usingPostgres } from "./db.ts";
+import { adminQuery, databaseUrl, runPidOf, templateName, usingPostgres } from "./db.ts";
 
 /**
  * With DATABASE_URL: migrate a template database once (named after the migrations' checksums),
@@ -32,14 +32,27 @@ export async function setup() {
   await database.close();
 }
 
-/** Drops test databases that a crashed run left behind. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Drops this run's test databases, and those a crashed run left behind (its process is gone). */
 export async function teardown() {
   if (!usingPostgres) return;
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
   try {
     const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'mk\\_t\\_%'`);
-    for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    const ours = rows.filter(({ datname }) => {
+      const pid = runPidOf(datname);
+      return pid === null || pid === process.pid || !isAlive(pid);
+    });
+    for (const { datname } of ours) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   } finally {
     await client.end();
   }
