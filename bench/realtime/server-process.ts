@@ -52,6 +52,7 @@ async function publish(req: PublishRequest) {
   // then let the real sink (Socket.IO, through Redis when configured) do the fan-out.
   const real = server.deps.sink;
   const stamping: EventSink = {
+    roomsChanged: (changes) => real.roomsChanged(changes),
     emit(events) {
       committedAt = clock();
       real.emit(events);

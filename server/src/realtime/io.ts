@@ -14,7 +14,7 @@ import { resolveSession } from "../modules/auth/session.service.ts";
 import { isProductVisible } from "../modules/catalog/catalog.service.ts";
 import { sessionCookie } from "../modules/auth/session-cookie.ts";
 import type { AppDeps } from "../trpc/context.ts";
-import { rooms, type EventSink, type OutgoingEvent } from "./publish.ts";
+import { rooms, type EventSink, type OutgoingEvent, type RoomChange } from "./publish.ts";
 import { connectRedisPair, type RedisPair } from "./redis.ts";
 import { StockThrottle } from "./stock-throttle.ts";
 
@@ -22,10 +22,13 @@ import { StockThrottle } from "./stock-throttle.ts";
 export interface SocketData {
   userId: string | null;
   sessionId: string | null;
+  /**
+   * The role at the handshake, read once to pick the rooms joined at connection. A later role
+   * change moves the socket's rooms instead (EventSink.roomsChanged); nothing reads this after.
+   */
   role: Role | null;
   /** The shop this user owns, if any: its room is joined at connection. */
   shopId: string | null;
-  watched: Set<string>;
   tokens: number;
   refilledAt: number;
 }
@@ -91,7 +94,7 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
   }
 
   io.use(async (socket, next) => {
-    const data: SocketData = { userId: null, sessionId: null, role: null, shopId: null, watched: new Set(), tokens: SOCKET_LIMITS.burst, refilledAt: Date.now() };
+    const data: SocketData = { userId: null, sessionId: null, role: null, shopId: null, tokens: SOCKET_LIMITS.burst, refilledAt: Date.now() };
     socket.data = data;
     try {
       const cookies = fastifyCookie.parse(socket.handshake.headers.cookie ?? "");
@@ -118,7 +121,6 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
     socket.on("product.unwatch", (input, ack) => {
       const parsed = watchProductInput.safeParse(input);
       if (!parsed.success) return reply(ack, { ok: false, error: "Invalid input" });
-      socket.data.watched.delete(parsed.data.productId);
       void socket.leave(rooms.product(parsed.data.productId));
       reply(ack, { ok: true });
     });
@@ -135,14 +137,38 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
     const parsed = watchProductInput.safeParse(input);
     if (!parsed.success) return reply(ack, { ok: false, error: "Invalid input" });
     const { productId } = parsed.data;
-    if (!socket.data.watched.has(productId) && socket.data.watched.size >= SOCKET_LIMITS.maxWatchedProducts) {
+    const room = rooms.product(productId);
+    // Counted from the socket's rooms: a product taken off the catalog empties its room on every
+    // replica (roomsChanged), and so stops counting here too.
+    const watching = [...socket.rooms].filter(isProductRoom).length;
+    if (!socket.rooms.has(room) && watching >= SOCKET_LIMITS.maxWatchedProducts) {
       return reply(ack, { ok: false, error: "Watching too many products" });
     }
-    const visible = await isProductVisible(database, productId).catch(() => false);
-    if (!visible) return reply(ack, { ok: false, error: "Product not found" });
-    socket.data.watched.add(productId);
-    await socket.join(rooms.product(productId));
+    const visible = () => isProductVisible(database, productId).catch(() => false);
+    if (!(await visible())) return reply(ack, { ok: false, error: "Product not found" });
+    await socket.join(room);
+    // Checked again once in the room: a product taken off the catalog between the first check and
+    // the join had its room emptied before this socket was in it.
+    if (!(await visible())) {
+      await socket.leave(room);
+      return reply(ack, { ok: false, error: "Product not found" });
+    }
     reply(ack, { ok: true });
+  }
+
+  /**
+   * Applied to this process's sockets at once, then through the adapter to the other replicas.
+   * The Redis adapter applies a cluster-wide change to its own process only when its message
+   * comes back from Redis (never while Redis is down), whereas the events that follow are
+   * broadcast to local sockets at once: without the local step a demoted admin on this replica
+   * would still hear the activity of their own demotion.
+   */
+  function changeRooms({ action, of, rooms: target }: RoomChange) {
+    const targets = redis ? [io.local.in(of), io.in(of)] : [io.in(of)];
+    for (const op of targets) {
+      if (action === "join") op.socketsJoin(target);
+      else op.socketsLeave(target);
+    }
   }
 
   const emitNow = (e: OutgoingEvent) => {
@@ -151,6 +177,9 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
   const stockThrottle = new StockThrottle(emitNow, STOCK_EVENT_WINDOW_MS);
 
   const sink: EventSink = {
+    roomsChanged(changes: RoomChange[]) {
+      changes.forEach(changeRooms);
+    },
     emit(events: OutgoingEvent[]) {
       // A product room may hold thousands of watchers, and Socket.IO writes to them synchronously:
       // the events for people (user, shop, admins) go first, so an order update never waits

@@ -1,7 +1,7 @@
 import { loadConfig, type Config } from "../config.ts";
 import { MemoryRateLimiter } from "../lib/rate-limiter.ts";
 import { hashPassword } from "../modules/auth/password.ts";
-import type { OutgoingEvent, EventSink } from "../realtime/publish.ts";
+import type { OutgoingEvent, EventSink, RoomChange } from "../realtime/publish.ts";
 import { createContextInner, MemoryCookieJar, type AppDeps } from "../trpc/context.ts";
 import { createCaller } from "../trpc/root.ts";
 import type { Role } from "@marketplace/shared";
@@ -10,8 +10,12 @@ import { TestPaymentProvider } from "../modules/payments/provider.ts";
 
 /** Remembers what would have been pushed to sockets, for assertions. */
 export class RecordingSink implements EventSink {
+  roomChanges: RoomChange[] = [];
   events: OutgoingEvent[] = [];
   revokedSessions: string[] = [];
+  roomsChanged(changes: RoomChange[]) {
+    this.roomChanges.push(...changes);
+  }
   emit(events: OutgoingEvent[]) {
     this.events.push(...events);
   }

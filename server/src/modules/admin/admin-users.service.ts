@@ -3,6 +3,7 @@ import type { Prisma } from "../../generated/prisma/client.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { newestFirst } from "../../lib/cursor.ts";
 import { inTransaction } from "../../lib/transaction.ts";
+import { rooms } from "../../realtime/publish.ts";
 import type { AuthedContext } from "../../trpc/context.ts";
 import { recordActivity } from "../activity/activity.service.ts";
 import { revokeUserSessions } from "../auth/session.service.ts";
@@ -48,10 +49,18 @@ async function loadTarget(ctx: AuthedContext, id: string) {
   return user;
 }
 
+/**
+ * Changes a user's role, effective at once on their open sockets too (SECURITY 34): after the
+ * commit, on every replica, their sockets leave the admins' room (a demotion: no more activity
+ * feed, not even the line announcing it) or join it (a promotion). Decided by the new role alone,
+ * so two changes racing each other still leave the rooms matching the role that won.
+ */
 export async function setRole(ctx: AuthedContext, input: AdminSetRoleInput) {
   const target = await loadTarget(ctx, input.id);
   return inTransaction(ctx, async (tx, events) => {
     const user = await tx.user.update({ where: { id: target.id }, data: { role: input.role }, select: adminUserSelect });
+    if (input.role === "ADMIN") events.joinRooms(rooms.user(target.id), [rooms.admins()]);
+    else events.leaveRooms(rooms.user(target.id), [rooms.admins()]);
     await recordActivity(tx, events, {
       kind: "user.role_changed",
       summary: `${ctx.user.name} made ${target.name} ${input.role.toLowerCase()} (was ${target.role.toLowerCase()})`,

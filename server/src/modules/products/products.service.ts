@@ -90,7 +90,8 @@ export async function createProduct(ctx: ShopContext, input: ProductCreateInput)
 /**
  * Updates the fields sent. `images` and `variants`, when sent, are the complete new lists:
  * variants with an id are updated, those without are added, and those left out are removed —
- * unless they were ever ordered, which is a CONFLICT (set their stock to 0 instead).
+ * unless they were ever ordered, which is a CONFLICT (set their stock to 0 instead). A product
+ * made a draft loses its watchers (SECURITY 35), before this update's own stock events go out.
  */
 export async function updateProduct(ctx: ShopContext, input: ProductUpdateInput) {
   const product = await ctx.db.product.findFirst({
@@ -110,6 +111,7 @@ export async function updateProduct(ctx: ShopContext, input: ProductUpdateInput)
         ...(input.status !== undefined ? { status: input.status } : {}),
       },
     });
+    if (input.status !== undefined && input.status !== "ACTIVE") dropWatchers(events, [product.id]);
     if (input.images) {
       await tx.productImage.deleteMany({ where: { productId: product.id } });
       await tx.productImage.createMany({
@@ -174,14 +176,27 @@ async function applyStockChange(tx: Tx, events: EventBuffer, shopId: string, pro
   if (row) stockEvent(events, shopId, productId, variantId, row.stock);
 }
 
-/** Takes a product off the catalog for good; its order history stays intact. */
+/** Takes a product off the catalog for good (its watchers too); its order history stays intact. */
 export async function archiveProduct(ctx: ShopContext, id: string) {
-  const { count } = await ctx.db.product.updateMany({ where: { id, shopId: ctx.shop.id, status: { not: "ARCHIVED" } }, data: { status: "ARCHIVED" } });
-  if (count === 0) {
+  const archived = await inTransaction(ctx, async (tx, events) => {
+    const { count } = await tx.product.updateMany({ where: { id, shopId: ctx.shop.id, status: { not: "ARCHIVED" } }, data: { status: "ARCHIVED" } });
+    if (count) dropWatchers(events, [id]);
+    return count > 0;
+  });
+  if (!archived) {
     const exists = await ctx.db.product.count({ where: { id, shopId: ctx.shop.id } });
     throw exists ? conflict("This product is already archived") : notFound("Product");
   }
   return ctx.db.product.findUniqueOrThrow({ where: { id }, select: sellerProductSelect });
+}
+
+/**
+ * The sockets watching these products leave their rooms on every replica, after the commit
+ * (SECURITY 35): a product off the catalog (draft, archived, its shop suspended) stops reaching
+ * them. `product.watch` refuses it until it is listed again.
+ */
+export function dropWatchers(events: EventBuffer, productIds: string[]): void {
+  events.emptyRooms(productIds.map(rooms.product));
 }
 
 /** The seller's products, newest first, with stock and prices at a glance. */

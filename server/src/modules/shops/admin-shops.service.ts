@@ -6,6 +6,7 @@ import { inTransaction } from "../../lib/transaction.ts";
 import type { AuthedContext } from "../../trpc/context.ts";
 import { rooms } from "../../realtime/publish.ts";
 import { recordActivity } from "../activity/activity.service.ts";
+import { dropWatchers } from "../products/products.service.ts";
 
 const adminShopSelect = {
   id: true,
@@ -102,7 +103,10 @@ export async function approveShop(ctx: AuthedContext, id: string) {
   });
 }
 
-/** Suspends a shop with a reason: its products leave the catalog and it cannot sell. */
+/**
+ * Suspends a shop with a reason: its products leave the catalog, their watchers' sockets leave
+ * the product rooms (SECURITY 35), and it cannot sell.
+ */
 export async function suspendShop(ctx: AuthedContext, input: AdminShopSuspendInput) {
   const shop = await loadShop(ctx, input.id);
   return inTransaction(ctx, async (tx, events) => {
@@ -111,6 +115,9 @@ export async function suspendShop(ctx: AuthedContext, input: AdminShopSuspendInp
       data: { status: "SUSPENDED", statusReason: input.reason },
     });
     if (count === 0) throw conflict("This shop is already suspended");
+    // Drafts and archived products have no watchers left; a pending shop's had none to begin with.
+    const listed = await tx.product.findMany({ where: { shopId: input.id, status: "ACTIVE" }, select: { id: true } });
+    dropWatchers(events, listed.map((p) => p.id));
     events.add("shop.updated", [rooms.user(shop.ownerId)], { shopId: input.id, status: "SUSPENDED", reason: input.reason });
     await recordActivity(tx, events, {
       kind: "shop.suspended",
