@@ -35,6 +35,7 @@ const config = loadConfig({
   DATABASE_URL: process.env.DATABASE_URL,
   DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE,
   REDIS_URL: process.env.REDIS_URL,
+  PAYMENTS: "test",
   CLIENT_DIST: "/nonexistent",
   DATA_DIR: path.join(os.tmpdir(), "mk-bench-rt"), // uploads folder; nothing is uploaded
 });

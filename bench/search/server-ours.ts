@@ -33,6 +33,7 @@ const config = loadConfig({
   DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? "10",
   RATE_LIMIT_PER_MINUTE: "100000000",
   SWEEP_INTERVAL_SECONDS: "0",
+  PAYMENTS: "test",
   SEED_DEMO: "false",
   CLIENT_DIST: "/nonexistent",
   DATA_DIR: path.join(os.tmpdir(), "mk-bench-search"), // uploads folder; nothing is uploaded

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, loadConfig, startupWarnings } from "./config.ts";
 
 describe("config", () => {
   it("has the contract's defaults", () => {
@@ -24,8 +24,28 @@ describe("config", () => {
   });
 
   it("parses CORS origins and the production flag", () => {
-    const c = loadConfig({ NODE_ENV: "production", CORS_ORIGINS: "https://a.example, https://b.example" });
+    const c = loadConfig({ NODE_ENV: "production", PAYMENTS: "test", CORS_ORIGINS: "https://a.example, https://b.example" });
     expect(c.isProduction).toBe(true);
     expect(c.corsOrigins).toEqual(["https://a.example", "https://b.example"]);
+  });
+
+  it("SECURITY 36: production refuses to start on the test payment provider unless PAYMENTS names it", () => {
+    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/PAYMENTS: required when NODE_ENV=production/);
+    expect(() => loadConfig({ NODE_ENV: "production", PAYMENTS: "" })).toThrow(/PAYMENTS/);
+    const stripe = { NODE_ENV: "production", PAYMENTS: "stripe", STRIPE_SECRET_KEY: "sk_live_x", STRIPE_WEBHOOK_SECRET: "whsec_x" };
+    expect(loadConfig(stripe).PAYMENTS).toBe("stripe");
+    expect(loadConfig({ NODE_ENV: "production", PAYMENTS: "test" }).PAYMENTS).toBe("test");
+    // Outside production the test provider stays the default.
+    expect(loadConfig({ NODE_ENV: "development" }).PAYMENTS).toBe("test");
+    expect(loadConfig({ NODE_ENV: "test" }).PAYMENTS).toBe("test");
+  });
+
+  it("SECURITY 36: PAYMENTS=test set explicitly in production is one loud warning at start; nothing otherwise", () => {
+    const warnings = startupWarnings(loadConfig({ NODE_ENV: "production", PAYMENTS: "test" }));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^WARNING: PAYMENTS=test in production/);
+    expect(startupWarnings(loadConfig({ NODE_ENV: "production", PAYMENTS: "stripe", STRIPE_SECRET_KEY: "sk", STRIPE_WEBHOOK_SECRET: "wh" }))).toEqual([]);
+    expect(startupWarnings(loadConfig({}))).toEqual([]);
   });
 });

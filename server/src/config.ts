@@ -31,7 +31,8 @@ const configSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.:-]{1,64}$/, "letters, digits and _ . : - only (at most 64)")
     .default("marketplace:"),
-  PAYMENTS: z.enum(["test", "stripe"]).default("test"),
+  /** Defaults to `test` outside production; production must name it (SECURITY 36). */
+  PAYMENTS: z.enum(["test", "stripe"]).optional(),
   STRIPE_SECRET_KEY: z.string().optional(),
   STRIPE_WEBHOOK_SECRET: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
@@ -59,7 +60,8 @@ const configSchema = z.object({
 /** `./.data` at the repository's root: where `pnpm start` keeps the embedded database. */
 const REPO_DATA_DIR = path.resolve(new URL("../../.data", import.meta.url).pathname);
 
-export type Config = z.infer<typeof configSchema> & {
+export type Config = Omit<z.infer<typeof configSchema>, "PAYMENTS"> & {
+  PAYMENTS: "test" | "stripe";
   dataDir: string;
   clientDist: string;
   corsOrigins: string[];
@@ -80,6 +82,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const c = parsed.data;
+  // The test provider marks any order paid for free (payment.confirmTest): a production server
+  // must not fall into it because a variable was forgotten.
+  if (!c.PAYMENTS && c.NODE_ENV === "production") {
+    throw new ConfigError(
+      "Invalid configuration:\n  PAYMENTS: required when NODE_ENV=production (stripe; or test, which lets anyone mark orders paid for free)",
+    );
+  }
   if (c.PAYMENTS === "stripe" && (!c.STRIPE_SECRET_KEY || !c.STRIPE_WEBHOOK_SECRET)) {
     throw new ConfigError(
       "Invalid configuration:\n  STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: required when PAYMENTS=stripe",
@@ -87,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     ...c,
+    PAYMENTS: c.PAYMENTS ?? "test",
     dataDir: c.DATA_DIR ? path.resolve(env.INIT_CWD ?? process.cwd(), c.DATA_DIR) : REPO_DATA_DIR,
     clientDist: path.resolve(
       c.CLIENT_DIST ?? new URL("../../client/dist", import.meta.url).pathname,
@@ -96,4 +106,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     isProduction: c.NODE_ENV === "production",
   };
+}
+
+/**
+ * What an operator must not miss at start, one line each: a production server taking test
+ * payments (PAYMENTS=test set on purpose, e.g. for a staging site) is one.
+ */
+export function startupWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.isProduction && config.PAYMENTS === "test") {
+    warnings.push("WARNING: PAYMENTS=test in production: payment.confirmTest marks any order paid without charging anyone");
+  }
+  return warnings;
 }

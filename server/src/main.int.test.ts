@@ -73,6 +73,28 @@ describe("the server process", () => {
   });
 });
 
+describe("SECURITY 36: the server process and the test payment provider in production", () => {
+  it("refuses to start with NODE_ENV=production and PAYMENTS unset, in one line naming PAYMENTS", async () => {
+    const p = start({ NODE_ENV: "production", PAYMENTS: "" });
+    expect(await p.exited).toBe(1);
+    expect(p.output()).toMatch(/PAYMENTS: required when NODE_ENV=production/);
+    expect(p.output()).not.toMatch(/\n\s+at /); // no stack
+  });
+
+  it("starts with PAYMENTS=test set explicitly, saying so in one warning line", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "mk-main-payments-"));
+    try {
+      const p = start({ NODE_ENV: "production", PAYMENTS: "test", DATA_DIR: dir, LOG_LEVEL: "warn" });
+      await p.listening;
+      expect(p.output().match(/WARNING: PAYMENTS=test in production/g)).toHaveLength(1);
+      p.child.kill("SIGTERM");
+      expect(await p.exited).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("the server process and a PostgreSQL that is not up", () => {
   it("gives up after DATABASE_WAIT_SECONDS with one line naming the server, and exit 1", async () => {
     const port = await freePort();

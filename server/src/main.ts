@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, loadConfig, startupWarnings } from "./config.ts";
 import { openConfiguredDatabase } from "./db/bootstrap.ts";
 import { Redis } from "ioredis";
 import { MemoryRateLimiter, type RateLimiter } from "./lib/rate-limiter.ts";
@@ -12,6 +12,7 @@ async function main() {
   const startedAt = performance.now();
   const config = loadConfig();
   const log = (msg: string) => console.log(`[marketplace] ${msg}`);
+  for (const warning of startupWarnings(config)) console.warn(`[marketplace] ${warning}`);
   const database = await openConfiguredDatabase(config, log);
   // With REDIS_URL the login limits are shared by every process; alone, one process counts.
   const limiterRedis = config.REDIS_URL
