@@ -11,6 +11,7 @@ describe("config", () => {
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.REDIS_KEY_PREFIX).toBe("marketplace:");
     expect(loadConfig({ DATABASE_URL: "" }).DATABASE_URL).toBeUndefined();
+    expect(c).toMatchObject({ UPLOAD_QUOTA_MB: 200, UPLOAD_GRACE_HOURS: 24, UPLOAD_SWEEP_INTERVAL_SECONDS: 3600 });
   });
 
   it("stops with a message naming each bad variable", () => {
@@ -20,6 +21,8 @@ describe("config", () => {
     expect(() => loadConfig({ REDIS_URL: "localhost:6379" })).toThrow(/REDIS_URL/);
     expect(() => loadConfig({ REDIS_KEY_PREFIX: "shop prod" })).toThrow(/REDIS_KEY_PREFIX: letters, digits/);
     expect(() => loadConfig({ PAYMENTS: "paypal" })).toThrow(/PAYMENTS/);
+    expect(() => loadConfig({ UPLOAD_QUOTA_MB: "0" })).toThrow(/UPLOAD_QUOTA_MB/);
+    expect(() => loadConfig({ UPLOAD_GRACE_HOURS: "soon" })).toThrow(/UPLOAD_GRACE_HOURS/);
     expect(() => loadConfig({ PAYMENTS: "stripe" })).toThrow(/STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: required when PAYMENTS=stripe/);
   });
 

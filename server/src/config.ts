@@ -49,6 +49,12 @@ const configSchema = z.object({
   PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(1000),
   /** How often the expired-order sweeper runs (0: never, e.g. in tests that sweep by hand). */
   SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** Image bytes a shop may keep stored (uploads not yet swept count too). */
+  UPLOAD_QUOTA_MB: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  /** How long an uploaded image nothing references is kept before the sweeper removes it. */
+  UPLOAD_GRACE_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24),
+  /** How often unreferenced uploads are swept (0: never, e.g. in tests that sweep by hand). */
+  UPLOAD_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(3600),
   /** Stripe's publishable key, handed to the browser for Stripe Elements. */
   STRIPE_PUBLISHABLE_KEY: z.string().optional(),
   /** Seed demo data on the first embedded start (never in production). */

@@ -8,6 +8,7 @@ import { registerSecurity } from "./http/security.ts";
 import { serveClient } from "./http/static-client.ts";
 import { DiskImageStore } from "./modules/uploads/image-store.ts";
 import { registerUploads } from "./modules/uploads/uploads.route.ts";
+import { startUploadSweeper } from "./modules/uploads/upload-sweeper.ts";
 import { startSweeper } from "./modules/orders/sweeper.ts";
 import { registerStripeWebhook } from "./modules/payments/stripe-webhook.route.ts";
 import { loggerOptions } from "./lib/logger.ts";
@@ -74,12 +75,19 @@ export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer
     } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
   });
 
-  await registerUploads(app, deps, new DiskImageStore(path.join(config.dataDir, "uploads")));
+  const images = new DiskImageStore(path.join(config.dataDir, "uploads"));
+  await registerUploads(app, deps, images);
   await registerStripeWebhook(app, deps);
   await serveClient(app, config.clientDist);
 
   const stopSweeper = startSweeper({ db: deps.database.prisma, deps }, config.SWEEP_INTERVAL_SECONDS, (err) =>
     app.log.error({ err }, "expired-order sweep failed"),
+  );
+  const stopUploadSweeper = startUploadSweeper(
+    deps.database.prisma,
+    images,
+    { intervalSeconds: config.UPLOAD_SWEEP_INTERVAL_SECONDS, graceMs: config.UPLOAD_GRACE_HOURS * 3_600_000 },
+    (err) => app.log.error({ err }, "unreferenced-upload sweep failed"),
   );
 
   let stopped: Promise<void> | undefined;
@@ -98,6 +106,7 @@ export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer
     stop() {
       stopped ??= (async () => {
         stopSweeper();
+        stopUploadSweeper();
         // Sockets first: an open WebSocket would keep the HTTP server from closing.
         await realtime.close();
         await app.close();

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 
@@ -18,6 +18,8 @@ export interface ImageStore {
   put(bytes: Buffer, type: ImageType): Promise<string>;
   /** The stored file, or null when there is none of that name. */
   open(name: string): Promise<{ stream: Readable; size: number; type: ImageType } | null>;
+  /** Deletes the file; one already gone is not an error (a sweep may have been cut half-way). */
+  remove(name: string): Promise<void>;
 }
 
 /** Generated names only: 32 hex characters and a known extension. Nothing a client sends is a path. */
@@ -42,6 +44,15 @@ export class DiskImageStore implements ImageStore {
       return { stream: createReadStream(file), size: info.size, type: match[2] as ImageType };
     } catch {
       return null;
+    }
+  }
+
+  async remove(name: string): Promise<void> {
+    if (!STORED_NAME.test(name)) return;
+    try {
+      await unlink(path.join(this.dir, name));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
     }
   }
 }

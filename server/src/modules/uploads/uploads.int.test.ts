@@ -1,12 +1,13 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config.ts";
 import { createServer, type MarketplaceServer } from "../../server.ts";
-import { makeShop } from "../../test/factories.ts";
+import { makeCategory, makeProduct, makeShop } from "../../test/factories.ts";
 import { createTestApp, type TestApp } from "../../test/harness.ts";
-import { sniffImageType } from "./image-store.ts";
+import { DiskImageStore, sniffImageType } from "./image-store.ts";
+import { startUploadSweeper, sweepUnreferencedUploads } from "./upload-sweeper.ts";
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]);
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 2)]);
@@ -20,7 +21,9 @@ let buyerCookie: string;
 
 beforeAll(async () => {
   t = await createTestApp();
-  server = await createServer({ ...t.deps, config: loadConfig({ NODE_ENV: "test", DATA_DIR: dataDir }) });
+  // A 1 MB quota per shop, and no sweeps but the ones a test runs.
+  const config = loadConfig({ NODE_ENV: "test", DATA_DIR: dataDir, UPLOAD_QUOTA_MB: "1", UPLOAD_SWEEP_INTERVAL_SECONDS: "0" });
+  server = await createServer({ ...t.deps, config });
   await server.app.ready();
   const owner = await t.createUser();
   await makeShop(t.database.prisma, owner.id);
@@ -97,5 +100,125 @@ describe("SECURITY 28: image uploads", () => {
     expect(sniffImageType(JPEG)).toBe("jpg");
     expect(sniffImageType(WEBP)).toBe("webp");
     expect(sniffImageType(Buffer.from("hello"))).toBeNull();
+  });
+});
+
+/** A signed-in owner of a shop with this status: the cookie to upload with, and the shop. */
+async function shopOwner(status: "PENDING" | "ACTIVE" | "SUSPENDED" = "ACTIVE") {
+  const owner = await t.createUser();
+  const shop = await makeShop(t.database.prisma, owner.id, { status });
+  return { shop, cookie: `session=${(await t.signIn(owner.email)).token}` };
+}
+
+/** A PNG of about `kb` KiB. */
+const pngOf = (kb: number) => Buffer.concat([PNG, Buffer.alloc(kb * 1024, 7)]);
+const nameOf = (url: string) => url.replace("/uploads/", "");
+const storedFiles = () => (existsSync(path.join(dataDir, "uploads")) ? readdirSync(path.join(dataDir, "uploads")) : []);
+
+describe("SECURITY 37: uploads only for active shops, within a quota", () => {
+  it("refuses the owner of a pending or a suspended shop with 403 and a clear message, storing nothing", async () => {
+    const before = storedFiles().length;
+    const pending = await shopOwner("PENDING");
+    const res = await upload(PNG, { cookie: pending.cookie });
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ message: "Your shop can upload images once an admin has approved it" });
+    const suspended = await shopOwner("SUSPENDED");
+    const res2 = await upload(PNG, { cookie: suspended.cookie });
+    expect(res2.statusCode).toBe(403);
+    expect(res2.json()).toMatchObject({ message: "Your shop is suspended: it cannot upload images" });
+    expect(storedFiles().length).toBe(before);
+    expect(await t.database.prisma.upload.count({ where: { shopId: { in: [pending.shop.id, suspended.shop.id] } } })).toBe(0);
+  });
+
+  it("records each upload with its shop and size, and refuses the one that would pass the quota (413), keeping no file of it", async () => {
+    const { shop, cookie } = await shopOwner();
+    for (let i = 0; i < 3; i++) expect((await upload(pngOf(300), { cookie })).statusCode).toBe(201);
+    const filesBefore = storedFiles().length;
+    const refused = await upload(pngOf(300), { cookie });
+    expect(refused.statusCode).toBe(413);
+    expect(refused.json()).toMatchObject({ message: expect.stringMatching(/^Your shop has used its 1 MB of image storage/) });
+    expect(storedFiles().length).toBe(filesBefore);
+    const rows = await t.database.prisma.upload.findMany({ where: { shopId: shop.id } });
+    expect(rows).toHaveLength(3);
+    expect(rows.every((r) => r.bytes === pngOf(300).length)).toBe(true);
+    // A small image still fits.
+    expect((await upload(pngOf(50), { cookie })).statusCode).toBe(201);
+    // Once full, the next is refused before its file is even read.
+    expect((await upload(pngOf(200), { cookie })).statusCode).toBe(413);
+  });
+
+  it("concurrent uploads of one shop do not pass its quota together", async () => {
+    const { shop, cookie } = await shopOwner();
+    const filesBefore = storedFiles().length;
+    const answers = await Promise.all(Array.from({ length: 10 }, () => upload(pngOf(300), { cookie })));
+    const codes = answers.map((a) => a.statusCode).sort();
+    expect(codes).toEqual([201, 201, 201, 413, 413, 413, 413, 413, 413, 413]);
+    const used = await t.database.prisma.upload.aggregate({ where: { shopId: shop.id }, _sum: { bytes: true }, _count: true });
+    expect(used._count).toBe(3);
+    expect(used._sum.bytes).toBeLessThanOrEqual(1024 * 1024);
+    expect(storedFiles().length).toBe(filesBefore + 3);
+  });
+});
+
+describe("SECURITY 37: unreferenced uploads are removed after a grace period", () => {
+  const DAY = 24 * 3_600_000;
+  const store = () => new DiskImageStore(path.join(dataDir, "uploads"));
+
+  async function uploaded(cookie: string) {
+    const res = await upload(PNG, { cookie });
+    expect(res.statusCode).toBe(201);
+    return (res.json() as { url: string }).url;
+  }
+  const age = (urls: string[], ms: number) =>
+    t.database.prisma.upload.updateMany({ where: { name: { in: urls.map(nameOf) } }, data: { createdAt: new Date(Date.now() - ms) } });
+  const served = async (url: string) => (await server.app.inject(url)).statusCode;
+
+  it("removes an old image nothing references, file and row; keeps old ones a product, a logo or a banner uses, and recent ones", async () => {
+    const { shop, cookie } = await shopOwner();
+    const db = t.database.prisma;
+    const [unused, onProduct, logo, banner, recent] = [await uploaded(cookie), await uploaded(cookie), await uploaded(cookie), await uploaded(cookie), await uploaded(cookie)];
+    const product = await makeProduct(db, shop.id, (await makeCategory(db)).id);
+    await db.productImage.create({ data: { productId: product.id, url: onProduct!, alt: "photo" } });
+    await db.shop.update({ where: { id: shop.id }, data: { logoUrl: logo!, bannerUrl: banner! } });
+    await age([unused!, onProduct!, logo!, banner!], 2 * DAY);
+
+    const removed = await sweepUnreferencedUploads(db, store(), { graceMs: DAY });
+    expect(removed).toEqual([nameOf(unused!)]);
+    expect(await served(unused!)).toBe(404);
+    expect(storedFiles()).not.toContain(nameOf(unused!));
+    expect(await db.upload.findUnique({ where: { name: nameOf(unused!) } })).toBeNull();
+    for (const kept of [onProduct!, logo!, banner!, recent!]) {
+      expect(await served(kept), kept).toBe(200);
+      expect(await db.upload.findUnique({ where: { name: nameOf(kept) } })).not.toBeNull();
+    }
+    // The quota counts what is stored: the removed image no longer does.
+    expect(await db.upload.count({ where: { shopId: shop.id } })).toBe(4);
+  });
+
+  it("two processes sweeping at once remove each image exactly once", async () => {
+    const { cookie } = await shopOwner();
+    const urls = [await uploaded(cookie), await uploaded(cookie), await uploaded(cookie), await uploaded(cookie)];
+    await age(urls, 2 * DAY);
+    const db = t.database.prisma;
+    const [a, b] = await Promise.all([sweepUnreferencedUploads(db, store(), { graceMs: DAY }), sweepUnreferencedUploads(db, store(), { graceMs: DAY })]);
+    const all = [...a, ...b].filter((n) => urls.map(nameOf).includes(n));
+    expect(all.sort()).toEqual(urls.map(nameOf).sort());
+    for (const url of urls) expect(await served(url)).toBe(404);
+  });
+
+  it("the sweeper started with the server runs on its interval until stopped", async () => {
+    const { cookie } = await shopOwner();
+    const url = await uploaded(cookie);
+    await age([url], 2 * DAY);
+    const errors: unknown[] = [];
+    const stop = startUploadSweeper(t.database.prisma, store(), { intervalSeconds: 1, graceMs: DAY }, (err) => errors.push(err));
+    try {
+      const deadline = Date.now() + 5_000;
+      while ((await served(url)) === 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(await served(url)).toBe(404);
+      expect(errors).toEqual([]);
+    } finally {
+      stop();
+    }
   });
 });

@@ -1,9 +1,10 @@
 import multipart from "@fastify/multipart";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import { resolveSession } from "../auth/session.service.ts";
 import { readSessionToken } from "../auth/session-cookie.ts";
 import type { AppDeps } from "../../trpc/context.ts";
 import { CONTENT_TYPES, sniffImageType, type ImageStore } from "./image-store.ts";
+import { quotaAlreadyReached, recordUpload, uploadingShop, type UploadRefusal } from "./uploads.service.ts";
 
 /** 5 MB per image. */
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
@@ -11,7 +12,8 @@ export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 /**
  * Image uploads for shop owners (SECURITY 28): `POST /uploads` with one multipart file, checked
  * by content (JPEG, PNG or WebP), size-limited, stored under a generated name and answered with
- * `{url}` to put in a product or shop; `GET /uploads/:name` serves it with its real type,
+ * `{url}` to put in a product or shop. Only ACTIVE shops upload, within their quota (SECURITY 37;
+ * uploads.service.ts), and what nothing references is swept later (upload-sweeper.ts); `GET /uploads/:name` serves it with its real type,
  * `nosniff` and a long cache (names never change meaning).
  */
 export async function registerUploads(app: FastifyInstance, deps: AppDeps, store: ImageStore): Promise<void> {
@@ -28,10 +30,12 @@ export async function registerUploads(app: FastifyInstance, deps: AppDeps, store
       const token = readSessionToken(req, deps.config);
       const session = token ? await resolveSession(deps.database.prisma, token) : null;
       if (!session) return reply.code(401).send({ error: "Unauthorized", message: "Sign in first" });
-      const shop = await deps.database.prisma.shop.findUnique({ where: { ownerId: session.user.id }, select: { status: true } });
-      if (!shop || shop.status === "SUSPENDED") {
-        return reply.code(403).send({ error: "Forbidden", message: "Only shop owners can upload images" });
-      }
+      const db = deps.database.prisma;
+      const quota = { mb: deps.config.UPLOAD_QUOTA_MB, graceHours: deps.config.UPLOAD_GRACE_HOURS };
+      const shop = await uploadingShop(db, session.user.id);
+      if (!("shopId" in shop)) return refuse(reply, shop);
+      const full = await quotaAlreadyReached(db, shop.shopId, quota);
+      if (full) return refuse(reply, full);
       if (!req.isMultipart()) return reply.code(415).send({ error: "Unsupported Media Type", message: "Send multipart/form-data" });
       const file = await req.file().catch(() => undefined);
       if (!file) return reply.code(400).send({ error: "Bad Request", message: "Attach one image file" });
@@ -44,6 +48,14 @@ export async function registerUploads(app: FastifyInstance, deps: AppDeps, store
       const type = sniffImageType(bytes);
       if (!type) return reply.code(415).send({ error: "Unsupported Media Type", message: "Upload a JPEG, PNG or WebP image" });
       const name = await store.put(bytes, type);
+      const refused = await recordUpload(db, { shopId: shop.shopId, name, bytes: bytes.length }, quota).catch(async (err: unknown) => {
+        await store.remove(name);
+        throw err;
+      });
+      if (refused) {
+        await store.remove(name);
+        return refuse(reply, refused);
+      }
       return reply.code(201).send({ url: `/uploads/${name}` });
     });
 
@@ -59,4 +71,8 @@ export async function registerUploads(app: FastifyInstance, deps: AppDeps, store
         .send(found.stream);
     });
   });
+}
+
+function refuse(reply: FastifyReply, refusal: UploadRefusal) {
+  return reply.code(refusal.status).send({ error: refusal.status === 413 ? "Payload Too Large" : "Forbidden", message: refusal.message });
 }

@@ -1,0 +1,57 @@
+import type { Db } from "../../db/client.ts";
+import { TRANSACTION_LIMITS } from "../../lib/transaction.ts";
+import type { ImageStore } from "./image-store.ts";
+
+/** Uploads removed per transaction; a run goes on batch after batch while batches come back full. */
+const SWEEP_BATCH = 200;
+
+/**
+ * Removes uploads that no product image, shop logo or shop banner references and that are older
+ * than the grace period (a seller uploads first and saves the product later): the row and the
+ * file, so the shop's quota is freed (SECURITY 37). Safe in every process at once: rows are
+ * claimed with `FOR UPDATE SKIP LOCKED` and deleted in the same statement, so each is handled by
+ * one process only. The files go before the commit: a sweep cut half-way leaves rows whose file
+ * is gone, which the next sweep deletes (a missing file is no error), never a file without a row.
+ * Returns the names removed.
+ */
+export async function sweepUnreferencedUploads(db: Db, store: ImageStore, opts: { graceMs: number; limit?: number }): Promise<string[]> {
+  const cutoff = new Date(Date.now() - opts.graceMs);
+  return db.$transaction(async (tx) => {
+    const removed = await tx.$queryRaw<{ name: string }[]>`
+      DELETE FROM "uploads" WHERE "id" IN (
+        SELECT u."id" FROM "uploads" u
+         WHERE u."created_at" < ${cutoff}
+           AND NOT EXISTS (SELECT 1 FROM "product_images" i WHERE i."url" = '/uploads/' || u."name")
+           AND NOT EXISTS (SELECT 1 FROM "shops" s WHERE s."logo_url" = '/uploads/' || u."name" OR s."banner_url" = '/uploads/' || u."name")
+         ORDER BY u."created_at" LIMIT ${opts.limit ?? SWEEP_BATCH}
+         FOR UPDATE OF u SKIP LOCKED)
+      RETURNING "name"`;
+    for (const { name } of removed) await store.remove(name);
+    return removed.map((r) => r.name);
+  }, TRANSACTION_LIMITS);
+}
+
+/** Sweeps every `intervalSeconds` (0: never); returns a function that stops it. */
+export function startUploadSweeper(
+  db: Db,
+  store: ImageStore,
+  opts: { intervalSeconds: number; graceMs: number },
+  onError: (err: unknown) => void,
+): () => void {
+  if (opts.intervalSeconds <= 0) return () => {};
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    const sweepAll = async () => {
+      while ((await sweepUnreferencedUploads(db, store, { graceMs: opts.graceMs })).length === SWEEP_BATCH);
+    };
+    sweepAll()
+      .catch(onError)
+      .finally(() => {
+        running = false;
+      });
+  }, opts.intervalSeconds * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}

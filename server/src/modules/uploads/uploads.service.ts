@@ -1,0 +1,59 @@
+import type { Db } from "../../db/client.ts";
+import { TRANSACTION_LIMITS } from "../../lib/transaction.ts";
+
+/** Why an upload is refused: an HTTP status and a message the seller can act on. */
+export interface UploadRefusal {
+  status: 403 | 413;
+  message: string;
+}
+
+const MB = 1024 * 1024;
+
+/**
+ * The shop an upload would be counted against, or why this user may not upload (SECURITY 37):
+ * only an ACTIVE shop's owner may; a pending shop's could otherwise fill the disk before any
+ * admin ever looked at it.
+ */
+export async function uploadingShop(db: Db, userId: string): Promise<{ shopId: string } | UploadRefusal> {
+  const shop = await db.shop.findUnique({ where: { ownerId: userId }, select: { id: true, status: true } });
+  if (!shop) return { status: 403, message: "Only shop owners can upload images" };
+  if (shop.status === "PENDING") return { status: 403, message: "Your shop can upload images once an admin has approved it" };
+  if (shop.status === "SUSPENDED") return { status: 403, message: "Your shop is suspended: it cannot upload images" };
+  return { shopId: shop.id };
+}
+
+function quotaRefusal(quotaMb: number, graceHours: number): UploadRefusal {
+  return {
+    status: 413,
+    message: `Your shop has used its ${quotaMb} MB of image storage. Images no product or shop page uses are removed after ${graceHours} hours.`,
+  };
+}
+
+/** A cheap early answer, before the file is read: a shop already at its quota is refused at once. */
+export async function quotaAlreadyReached(db: Db, shopId: string, quota: { mb: number; graceHours: number }): Promise<UploadRefusal | null> {
+  const used = await db.upload.aggregate({ where: { shopId }, _sum: { bytes: true } });
+  return (used._sum.bytes ?? 0) >= quota.mb * MB ? quotaRefusal(quota.mb, quota.graceHours) : null;
+}
+
+/**
+ * Counts a stored file against its shop's quota, or refuses it (the caller then deletes the file).
+ * Concurrent uploads of one shop take turns on the shop's row (`FOR NO KEY UPDATE`, which leaves
+ * the shop's products and orders free to reference it), so the sum each one checks includes every
+ * upload recorded before it: together they never pass the quota. The shop must still be ACTIVE
+ * under that lock: a suspension committed during the upload wins.
+ */
+export async function recordUpload(
+  db: Db,
+  input: { shopId: string; name: string; bytes: number },
+  quota: { mb: number; graceHours: number },
+): Promise<UploadRefusal | null> {
+  return db.$transaction(async (tx) => {
+    const [shop] = await tx.$queryRaw<{ status: string }[]>`
+      SELECT "status"::text AS "status" FROM "shops" WHERE "id" = ${input.shopId} FOR NO KEY UPDATE`;
+    if (shop?.status !== "ACTIVE") return { status: 403, message: "Only active shops can upload images" } satisfies UploadRefusal;
+    const used = await tx.upload.aggregate({ where: { shopId: input.shopId }, _sum: { bytes: true } });
+    if ((used._sum.bytes ?? 0) + input.bytes > quota.mb * MB) return quotaRefusal(quota.mb, quota.graceHours);
+    await tx.upload.create({ data: { shopId: input.shopId, name: input.name, bytes: input.bytes } });
+    return null;
+  }, TRANSACTION_LIMITS);
+}
