@@ -7,6 +7,7 @@ import { inTransaction } from "../../lib/transaction.ts";
 import { rooms, type EventBuffer } from "../../realtime/publish.ts";
 import type { ShopContext } from "../../trpc/context.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
+import { holdNewUploads, UNAVAILABLE_IMAGE } from "../uploads/uploads.service.ts";
 
 /** What the seller's own views show of a product: everything, drafts and archived included. */
 export const sellerProductSelect = {
@@ -51,6 +52,17 @@ async function assertSkusFree(tx: Tx, shopId: string, variants: VariantInput[], 
   throw new DomainError("CONFLICT", "A SKU is already used in your shop", fieldErrors);
 }
 
+/** The product's images must be the shop's own uploads, still stored (or generated images). */
+async function assertImagesAvailable(tx: Tx, shopId: string, images: { url: string }[], current: string[] = []) {
+  const missing = new Set(await holdNewUploads(tx, shopId, images.map((i) => i.url), current));
+  if (!missing.size) return;
+  const fieldErrors: Record<string, string[]> = {};
+  images.forEach((img, i) => {
+    if (missing.has(img.url)) fieldErrors[`images.${i}.url`] = [UNAVAILABLE_IMAGE];
+  });
+  throw new DomainError("BAD_REQUEST", UNAVAILABLE_IMAGE, fieldErrors);
+}
+
 function stockEvent(events: EventBuffer, shopId: string, productId: string, variantId: string, stock: number) {
   events.add("stock.changed", [rooms.product(productId), rooms.shop(shopId)], { productId, variantId, stock });
 }
@@ -62,6 +74,7 @@ export async function createProduct(ctx: ShopContext, input: ProductCreateInput)
   const taken = await ctx.db.product.findMany({ where: { shopId: ctx.shop.id, slug: { startsWith: base } }, select: { slug: true } });
   return inTransaction(ctx, async (tx) => {
     await assertSkusFree(tx, ctx.shop.id, input.variants);
+    await assertImagesAvailable(tx, ctx.shop.id, input.images);
     return tx.product.create({
       data: {
         shopId: ctx.shop.id,
@@ -96,7 +109,7 @@ export async function createProduct(ctx: ShopContext, input: ProductCreateInput)
 export async function updateProduct(ctx: ShopContext, input: ProductUpdateInput) {
   const product = await ctx.db.product.findFirst({
     where: { id: input.id, shopId: ctx.shop.id },
-    select: { id: true, status: true, title: true, variants: { select: { id: true, stock: true } } },
+    select: { id: true, status: true, title: true, images: { select: { url: true } }, variants: { select: { id: true, stock: true } } },
   });
   if (!product) throw notFound("Product");
   if (product.status === "ARCHIVED") throw conflict("An archived product cannot be edited");
@@ -113,6 +126,7 @@ export async function updateProduct(ctx: ShopContext, input: ProductUpdateInput)
     });
     if (input.status !== undefined && input.status !== "ACTIVE") dropWatchers(events, [product.id]);
     if (input.images) {
+      await assertImagesAvailable(tx, ctx.shop.id, input.images, product.images.map((i) => i.url));
       await tx.productImage.deleteMany({ where: { productId: product.id } });
       await tx.productImage.createMany({
         data: input.images.map((img, position) => ({ productId: product.id, url: img.url, alt: img.alt || (input.title ?? product.title), position })),

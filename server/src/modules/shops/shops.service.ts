@@ -1,12 +1,13 @@
 import type { ShopCreateInput, ShopUpdateInput } from "@marketplace/shared";
 import type { Prisma } from "../../generated/prisma/client.ts";
-import { conflict, forbidden, notFound } from "../../lib/errors.ts";
+import { DomainError, conflict, forbidden, notFound } from "../../lib/errors.ts";
 import { slugify, uniqueSlug } from "../../lib/slug.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import type { AuthedContext, Context, ShopContext } from "../../trpc/context.ts";
 import { recordActivity } from "../activity/activity.service.ts";
 import { productCardSelect, toProductCard, visibleProductWhere } from "../catalog/catalog.service.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
+import { holdNewUploads, UNAVAILABLE_IMAGE } from "../uploads/uploads.service.ts";
 
 export const ownShopDetailSelect = {
   id: true,
@@ -53,10 +54,23 @@ export async function myShop(ctx: AuthedContext) {
   return ctx.db.shop.findUnique({ where: { ownerId: ctx.user.id }, select: ownShopDetailSelect });
 }
 
-/** Profile edits by the owner; a suspended shop is frozen until an admin reopens it. */
+/**
+ * Profile edits by the owner; a suspended shop is frozen until an admin reopens it. A new logo or
+ * banner must be one of the shop's own uploads, still stored (uploads.service.ts holdNewUploads).
+ */
 export async function updateShop(ctx: ShopContext, input: ShopUpdateInput) {
   if (ctx.shop.status === "SUSPENDED") throw forbidden("Your shop is suspended");
-  return ctx.db.shop.update({ where: { id: ctx.shop.id }, data: input, select: ownShopDetailSelect });
+  return inTransaction(ctx, async (tx) => {
+    const current = await tx.shop.findUniqueOrThrow({ where: { id: ctx.shop.id }, select: { logoUrl: true, bannerUrl: true } });
+    const missing = await holdNewUploads(tx, ctx.shop.id, [input.logoUrl, input.bannerUrl], [current.logoUrl, current.bannerUrl]);
+    if (missing.length) {
+      const fieldErrors: Record<string, string[]> = {};
+      if (input.logoUrl && missing.includes(input.logoUrl)) fieldErrors.logoUrl = [UNAVAILABLE_IMAGE];
+      if (input.bannerUrl && missing.includes(input.bannerUrl)) fieldErrors.bannerUrl = [UNAVAILABLE_IMAGE];
+      throw new DomainError("BAD_REQUEST", UNAVAILABLE_IMAGE, fieldErrors);
+    }
+    return tx.shop.update({ where: { id: ctx.shop.id }, data: input, select: ownShopDetailSelect });
+  });
 }
 
 /** The public profile of an active shop, with its newest visible products. */

@@ -1,4 +1,5 @@
-import type { Db } from "../../db/client.ts";
+import type { Db, Tx } from "../../db/client.ts";
+import { Prisma } from "../../generated/prisma/client.ts";
 import { TRANSACTION_LIMITS } from "../../lib/transaction.ts";
 
 /** Why an upload is refused: an HTTP status and a message the seller can act on. */
@@ -57,3 +58,28 @@ export async function recordUpload(
     return null;
   }, TRANSACTION_LIMITS);
 }
+
+const UPLOAD_URL_PREFIX = "/uploads/";
+
+/**
+ * For a product or shop about to reference uploaded images: the `/uploads/…` URLs among `urls`
+ * that it does not reference yet (`current`) must be this shop's uploads, still stored. Those are
+ * held (`FOR SHARE`) until the caller's transaction commits, so the sweeper, which skips locked
+ * rows, cannot remove an image while it is being referenced; one it removed just before is
+ * reported instead of saved as a broken image. Returns the URLs that are not available (empty:
+ * all fine). Images referenced already, and generated `data:` images, are not looked at (files
+ * uploaded before uploads were recorded have no row).
+ */
+export async function holdNewUploads(tx: Tx, shopId: string, urls: (string | null | undefined)[], current: (string | null)[]): Promise<string[]> {
+  const known = new Set(current);
+  const fresh = [...new Set(urls.filter((u): u is string => !!u && u.startsWith(UPLOAD_URL_PREFIX) && !known.has(u)))];
+  if (!fresh.length) return [];
+  const names = fresh.map((u) => u.slice(UPLOAD_URL_PREFIX.length));
+  const held = await tx.$queryRaw<{ name: string }[]>`
+    SELECT "name" FROM "uploads" WHERE "shop_id" = ${shopId} AND "name" IN (${Prisma.join(names)}) FOR SHARE`;
+  const available = new Set(held.map((r) => UPLOAD_URL_PREFIX + r.name));
+  return fresh.filter((u) => !available.has(u));
+}
+
+/** The message for an image `holdNewUploads` found unavailable. */
+export const UNAVAILABLE_IMAGE = "This image is no longer available: upload it again";
