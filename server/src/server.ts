@@ -78,8 +78,8 @@ export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer
   await registerStripeWebhook(app, deps);
   await serveClient(app, config.clientDist);
 
-  const stopSweeper = startSweeper({ db: deps.database.prisma, deps }, config.SWEEP_INTERVAL_SECONDS, (err) =>
-    app.log.error({ err }, "expired-order sweep failed"),
+  const stopSweeper = startSweeper({ db: deps.database.prisma, deps }, config.SWEEP_INTERVAL_SECONDS, (err, orderId) =>
+    app.log.error({ err, orderId }, "expired-order sweep failed"),
   );
 
   let stopped: Promise<void> | undefined;
