@@ -26,8 +26,14 @@ const WINDOW_SECONDS = LOGIN_LIMITS.perAccount.durationSeconds;
 
 // The same tests on this process's counters and, with REDIS_URL, on Redis (a key prefix of their own,
 // so no other run's counters are seen).
-const stores: [string, () => { store: LimiterStore; close(): Promise<void> }][] = [
-  ["in memory", () => ({ store: memoryLimiterStore(), close: async () => {} })],
+interface MadeStore {
+  store: LimiterStore;
+  /** The store's keys in Redis (none in memory): proves the counting happened there. */
+  redisKeys(): Promise<string[]>;
+  close(): Promise<void>;
+}
+const stores: [string, () => MadeStore][] = [
+  ["in memory", () => ({ store: memoryLimiterStore(), redisKeys: async () => [], close: async () => {} })],
 ];
 if (process.env.REDIS_URL) {
   stores.push([
@@ -37,6 +43,7 @@ if (process.env.REDIS_URL) {
       const prefix = `mk-test-${randomBytes(6).toString("hex")}:`;
       return {
         store: redisLimiterStore(redis, prefix),
+        redisKeys: () => redis.keys(`${prefix}*`),
         async close() {
           const keys = await redis.keys(`${prefix}*`);
           if (keys.length) await redis.del(...keys);
@@ -47,19 +54,18 @@ if (process.env.REDIS_URL) {
   ]);
 }
 
-describe.each(stores)("SECURITY 32: limits hold under concurrency (%s)", (_name, makeStore) => {
+describe.each(stores)("SECURITY 32: limits hold under concurrency (%s)", (name, makeStore) => {
   let t: TestApp;
-  let close: () => Promise<void>;
+  let made: MadeStore;
   let verify: MockInstance<typeof argon2.verify>;
 
   beforeAll(async () => {
-    const made = makeStore();
-    close = made.close;
+    made = makeStore();
     t = await createTestApp({ limits: made.store });
   });
   afterAll(async () => {
     await t.close();
-    await close();
+    await made.close();
   });
   afterEach(() => {
     verify?.mockRestore();
@@ -81,6 +87,7 @@ describe.each(stores)("SECURITY 32: limits hold under concurrency (%s)", (_name,
     const late = await outcome((await t.anon({ ip: "10.32.2.1" })).auth.login({ email: user.email, password: TEST_PASSWORD }));
     expect(late.code).toBe("TOO_MANY_REQUESTS");
     expect(late.retryAfterSeconds).toBeGreaterThan(WINDOW_SECONDS - 60);
+    if (name === "on Redis") expect(await made.redisKeys()).toContainEqual(expect.stringMatching(/rl:login:account:/));
   }, 120_000);
 
   it("SECURITY 32: 150 concurrent wrong logins from one IP over many accounts verify at most 50 passwords", async () => {
