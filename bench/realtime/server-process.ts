@@ -35,6 +35,9 @@ const config = loadConfig({
   DATABASE_URL: process.env.DATABASE_URL,
   DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE,
   REDIS_URL: process.env.REDIS_URL,
+  // Every client socket of the bench comes from 127.0.0.1 (5,000 of them): lift the per-IP limits.
+  SOCKET_CONNECTIONS_PER_IP: "1000000",
+  SOCKET_REQUESTS_PER_MINUTE: "1000000",
   CLIENT_DIST: "/nonexistent",
   DATA_DIR: path.join(os.tmpdir(), "mk-bench-rt"), // uploads folder; nothing is uploaded
 });

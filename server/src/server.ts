@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import type { Config } from "./config.ts";
 import { registerSecurity } from "./http/security.ts";
+import { trustProxyHops } from "./http/client-ip.ts";
 import { serveClient } from "./http/static-client.ts";
 import { DiskImageStore } from "./modules/uploads/image-store.ts";
 import { registerUploads } from "./modules/uploads/uploads.route.ts";
@@ -56,7 +57,7 @@ export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer
     logger: loggerOptions(config),
     bodyLimit: BODY_LIMIT,
     // The client IP is the socket's unless TRUST_PROXY_HOPS names how many proxies stand in front.
-    trustProxy: (_address: string, hop: number) => hop < config.TRUST_PROXY_HOPS,
+    trustProxy: trustProxyHops(config.TRUST_PROXY_HOPS),
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   };

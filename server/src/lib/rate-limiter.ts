@@ -69,13 +69,18 @@ export async function consumeOrThrow(limiter: RateLimiterAbstract, key: string):
   }
 }
 
-/** Takes one attempt; false (never a throw) when the budget is spent. */
-export async function tryConsume(limiter: RateLimiterAbstract, key: string): Promise<boolean> {
+/** Takes one attempt and says whether it was within the budget, and if not for how long to wait. */
+export async function take(limiter: RateLimiterAbstract, key: string): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
   try {
     await limiter.consume(key);
-    return true;
+    return { allowed: true, retryAfterSeconds: 0 };
   } catch (err) {
-    if (err instanceof RateLimiterRes) return false;
+    if (err instanceof RateLimiterRes) return { allowed: false, retryAfterSeconds: retryAfterSeconds(err) };
     throw err;
   }
+}
+
+/** Takes one attempt; false (never a throw) when the budget is spent. */
+export async function tryConsume(limiter: RateLimiterAbstract, key: string): Promise<boolean> {
+  return (await take(limiter, key)).allowed;
 }

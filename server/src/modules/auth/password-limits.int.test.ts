@@ -1,12 +1,9 @@
 import argon2 from "argon2";
 import { TRPCError } from "@trpc/server";
-import { Redis } from "ioredis";
-import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi, type MockInstance } from "vitest";
 import { DomainError } from "../../lib/errors.ts";
-import { memoryLimiterStore, type LimiterStore } from "../../lib/rate-limiter.ts";
-import { redisLimiterStore } from "../../lib/redis-rate-limiter.ts";
 import { createTestApp, TEST_PASSWORD, type TestApp } from "../../test/harness.ts";
+import { limiterStoresUnderTest, type MadeStore } from "../../test/limiter-stores.ts";
 import { LOGIN_LIMITS, PASSWORD_CHECK_LIMITS } from "./login-throttle.ts";
 
 /** What a call ended with: "OK", a tRPC code, and the retry time a TOO_MANY_REQUESTS named. */
@@ -24,35 +21,7 @@ async function outcome(p: Promise<unknown>): Promise<{ code: string; retryAfterS
 const count = (results: { code: string }[], code: string) => results.filter((r) => r.code === code).length;
 const WINDOW_SECONDS = LOGIN_LIMITS.perAccount.durationSeconds;
 
-// The same tests on this process's counters and, with REDIS_URL, on Redis (a key prefix of their own,
-// so no other run's counters are seen).
-interface MadeStore {
-  store: LimiterStore;
-  /** The store's keys in Redis (none in memory): proves the counting happened there. */
-  redisKeys(): Promise<string[]>;
-  close(): Promise<void>;
-}
-const stores: [string, () => MadeStore][] = [
-  ["in memory", () => ({ store: memoryLimiterStore(), redisKeys: async () => [], close: async () => {} })],
-];
-if (process.env.REDIS_URL) {
-  stores.push([
-    "on Redis",
-    () => {
-      const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
-      const prefix = `mk-test-${randomBytes(6).toString("hex")}:`;
-      return {
-        store: redisLimiterStore(redis, prefix),
-        redisKeys: () => redis.keys(`${prefix}*`),
-        async close() {
-          const keys = await redis.keys(`${prefix}*`);
-          if (keys.length) await redis.del(...keys);
-          redis.disconnect();
-        },
-      };
-    },
-  ]);
-}
+const stores = limiterStoresUnderTest();
 
 describe.each(stores)("SECURITY 32: limits hold under concurrency (%s)", (name, makeStore) => {
   let t: TestApp;
