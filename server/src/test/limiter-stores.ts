@@ -14,16 +14,19 @@ export interface MadeStore {
  * The limiter stores a limit test runs on: this process's memory and, with REDIS_URL, Redis under a
  * key prefix of its own (so no other run's counters are seen; its keys are deleted at close).
  */
-export function limiterStoresUnderTest(): [string, () => MadeStore][] {
-  const stores: [string, () => MadeStore][] = [
-    ["in memory", () => ({ store: memoryLimiterStore(), redisKeys: async () => [], close: async () => {} })],
+export function limiterStoresUnderTest(): [string, () => Promise<MadeStore>][] {
+  const stores: [string, () => Promise<MadeStore>][] = [
+    ["in memory", async () => ({ store: memoryLimiterStore(), redisKeys: async () => [], close: async () => {} })],
   ];
   const url = process.env.REDIS_URL;
   if (url) {
     stores.push([
       "on Redis",
-      () => {
+      async () => {
         const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+        // Ready before use: until then the limiters count in memory (their outage fallback),
+        // and a test would see two budgets.
+        if (redis.status !== "ready") await new Promise((resolve) => redis.once("ready", resolve));
         const prefix = `mk-test-${randomBytes(6).toString("hex")}:`;
         return {
           store: redisLimiterStore(redis, prefix),

@@ -29,7 +29,7 @@ describe.each(stores)("SECURITY 32: limits hold under concurrency (%s)", (name, 
   let verify: MockInstance<typeof argon2.verify>;
 
   beforeAll(async () => {
-    made = makeStore();
+    made = await makeStore();
     t = await createTestApp({ limits: made.store });
   });
   afterAll(async () => {
