@@ -18,6 +18,7 @@ import { contextFactory, type AppDeps } from "./trpc/context.ts";
 import { appRouter, type AppRouter } from "./trpc/root.ts";
 import { withTimeout } from "./lib/timeout.ts";
 import { cachedFor } from "./lib/cached.ts";
+import { DomainError } from "./lib/errors.ts";
 
 export interface MarketplaceServer {
   app: FastifyInstance;
@@ -90,6 +91,14 @@ export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer
       router: appRouter,
       createContext: contextFactory(deps),
       maxBatchSize: MAX_BATCH_SIZE,
+      // A refused attempt (TOO_MANY_REQUESTS) names the real rest of its window in Retry-After too.
+      responseMeta({ errors }) {
+        const waits = errors.flatMap((e) => {
+          const wait = e.cause instanceof DomainError ? e.cause.details?.retryAfterSeconds : undefined;
+          return typeof wait === "number" ? [wait] : [];
+        });
+        return waits.length ? { headers: { "retry-after": String(Math.max(...waits)) } } : {};
+      },
       onError({ error, path }) {
         if (error.code === "INTERNAL_SERVER_ERROR") app.log.error({ err: error.cause ?? error, path }, "procedure failed");
       },

@@ -69,6 +69,23 @@ describe("SECURITY 25: tRPC batches over real HTTP", () => {
   });
 });
 
+describe("SECURITY 32: the retry time over HTTP", () => {
+  it("SECURITY 32: a login refused by its limit answers 429 with Retry-After the real rest of the window (minutes, not 1 s)", async () => {
+    const user = await t.createUser();
+    const body = JSON.stringify({ json: { email: user.email, password: "wrong-password" } });
+    const attempt = () => fetch(`${url}/trpc/auth.login`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    for (let i = 0; i < 10; i++) expect((await attempt()).status).toBe(401);
+    const refused = await attempt();
+    expect(refused.status).toBe(429);
+    const seconds = Number(refused.headers.get("retry-after"));
+    expect(seconds).toBeGreaterThan(14 * 60);
+    expect(seconds).toBeLessThanOrEqual(15 * 60);
+    const answer = (await refused.json()) as { error: { json: { message: string; data: { details: { retryAfterSeconds: number } } } } };
+    expect(answer.error.json.data.details.retryAfterSeconds).toBe(seconds);
+    expect(answer.error.json.message).toBe("Too many attempts. Try again in 15 min.");
+  });
+});
+
 /** A POST of a raw body to a procedure, as a hostile client would send it. */
 async function post(path: string, body: string) {
   const res = await fetch(`${url}/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body });
