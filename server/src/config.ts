@@ -41,6 +41,10 @@ const configSchema = z.object({
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Requests per minute per IP across the API. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Socket.IO connections one IP may hold open at once, per server process. */
+  SOCKET_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(20),
+  /** Socket.IO HTTP requests (handshakes, polls, WebSocket upgrades) per minute per IP, across processes with Redis. */
+  SOCKET_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** How long an unpaid order holds its stock before the sweeper cancels it. */
   ORDER_HOLD_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(15),
