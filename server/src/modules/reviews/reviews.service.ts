@@ -2,7 +2,8 @@ import type { ReviewCreateProductInput, ReviewCreateShopInput, ReviewReplyInput,
 import type { Tx } from "../../db/client.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { Prisma } from "../../generated/prisma/client.ts";
-import { DomainError, conflict, forbidden, notFound, tooManyRequests } from "../../lib/errors.ts";
+import { DomainError, conflict, forbidden, notFound } from "../../lib/errors.ts";
+import { consumeOrThrow, type LimitRule } from "../../lib/rate-limiter.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import type { AuthedContext, ShopContext } from "../../trpc/context.ts";
 import { recordActivity } from "../activity/activity.service.ts";
@@ -11,14 +12,12 @@ import { moveFigures, readFigures } from "./review-figures.ts";
 
 /** Per user and hour (SECURITY 19): a flood of reviews or reports is TOO_MANY_REQUESTS. */
 export const REVIEW_RATE_LIMITS = {
-  reviews: { limit: 20, windowMs: 60 * 60_000 },
-  reports: { limit: 50, windowMs: 60 * 60_000 },
-} as const;
+  reviews: { name: "reviews:user", points: 20, durationSeconds: 60 * 60 },
+  reports: { name: "reports:user", points: 50, durationSeconds: 60 * 60 },
+} as const satisfies Record<string, LimitRule>;
 
-async function takeAllowance(ctx: AuthedContext, what: keyof typeof REVIEW_RATE_LIMITS): Promise<void> {
-  const { limit, windowMs } = REVIEW_RATE_LIMITS[what];
-  const r = await ctx.deps.limiter.hit(`${what}:user:${ctx.user.id}`, limit, windowMs);
-  if (!r.allowed) throw tooManyRequests(r.retryAfterSeconds);
+function takeAllowance(ctx: AuthedContext, what: keyof typeof REVIEW_RATE_LIMITS): Promise<void> {
+  return consumeOrThrow(ctx.deps.limits.limiter(REVIEW_RATE_LIMITS[what]), ctx.user.id);
 }
 
 const refSelect = { id: true, authorId: true, shopId: true, productId: true, status: true, rating: true } as const;
