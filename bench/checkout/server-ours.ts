@@ -1,6 +1,6 @@
 /**
  * "Ours": the real marketplace server in its own process, built as server/src/main.ts builds it
- * (PostgreSQL pool, MemoryRateLimiter, nullSink, TestPaymentProvider) with NODE_ENV=production,
+ * (PostgreSQL pool, memory limiter store, nullSink, TestPaymentProvider) with NODE_ENV=production,
  * a rate limit no benchmark reaches, logs off and the expired-order sweeper off. A checkout goes
  * through Fastify, the security hooks, tRPC, zod, superjson, the session lookup and Prisma, as in
  * production: `POST /trpc/checkout.placeOrder`.
@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { loadConfig } from "../../server/src/config.ts";
 import { openDatabase } from "../../server/src/db/client.ts";
-import { MemoryRateLimiter } from "../../server/src/lib/rate-limiter.ts";
+import { memoryLimiterStore } from "../../server/src/lib/rate-limiter.ts";
 import { TestPaymentProvider } from "../../server/src/modules/payments/provider.ts";
 import { nullSink } from "../../server/src/realtime/publish.ts";
 import { createServer } from "../../server/src/server.ts";
@@ -49,7 +49,7 @@ if (txWait > 0) {
   const original = prisma.$transaction.bind(prisma);
   prisma.$transaction = (arg, options) => original(arg, typeof arg === "function" ? { maxWait: txWait, timeout: txWait, ...options } : options);
 }
-const server = await createServer({ config, database, limiter: new MemoryRateLimiter(), sink: nullSink, payments: new TestPaymentProvider() });
+const server = await createServer({ config, database, limits: memoryLimiterStore(), sink: nullSink, payments: new TestPaymentProvider() });
 send({ type: "ready", url: await server.start() });
 // Stop cleanly on SIGTERM (so that --cpu-prof can write its profile).
 process.on("SIGTERM", () => void server.stop().finally(() => process.exit(0)));

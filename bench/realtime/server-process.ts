@@ -11,7 +11,7 @@ import path from "node:path";
 import { loadConfig } from "../../server/src/config.ts";
 import { openDatabase } from "../../server/src/db/client.ts";
 import { inTransaction } from "../../server/src/lib/transaction.ts";
-import { MemoryRateLimiter } from "../../server/src/lib/rate-limiter.ts";
+import { memoryLimiterStore } from "../../server/src/lib/rate-limiter.ts";
 import { createPaymentProvider } from "../../server/src/modules/payments/index.ts";
 import { sessionCookie } from "../../server/src/modules/auth/session-cookie.ts";
 import { nullSink, rooms, type EventSink } from "../../server/src/realtime/publish.ts";
@@ -36,12 +36,15 @@ const config = loadConfig({
   DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE,
   REDIS_URL: process.env.REDIS_URL,
   PAYMENTS: "test",
+  // Every client socket of the bench comes from 127.0.0.1 (5,000 of them): lift the per-IP limits.
+  SOCKET_CONNECTIONS_PER_IP: "1000000",
+  SOCKET_REQUESTS_PER_MINUTE: "1000000",
   CLIENT_DIST: "/nonexistent",
   DATA_DIR: path.join(os.tmpdir(), "mk-bench-rt"), // uploads folder; nothing is uploaded
 });
 const database = await openDatabase({ url: config.DATABASE_URL!, poolSize: config.DATABASE_POOL_SIZE });
 // As server/src/main.ts builds them (the login limiter does not matter here: nobody logs in).
-const server = await createServer({ config, database, limiter: new MemoryRateLimiter(), sink: nullSink, payments: createPaymentProvider(config) });
+const server = await createServer({ config, database, limits: memoryLimiterStore(), sink: nullSink, payments: createPaymentProvider(config) });
 const url = await server.start();
 const productRoom = rooms.product(process.env.BENCH_PRODUCT_ID ?? "");
 const gc = (globalThis as { gc?: () => void }).gc;

@@ -1,6 +1,6 @@
 /**
  * "Ours": the real marketplace server in its own process, built as server/src/main.ts builds it
- * (PostgreSQL pool, MemoryRateLimiter, nullSink, TestPaymentProvider), with a rate limit no
+ * (PostgreSQL pool, memory limiter store, nullSink, TestPaymentProvider), with a rate limit no
  * benchmark reaches, logs off and the order sweeper off. Requests go through Fastify, the
  * security hooks, tRPC, zod, superjson and Prisma's `$queryRaw`, as in production.
  *
@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { loadConfig } from "../../server/src/config.ts";
 import { openDatabase } from "../../server/src/db/client.ts";
-import { MemoryRateLimiter } from "../../server/src/lib/rate-limiter.ts";
+import { memoryLimiterStore } from "../../server/src/lib/rate-limiter.ts";
 import { facetCacheFor } from "../../server/src/modules/catalog/catalog-facet-cache.ts";
 import { TestPaymentProvider } from "../../server/src/modules/payments/provider.ts";
 import { nullSink } from "../../server/src/realtime/publish.ts";
@@ -40,5 +40,5 @@ const config = loadConfig({
 });
 const database = await openDatabase({ url: config.DATABASE_URL!, poolSize: config.DATABASE_POOL_SIZE });
 facetCacheFor(database.prisma).ttlMs = Number(process.env.BENCH_FACET_TTL_MS ?? "10000");
-const server = await createServer({ config, database, limiter: new MemoryRateLimiter(), sink: nullSink, payments: new TestPaymentProvider() });
+const server = await createServer({ config, database, limits: memoryLimiterStore(), sink: nullSink, payments: new TestPaymentProvider() });
 send({ type: "ready", url: await server.start() });

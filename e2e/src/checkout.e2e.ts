@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launch, newPage, openDemoSellerEditor, signIn, snap } from "./browser.ts";
+import { launch, newPage, openDemoSellerEditor, signIn, signUp, snap } from "./browser.ts";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
@@ -187,6 +187,38 @@ describe("buying from two shops in one checkout", () => {
     await sellerBCtx.close();
     await sellerACtx.close();
     await buyerCtx.close();
+  });
+});
+
+describe("SECURITY 33: unpaid orders at their limit", () => {
+  it("a buyer with 3 unpaid orders is told in the cart and at checkout, and pointed to their orders", async () => {
+    const { page, context } = await newPage(browser, baseUrl);
+    await signUp(page, { name: "Hold Tester", email: `holds-${Date.now()}@example.test` });
+    // Three orders placed and left unpaid (through the API, as a script holding stock would).
+    for (let i = 0; i < 3; i++) {
+      await addFromShop(page, "northwind-knits");
+      const placed = await page.request.post("/trpc/checkout.placeOrder", {
+        data: { json: { idempotencyKey: `e2e-hold-${i}-${Date.now()}`, shippingAddress: { name: "Hold Tester", line1: "1 Main St", city: "Portland", postalCode: "97205", country: "US" } } },
+      });
+      expect(placed.status()).toBe(200);
+    }
+    await addFromShop(page, "northwind-knits");
+    await page.goto("/cart");
+    await page.getByTestId("cart").waitFor();
+    expect(await page.getByTestId("checkout-button").isDisabled()).toBe(true);
+    await page.getByText("You have 3 unpaid orders").first().waitFor();
+
+    await page.goto("/checkout");
+    const blocked = page.getByTestId("checkout-blocked");
+    await blocked.waitFor();
+    expect(await blocked.textContent()).toContain("You have 3 unpaid orders, the most you can have at once: pay or cancel one to place another.");
+    expect(await page.getByTestId("place-order").isDisabled()).toBe(true);
+    await snap(page, "checkout-unpaid-limit");
+    await blocked.getByTestId("unpaid-orders-link").click();
+    await page.waitForURL("**/orders");
+    await page.getByTestId("order-row").first().waitFor();
+    expect(await page.getByTestId("order-row").count()).toBe(3);
+    await context.close();
   });
 });
 

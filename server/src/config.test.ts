@@ -26,6 +26,16 @@ describe("config", () => {
     expect(() => loadConfig({ PAYMENTS: "stripe" })).toThrow(/STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: required when PAYMENTS=stripe/);
   });
 
+  it("limits Socket.IO per IP by default (20 open sockets, 300 requests a minute), and an operator may change both", () => {
+    expect(loadConfig({})).toMatchObject({ SOCKET_CONNECTIONS_PER_IP: 20, SOCKET_REQUESTS_PER_MINUTE: 300 });
+    expect(loadConfig({ SOCKET_CONNECTIONS_PER_IP: "100", SOCKET_REQUESTS_PER_MINUTE: "5000" })).toMatchObject({
+      SOCKET_CONNECTIONS_PER_IP: 100,
+      SOCKET_REQUESTS_PER_MINUTE: 5000,
+    });
+    expect(() => loadConfig({ SOCKET_CONNECTIONS_PER_IP: "0" })).toThrow(/SOCKET_CONNECTIONS_PER_IP/);
+    expect(() => loadConfig({ SOCKET_REQUESTS_PER_MINUTE: "lots" })).toThrow(/SOCKET_REQUESTS_PER_MINUTE/);
+  });
+
   it("parses CORS origins and the production flag", () => {
     const c = loadConfig({ NODE_ENV: "production", PAYMENTS: "test", CORS_ORIGINS: "https://a.example, https://b.example" });
     expect(c.isProduction).toBe(true);

@@ -42,9 +42,19 @@ const configSchema = z.object({
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Requests per minute per IP across the API. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Socket.IO connections one IP may hold open at once, per server process. */
+  SOCKET_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(20),
+  /** Socket.IO HTTP requests (handshakes, polls, WebSocket upgrades) per minute per IP, across processes with Redis. */
+  SOCKET_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** How long an unpaid order holds its stock before the sweeper cancels it. */
   ORDER_HOLD_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(15),
+  /**
+   * Unpaid orders and the units they hold, per buyer: one account cannot take a product off sale
+   * by placing orders it never pays (each holds its stock for ORDER_HOLD_MINUTES).
+   */
+  MAX_UNPAID_ORDERS: z.coerce.number().int().min(1).max(1000).default(3),
+  MAX_HELD_UNITS: z.coerce.number().int().min(1).max(1_000_000).default(100),
   /** The platform's fee on each seller order, in basis points (1000 = 10%). */
   PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(1000),
   /** How often the expired-order sweeper runs (0: never, e.g. in tests that sweep by hand). */

@@ -1,8 +1,8 @@
 import { ConfigError, loadConfig, startupWarnings } from "./config.ts";
 import { openConfiguredDatabase } from "./db/bootstrap.ts";
 import { Redis } from "ioredis";
-import { MemoryRateLimiter, type RateLimiter } from "./lib/rate-limiter.ts";
-import { RedisRateLimiter } from "./lib/redis-rate-limiter.ts";
+import { memoryLimiterStore } from "./lib/rate-limiter.ts";
+import { redisLimiterStore } from "./lib/redis-rate-limiter.ts";
 import { nullSink } from "./realtime/publish.ts";
 import { createPaymentProvider } from "./modules/payments/index.ts";
 import { createServer } from "./server.ts";
@@ -14,13 +14,14 @@ async function main() {
   const log = (msg: string) => console.log(`[marketplace] ${msg}`);
   for (const warning of startupWarnings(config)) console.warn(`[marketplace] ${warning}`);
   const database = await openConfiguredDatabase(config, log);
-  // With REDIS_URL the login limits are shared by every process; alone, one process counts.
+  // With REDIS_URL the attempt limits (logins, sign-ups, password checks, Socket.IO requests) are
+  // shared by every process; alone, one process counts.
   const limiterRedis = config.REDIS_URL
     ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (n) => Math.min(n * 200, 2_000) })
     : null;
   limiterRedis?.on("error", () => {}); // outages are reported by the real-time adapter's client
-  const limiter: RateLimiter = limiterRedis ? new RedisRateLimiter(limiterRedis, config.REDIS_KEY_PREFIX) : new MemoryRateLimiter();
-  const server = await createServer({ config, database, limiter, sink: nullSink, payments: createPaymentProvider(config) });
+  const limits = limiterRedis ? redisLimiterStore(limiterRedis, config.REDIS_KEY_PREFIX) : memoryLimiterStore();
+  const server = await createServer({ config, database, limits, sink: nullSink, payments: createPaymentProvider(config) });
   const url = await server.start();
   log(
     `listening on ${url} (${database.kind === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"}) ` +

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import type { Config } from "./config.ts";
 import { registerSecurity } from "./http/security.ts";
+import { trustProxyHops } from "./http/client-ip.ts";
 import { serveClient } from "./http/static-client.ts";
 import { DiskImageStore } from "./modules/uploads/image-store.ts";
 import { registerUploads } from "./modules/uploads/uploads.route.ts";
@@ -17,6 +18,8 @@ import { teeSink } from "./realtime/publish.ts";
 import { contextFactory, type AppDeps } from "./trpc/context.ts";
 import { appRouter, type AppRouter } from "./trpc/root.ts";
 import { withTimeout } from "./lib/timeout.ts";
+import { cachedFor } from "./lib/cached.ts";
+import { DomainError } from "./lib/errors.ts";
 
 export interface MarketplaceServer {
   app: FastifyInstance;
@@ -32,6 +35,23 @@ export interface MarketplaceServer {
 /** 1 MiB: SECURITY.md 25; a larger body is 413 before any parsing. */
 const BODY_LIMIT = 1024 * 1024;
 
+/** Calls per tRPC batch (SECURITY.md 25); the client's link sends at most as many. */
+export const MAX_BATCH_SIZE = 10;
+
+/**
+ * The tRPC route's `:path` parameter holds a batch's procedure paths joined by commas, and Fastify
+ * answers 414 to a parameter longer than `maxParamLength` (100 by default: 8 short queries). Room
+ * for a full batch of the longest path, computed from the router so a new procedure never
+ * shrinks what fits.
+ */
+const MAX_PARAM_LENGTH = (() => {
+  const longest = Math.max(...Object.keys(appRouter._def.procedures).map((p) => p.length));
+  return MAX_BATCH_SIZE * longest + (MAX_BATCH_SIZE - 1);
+})();
+
+/** How long /readyz reuses its last answer: a flood of probes costs one database ping a second. */
+const READY_CACHE_MS = 1_000;
+
 /** Builds the HTTP server around already-opened dependencies; tests own its lifecycle. */
 export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer> {
   const { config } = baseDeps;
@@ -39,8 +59,9 @@ export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer
     logger: loggerOptions(config),
     bodyLimit: BODY_LIMIT,
     // The client IP is the socket's unless TRUST_PROXY_HOPS names how many proxies stand in front.
-    trustProxy: (_address: string, hop: number) => hop < config.TRUST_PROXY_HOPS,
+    trustProxy: trustProxyHops(config.TRUST_PROXY_HOPS),
     genReqId: () => randomUUID(),
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   };
   const app = Fastify(options);
   const realtime = attachRealtime(app.server, baseDeps, (level, msg) => app.log[level](msg));
@@ -54,13 +75,15 @@ export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer
   await app.register(cookie);
 
   app.get("/healthz", async () => ({ status: "ok" }));
+  const databaseAnswers = cachedFor(READY_CACHE_MS, () =>
+    withTimeout(deps.database.ping(), 2_000).then(
+      () => true,
+      () => false,
+    ),
+  );
   app.get("/readyz", async (_req, reply) => {
-    try {
-      await withTimeout(deps.database.ping(), 2_000);
-      return { status: "ready" };
-    } catch {
-      return reply.code(503).send({ status: "unavailable" });
-    }
+    if (await databaseAnswers()) return { status: "ready" };
+    return reply.code(503).send({ status: "unavailable" });
   });
 
   await app.register(fastifyTRPCPlugin, {
@@ -68,7 +91,15 @@ export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer
     trpcOptions: {
       router: appRouter,
       createContext: contextFactory(deps),
-      maxBatchSize: 10,
+      maxBatchSize: MAX_BATCH_SIZE,
+      // A refused attempt (TOO_MANY_REQUESTS) names the real rest of its window in Retry-After too.
+      responseMeta({ errors }) {
+        const waits = errors.flatMap((e) => {
+          const wait = e.cause instanceof DomainError ? e.cause.details?.retryAfterSeconds : undefined;
+          return typeof wait === "number" ? [wait] : [];
+        });
+        return waits.length ? { headers: { "retry-after": String(Math.max(...waits)) } } : {};
+      },
       onError({ error, path }) {
         if (error.code === "INTERNAL_SERVER_ERROR") app.log.error({ err: error.cause ?? error, path }, "procedure failed");
       },
@@ -80,8 +111,8 @@ export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer
   await registerStripeWebhook(app, deps);
   await serveClient(app, config.clientDist);
 
-  const stopSweeper = startSweeper({ db: deps.database.prisma, deps }, config.SWEEP_INTERVAL_SECONDS, (err) =>
-    app.log.error({ err }, "expired-order sweep failed"),
+  const stopSweeper = startSweeper({ db: deps.database.prisma, deps }, config.SWEEP_INTERVAL_SECONDS, (err, orderId) =>
+    app.log.error({ err, orderId }, "expired-order sweep failed"),
   );
   const stopUploadSweeper = startUploadSweeper(
     deps.database.prisma,

@@ -4,6 +4,13 @@ import { idSchema } from "./common.ts";
 export const MAX_LINE_QUANTITY = 99;
 export const MAX_CART_LINES = 50;
 
+/**
+ * The most one order (and so one cart line) may total, in minor units: 999,999.99 in a
+ * two-decimal currency, the largest amount Stripe charges at once, and well inside the 32-bit
+ * integers that hold money in the database.
+ */
+export const MAX_ORDER_TOTAL_CENTS = 99_999_999;
+
 const quantitySchema = z
   .number()
   .int("Whole units only")

@@ -42,6 +42,15 @@ export interface ReviewCreatedPayload {
   ratingCount: number;
 }
 
+/** After an edit, delete, hide, restore or reply: the figures as they are now. */
+export interface ReviewUpdatedPayload {
+  reviewId: string;
+  productId?: string;
+  shopId: string;
+  ratingAvg: number;
+  ratingCount: number;
+}
+
 export const ACTIVITY_KINDS = [
   "user.registered",
   "user.role_changed",
@@ -56,6 +65,8 @@ export const ACTIVITY_KINDS = [
   "order.cancelled",
   "review.created",
   "review.hidden",
+  "review.restored",
+  "review.reported",
 ] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
@@ -82,6 +93,7 @@ export interface ServerEventPayloads {
   "order.created": OrderCreatedPayload;
   "stock.changed": StockChangedPayload;
   "review.created": ReviewCreatedPayload;
+  "review.updated": ReviewUpdatedPayload;
   activity: ActivityPayload;
   "shop.updated": ShopUpdatedPayload;
 }

@@ -8,3 +8,4 @@ export * from "./shops.ts";
 export * from "./products.ts";
 export * from "./cart.ts";
 export * from "./orders.ts";
+export * from "./reviews.ts";

@@ -32,7 +32,11 @@ export const forbidden = (message = "You are not allowed to do that") =>
 export const conflict = (message: string) => new DomainError("CONFLICT", message);
 export const badInput = (field: string, message: string) =>
   new DomainError("BAD_REQUEST", message, { [field]: [message] });
+/** `retryAfterSeconds`: the real rest of the window, so the client can say when to try again. */
 export const tooManyRequests = (retryAfterSeconds: number) =>
-  new DomainError("TOO_MANY_REQUESTS", `Too many attempts. Try again in ${retryAfterSeconds} s.`, undefined, {
-    retryAfterSeconds,
-  });
+  new DomainError(
+    "TOO_MANY_REQUESTS",
+    `Too many attempts. Try again in ${retryAfterSeconds < 60 ? `${retryAfterSeconds} s` : `${Math.ceil(retryAfterSeconds / 60)} min`}.`,
+    undefined,
+    { retryAfterSeconds },
+  );

@@ -1,9 +1,11 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, hasRedisServer, PrivateRedis } from "../test/redis-server.ts";
-import { RedisRateLimiter } from "./redis-rate-limiter.ts";
+import { retryAfterSeconds, tryConsume } from "./rate-limiter.ts";
+import { redisLimiterStore } from "./redis-rate-limiter.ts";
+import { RateLimiterRes } from "rate-limiter-flexible";
 
-describe.skipIf(!hasRedisServer)("RedisRateLimiter", () => {
+describe.skipIf(!hasRedisServer)("Redis limiter store", () => {
   let redis: PrivateRedis;
   let a: Redis;
   let b: Redis;
@@ -21,35 +23,39 @@ describe.skipIf(!hasRedisServer)("RedisRateLimiter", () => {
     await redis.stop();
   });
 
+  const rule = (name: string, points: number) => ({ name, points, durationSeconds: 60 });
+
   it("shares one budget between processes", async () => {
-    const one = new RedisRateLimiter(a, "marketplace:");
-    const two = new RedisRateLimiter(b, "marketplace:");
-    expect((await one.hit("login:account:x", 3, 60_000)).allowed).toBe(true);
-    expect((await two.hit("login:account:x", 3, 60_000)).allowed).toBe(true);
-    expect((await one.hit("login:account:x", 3, 60_000)).allowed).toBe(true);
-    const over = await two.hit("login:account:x", 3, 60_000);
-    expect(over.allowed).toBe(false);
-    expect(over.retryAfterSeconds).toBeGreaterThan(50);
-    expect((await one.peek("login:account:x", 3, 60_000)).remaining).toBe(0);
-    await two.reset("login:account:x");
-    expect((await one.peek("login:account:x", 3, 60_000)).remaining).toBe(3);
+    const one = redisLimiterStore(a, "marketplace:").limiter(rule("login:account", 3));
+    const two = redisLimiterStore(b, "marketplace:").limiter(rule("login:account", 3));
+    expect(await tryConsume(one, "x")).toBe(true);
+    expect(await tryConsume(two, "x")).toBe(true);
+    expect(await tryConsume(one, "x")).toBe(true);
+    const over = await two.consume("x").catch((e: unknown) => e);
+    expect(over).toBeInstanceOf(RateLimiterRes);
+    expect(retryAfterSeconds(over as RateLimiterRes)).toBeGreaterThan(50);
+    expect((await one.get("x"))?.remainingPoints).toBe(0);
+    await two.delete("x");
+    expect(await one.get("x")).toBeNull();
+    expect(await tryConsume(one, "x")).toBe(true);
+    expect((await two.get("x"))?.remainingPoints).toBe(2);
   });
 
   it("keeps deployments with different REDIS_KEY_PREFIX apart", async () => {
-    const production = new RedisRateLimiter(a, "shop-prod:");
-    const staging = new RedisRateLimiter(b, "shop-staging:");
-    expect((await production.hit("register:ip:1.2.3.4", 1, 60_000)).allowed).toBe(true);
-    expect((await production.hit("register:ip:1.2.3.4", 1, 60_000)).allowed).toBe(false);
-    expect((await staging.hit("register:ip:1.2.3.4", 1, 60_000)).allowed).toBe(true);
+    const production = redisLimiterStore(a, "shop-prod:").limiter(rule("register:ip", 1));
+    const staging = redisLimiterStore(b, "shop-staging:").limiter(rule("register:ip", 1));
+    expect(await tryConsume(production, "1.2.3.4")).toBe(true);
+    expect(await tryConsume(production, "1.2.3.4")).toBe(false);
+    expect(await tryConsume(staging, "1.2.3.4")).toBe(true);
     expect(await a.exists("shop-prod:rl:register:ip:1.2.3.4", "shop-staging:rl:register:ip:1.2.3.4")).toBe(2);
   });
 
   it("falls back to counting in the process while Redis is down", async () => {
-    const limiter = new RedisRateLimiter(a, "marketplace:");
+    const limiter = redisLimiterStore(a, "marketplace:").limiter(rule("k", 1));
     await redis.stop();
     await new Promise((r) => setTimeout(r, 100));
-    expect((await limiter.hit("k", 1, 60_000)).allowed).toBe(true);
-    expect((await limiter.hit("k", 1, 60_000)).allowed).toBe(false);
+    expect(await tryConsume(limiter, "k")).toBe(true);
+    expect(await tryConsume(limiter, "k")).toBe(false);
     await redis.start();
   });
 });

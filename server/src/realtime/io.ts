@@ -17,6 +17,7 @@ import type { AppDeps } from "../trpc/context.ts";
 import { rooms, type EventSink, type OutgoingEvent, type RoomChange } from "./publish.ts";
 import { connectRedisPair, type RedisPair } from "./redis.ts";
 import { StockThrottle } from "./stock-throttle.ts";
+import { attachConnectionLimits, type ConnectionLimits, type EngineServer } from "./connection-limits.ts";
 
 /** What the server knows of a socket; rooms are derived from it, never from the client. */
 export interface SocketData {
@@ -52,6 +53,8 @@ const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 export interface Realtime {
   io: MarketplaceIo;
   sink: EventSink;
+  /** Per-IP socket limits (SECURITY 39). */
+  connectionLimits: ConnectionLimits;
   /**
    * Resolves true once this process receives what other processes publish (the Redis adapter's
    * subscriptions are in place; at once without Redis), or false after `timeoutMs` (Redis
@@ -77,15 +80,18 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
     maxHttpBufferSize: SOCKET_LIMITS.maxPayloadBytes,
     cors: config.corsOrigins.length ? { origin: config.corsOrigins, credentials: true } : undefined,
     // Cross-site WebSocket hijacking: a browser always names the page's origin; one that is not
-    // this app's own (or a configured one) is refused before any cookie is looked at.
+    // this app's own (or a configured one) is refused before any cookie is looked at. Then an IP
+    // holding its share of open sockets is refused (connection-limits.ts).
     allowRequest(req, callback) {
       const origin = req.headers.origin;
-      if (!origin) return callback(null, true);
       const host = req.headers.host;
       const own = host ? [`http://${host}`, `https://${host}`] : [];
-      callback(null, own.includes(origin) || config.corsOrigins.includes(origin));
+      if (origin && !own.includes(origin) && !config.corsOrigins.includes(origin)) return callback("Origin not allowed", false);
+      if (!connectionLimits.mayConnect(req)) return callback("Too many connections from this address", false);
+      callback(null, true);
     },
   });
+  const connectionLimits = attachConnectionLimits(io.engine as unknown as EngineServer, deps.limits, config);
 
   let redis: RedisPair | undefined;
   if (config.REDIS_URL) {
@@ -200,6 +206,7 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
   return {
     io,
     sink,
+    connectionLimits,
     async ready(timeoutMs) {
       if (!redis) return true;
       // The adapter subscribed when it was created; one connection answers in order, so the

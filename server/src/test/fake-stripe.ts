@@ -6,7 +6,9 @@ import Stripe from "stripe";
 /**
  * A stand-in for Stripe's API on 127.0.0.1, for tests: the real `stripe` SDK talks to it over HTTP
  * (StripePaymentProvider's host/port/protocol options). It speaks the part the marketplace uses —
- * `POST /v1/payment_intents` and `POST /v1/refunds`, form-encoded as the SDK sends them — and keeps
+ * `POST /v1/payment_intents`, `GET|POST /v1/payment_intents/:id` (read, change the amount),
+ * `POST /v1/payment_intents/:id/cancel` and `POST /v1/refunds`, form-encoded as the SDK sends
+ * them — refuses to change or cancel an intent that succeeded, as Stripe does, and keeps
  * Stripe's idempotency contract: the same `Idempotency-Key` replays the first response (and with
  * other parameters is an `idempotency_error`).
  */
@@ -96,6 +98,8 @@ export class FakeStripe {
       return record(401, { error: { type: "invalid_request_error", message: "Invalid API Key provided" } });
     }
     const route = `${req.method} ${path}`;
+    const existing = /^\/v1\/payment_intents\/(pi_\w+?)(\/cancel)?$/.exec(path);
+    if (existing) return record(...this.onIntent(req.method ?? "GET", existing[1]!, Boolean(existing[2]), params));
     if (route !== "POST /v1/payment_intents" && route !== "POST /v1/refunds") {
       return record(404, { error: { type: "invalid_request_error", message: `Unrecognized request URL (${route})` } });
     }
@@ -138,6 +142,21 @@ export class FakeStripe {
       livemode: false,
     };
     this.intents.set(id, intent);
+    return [200, intent];
+  }
+
+  /** Reads, changes the amount of, or cancels an existing intent. */
+  private onIntent(method: string, id: string, cancel: boolean, params: Record<string, string>): [number, unknown] {
+    const intent = this.intents.get(id);
+    if (!intent) return [404, { error: { type: "invalid_request_error", code: "resource_missing", message: `No such payment_intent: '${id}'` } }];
+    if (method === "GET" && !cancel) return [200, intent];
+    if (method !== "POST") return [404, { error: { type: "invalid_request_error", message: "Unrecognized request URL" } }];
+    if (intent.status === "succeeded" || intent.status === "canceled") {
+      const message = `This PaymentIntent's status is ${intent.status}, so it cannot be ${cancel ? "canceled" : "updated"}.`;
+      return [400, { error: { type: "invalid_request_error", code: "payment_intent_unexpected_state", message } }];
+    }
+    if (cancel) intent.status = "canceled";
+    else if (params.amount) intent.amount = Number(params.amount);
     return [200, intent];
   }
 

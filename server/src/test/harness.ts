@@ -1,5 +1,5 @@
 import { loadConfig, type Config } from "../config.ts";
-import { MemoryRateLimiter } from "../lib/rate-limiter.ts";
+import { memoryLimiterStore, type LimiterStore } from "../lib/rate-limiter.ts";
 import { hashPassword } from "../modules/auth/password.ts";
 import type { OutgoingEvent, EventSink, RoomChange } from "../realtime/publish.ts";
 import { createContextInner, MemoryCookieJar, type AppDeps } from "../trpc/context.ts";
@@ -32,7 +32,7 @@ export interface TestApp {
   deps: AppDeps;
   database: TestDatabase;
   sink: RecordingSink;
-  limiter: MemoryRateLimiter;
+  limits: LimiterStore;
   /** A caller with no session. */
   anon(opts?: { ip?: string }): Promise<ReturnType<typeof createCaller>>;
   /** A caller holding this session token (as a browser sending the cookie). */
@@ -47,13 +47,13 @@ export interface TestApp {
 let userCounter = 0;
 
 /** A fresh database and the dependencies the server would build, for integration tests. */
-export async function createTestApp(opts: { config?: Partial<Record<string, string>>; now?: () => number } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { config?: Partial<Record<string, string>>; limits?: LimiterStore } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const config: Config = loadConfig({ NODE_ENV: "test", ...opts.config });
   const sink = new RecordingSink();
-  const limiter = new MemoryRateLimiter(opts.now);
+  const limits = opts.limits ?? memoryLimiterStore();
   const payments = new TestPaymentProvider();
-  const deps: AppDeps = { config, database, limiter, sink, payments };
+  const deps: AppDeps = { config, database, limits, sink, payments };
   // Callers read `app.deps` when made, so a test that starts a server can swap in its deps
   // (whose sink reaches the real sockets).
   const as = async (token: string | null, o: { ip?: string } = {}) =>
@@ -62,7 +62,7 @@ export async function createTestApp(opts: { config?: Partial<Record<string, stri
     deps,
     database,
     sink,
-    limiter,
+    limits,
     anon: (o) => as(null, o),
     as,
     async createUser(u = {}) {

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Role, UserStatus } from "@marketplace/shared";
 import type { Config } from "../config.ts";
 import type { Database, Db } from "../db/client.ts";
-import type { RateLimiter } from "../lib/rate-limiter.ts";
+import type { LimiterStore } from "../lib/rate-limiter.ts";
 import type { EventSink } from "../realtime/publish.ts";
 import type { PaymentProvider } from "../modules/payments/provider.ts";
 import { resolveSession } from "../modules/auth/session.service.ts";
@@ -13,7 +13,8 @@ import { readSessionToken, sessionCookie } from "../modules/auth/session-cookie.
 export interface AppDeps {
   config: Config;
   database: Database;
-  limiter: RateLimiter;
+  /** Where attempt limits are counted: this process, or Redis shared by every replica. */
+  limits: LimiterStore;
   sink: EventSink;
   payments: PaymentProvider;
 }

@@ -42,11 +42,26 @@ export function formatError(
   }
   const internal = error.code === "INTERNAL_SERVER_ERROR";
   const message =
-    cause instanceof ZodError ? "Invalid input" : internal && !isDev ? "Internal server error" : shape.message;
+    cause instanceof ZodError ? "Invalid input" : internal && !isDev ? "Internal server error" : (parserMessage(error) ?? shape.message);
   const { stack: _stack, ...data } = shape.data;
   return {
     ...shape,
     message,
     data: { ...data, ...(isDev ? { stack: shape.data.stack } : {}), fieldErrors, formErrors, details },
   };
+}
+
+/**
+ * A request tRPC could not read: its body or query is not JSON ("Malformed request"), or superjson
+ * could not rebuild the input (tRPC's BAD_REQUEST carrying the parser's own error). Those errors
+ * speak of the parser, not the request — "Maximum call stack size exceeded" for a deeply nested
+ * `meta`, superjson's class names and the URL of its issue tracker — so the client gets one plain
+ * sentence instead, in development too. tRPC's own fixed BAD_REQUEST messages ("Batch call exceeds
+ * maximum size") carry no cause and pass unchanged.
+ */
+function parserMessage(error: TRPCError): string | null {
+  const cause = error.cause;
+  if (error.code === "PARSE_ERROR" || (error.code === "BAD_REQUEST" && cause instanceof SyntaxError)) return "Malformed request";
+  if (error.code === "BAD_REQUEST" && cause && !(cause instanceof DomainError) && !(cause instanceof ZodError)) return "Invalid input";
+  return null;
 }

@@ -8,6 +8,7 @@ import { checkoutRouter } from "../modules/checkout/checkout.router.ts";
 import { orderRouter, sellerOrderRouter } from "../modules/orders/orders.router.ts";
 import { paymentRouter } from "../modules/payments/payments.router.ts";
 import { productRouter } from "../modules/products/products.router.ts";
+import { reviewRouter } from "../modules/reviews/reviews.router.ts";
 import { shopRouter } from "../modules/shops/shops.router.ts";
 import { createCallerFactory, router } from "./init.ts";
 
@@ -23,6 +24,7 @@ export const appRouter = router({
   payment: paymentRouter,
   order: orderRouter,
   sellerOrder: sellerOrderRouter,
+  review: reviewRouter,
 });
 
 export type AppRouter = typeof appRouter;

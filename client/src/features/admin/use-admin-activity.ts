@@ -28,6 +28,8 @@ export const ACTIVITY_LABELS: Record<ActivityKind, string> = {
   "order.cancelled": "Order cancelled",
   "review.created": "Review",
   "review.hidden": "Review hidden",
+  "review.restored": "Review restored",
+  "review.reported": "Review reported",
 };
 
 /** The label of a kind; the raw kind for one this client does not know yet. */

@@ -84,5 +84,6 @@ export function checkoutBlocker(cart: Cart): string | null {
   if (!lines.length) return "Your cart is empty.";
   if (lines.some((l) => !l.available || l.stock === 0)) return "Remove the items that can no longer be bought to check out.";
   if (lines.some((l) => l.stock < l.quantity)) return "Lower the quantities marked “Only … left” to check out.";
+  if (cart.blocker) return cart.blocker.message;
   return "Some items in your cart can't be bought right now.";
 }

@@ -18,6 +18,14 @@ export const CANCELLABLE_STATUSES: readonly OrderStatus[] = ["PENDING_PAYMENT", 
 
 export const isOver = (s: OrderStatus): boolean => s === "CANCELLED" || s === "REFUNDED";
 
+/**
+ * What an unpaid order asks the buyer to pay: its parts still waiting for payment (a shop may
+ * have cancelled its part before payment; the server charges only the live parts).
+ */
+export function amountDue(order: { sellerOrders: { status: OrderStatus; subtotalCents: number }[] }): number {
+  return order.sellerOrders.filter((s) => s.status === "PENDING_PAYMENT").reduce((n, s) => n + s.subtotalCents, 0);
+}
+
 /** "#K3F9Q2ZD": the last eight characters of an id, enough to tell orders apart when talking about them. */
 export function shortId(id: string): string {
   return `#${id.slice(-8).toUpperCase()}`;

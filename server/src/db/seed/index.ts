@@ -71,7 +71,7 @@ export function buildDemoData(now: Date, passwordHash: string) {
   const shops = buildShops(now, users.user, log);
   const catalog = buildProducts(now, new Rng(0xc0ffee), shops, categories.categoryId);
   const orders = buildOrders(now, new Rng(0x0ddba11), users.user, shops, catalog.products, log);
-  const reviews = buildReviews(now, new Rng(0x5eed2), orders.delivered, shops, users.user, log);
+  const { reviews, reports: reviewReports } = buildReviews(now, new Rng(0x5eed2), orders.delivered, shops, users.user, log);
   applyRatings(reviews, catalog.products, shops);
   return {
     users: users.rows,
@@ -86,6 +86,7 @@ export function buildDemoData(now: Date, passwordHash: string) {
     payments: orders.payments,
     ledger: orders.ledger,
     reviews,
+    reviewReports,
     activities: log.sorted(),
   };
 }
@@ -106,5 +107,6 @@ async function insert(tx: Tx, d: DemoData): Promise<void> {
   await tx.payment.createMany({ data: d.payments });
   await tx.ledgerEntry.createMany({ data: d.ledger });
   await tx.review.createMany({ data: d.reviews });
+  await tx.reviewReport.createMany({ data: d.reviewReports });
   await tx.activity.createMany({ data: d.activities });
 }

@@ -1,4 +1,5 @@
 import { newId } from "../../lib/ids.ts";
+import { PRIOR_MEAN, PRIOR_WEIGHT } from "../../modules/reviews/review-figures.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import {
   HIDDEN_REVIEW_BODY,
@@ -27,7 +28,7 @@ export function buildReviews(
   shops: readonly ShopRec[],
   user: (key: string) => UserRec,
   log: ActivityLog,
-): Prisma.ReviewCreateManyInput[] {
+): { reviews: Prisma.ReviewCreateManyInput[]; reports: Prisma.ReviewReportCreateManyInput[] } {
   const bea = user("buyer");
   const admin = user("admin");
   const reserved = delivered
@@ -61,6 +62,7 @@ export function buildReviews(
         ? HIDDEN_REVIEW_BODY
         : rng.pick(REVIEW_BODIES[r] ?? []).replace(/\{noun\}/g, line.product.noun.toLowerCase()),
       status: spam ? "HIDDEN" : "VISIBLE",
+      ...(spam ? { hiddenReason: "Advertising for another website", hiddenAt: time.plusHours(createdAt, 6), reportCount: 2 } : {}),
       createdAt,
       updatedAt: spam ? time.plusHours(createdAt, 6) : createdAt,
     });
@@ -135,31 +137,65 @@ export function buildReviews(
     r.updatedAt = repliedAt;
   }
 
-  return reviews;
+  // Two buyers reported the spam before the admin hid it, and one harsh review waits in the queue.
+  const reports: Prisma.ReviewReportCreateManyInput[] = [];
+  const spamReview = reviews.find((r) => r.status === "HIDDEN");
+  const reporters = [user("buyer5"), user("buyer6")];
+  if (spamReview) {
+    for (const reporter of reporters) {
+      if (reporter.id === spamReview.authorId) continue;
+      reports.push({ id: newId(), reviewId: spamReview.id!, reporterId: reporter.id, reason: "Spam: it advertises another website", createdAt: time.plusHours(spamReview.createdAt as Date, 2) });
+    }
+    spamReview.reportCount = reports.length;
+  }
+  const queued = reviews.find((r) => r.status !== "HIDDEN" && r.rating <= 2 && r.authorId !== reporters[0]!.id);
+  if (queued) {
+    queued.reportCount = 1;
+    reports.push({ id: newId(), reviewId: queued.id!, reporterId: reporters[0]!.id, reason: "Rude and not about the product", createdAt: time.plusHours(queued.createdAt as Date, 5) });
+    log.add({
+      kind: "review.reported",
+      summary: `${reporters[0]!.name} reported a review: Rude and not about the product`,
+      actorId: reporters[0]!.id,
+      subject: { type: "review", id: queued.id! },
+      at: time.plusHours(queued.createdAt as Date, 5),
+    });
+  }
+  return { reviews, reports };
 }
 
 /**
- * Sets `ratingAvg` (rounded to 2 decimals) and `ratingCount` of the products and shops from
- * their visible reviews; a shop's rating is that of the reviews of the shop itself.
+ * Sets the rating figures of the products and shops (average, count, sum, count per star and
+ * the Bayesian score, as modules/reviews/review-figures.ts keeps them) from their visible
+ * reviews; a shop's figures are those of the reviews of the shop itself.
  */
 export function applyRatings(
   reviews: readonly Prisma.ReviewCreateManyInput[],
   products: readonly ProductRec[],
   shops: readonly ShopRec[],
 ): void {
-  const sums = new Map<string, { total: number; count: number }>();
+  const counts = new Map<string, number[]>();
   for (const r of reviews) {
     if (r.status === "HIDDEN") continue;
     const key = r.productId ?? `shop:${r.shopId}`;
-    const s = sums.get(key) ?? { total: 0, count: 0 };
-    s.total += r.rating;
-    s.count += 1;
-    sums.set(key, s);
+    const c = counts.get(key) ?? [0, 0, 0, 0, 0];
+    c[r.rating - 1]! += 1;
+    counts.set(key, c);
   }
-  const set = (row: { ratingAvg?: number; ratingCount?: number }, key: string) => {
-    const s = sums.get(key);
-    row.ratingAvg = s ? Math.round((s.total / s.count) * 100) / 100 : 0;
-    row.ratingCount = s?.count ?? 0;
+  const set = (row: Prisma.ProductCreateManyInput | Prisma.ShopCreateManyInput, key: string) => {
+    const c = counts.get(key) ?? [0, 0, 0, 0, 0];
+    const count = c.reduce((n, x) => n + x, 0);
+    const sum = c.reduce((n, x, i) => n + x * (i + 1), 0);
+    Object.assign(row, {
+      ratingAvg: count ? sum / count : 0,
+      ratingCount: count,
+      ratingSum: sum,
+      rating1: c[0],
+      rating2: c[1],
+      rating3: c[2],
+      rating4: c[3],
+      rating5: c[4],
+      ratingScore: (PRIOR_MEAN * PRIOR_WEIGHT + sum) / (PRIOR_WEIGHT + count),
+    });
   };
   for (const p of products) set(p.row, p.id);
   for (const s of shops) set(s.row, `shop:${s.id}`);

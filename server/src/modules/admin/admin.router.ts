@@ -5,6 +5,8 @@ import {
   adminShopApproveInput,
   adminShopSuspendInput,
   adminShopsListInput,
+  adminReviewHideInput,
+  adminReviewsListInput,
   adminUsersListInput,
   byIdInput,
 } from "@marketplace/shared";
@@ -12,6 +14,7 @@ import type { TRPCRouterRecord } from "@trpc/server";
 import { adminProcedure } from "../../trpc/init.ts";
 import { listActivity } from "../activity/activity.query.ts";
 import * as shops from "../shops/admin-shops.service.ts";
+import * as moderation from "../reviews/review-moderation.ts";
 import * as users from "./admin-users.service.ts";
 
 export const adminRouter = {
@@ -25,6 +28,11 @@ export const adminRouter = {
     list: adminProcedure.input(adminShopsListInput).query(({ ctx, input }) => shops.listShops(ctx, input)),
     approve: adminProcedure.input(adminShopApproveInput).mutation(({ ctx, input }) => shops.approveShop(ctx, input.id)),
     suspend: adminProcedure.input(adminShopSuspendInput).mutation(({ ctx, input }) => shops.suspendShop(ctx, input)),
+  },
+  reviews: {
+    list: adminProcedure.input(adminReviewsListInput).query(({ ctx, input }) => moderation.adminListReviews(ctx, input)),
+    hide: adminProcedure.input(adminReviewHideInput).mutation(({ ctx, input }) => moderation.hideReview(ctx, input)),
+    restore: adminProcedure.input(byIdInput).mutation(({ ctx, input }) => moderation.restoreReview(ctx, input.id)),
   },
   activity: {
     list: adminProcedure.input(adminActivityListInput).query(({ ctx, input }) => listActivity(ctx, input)),

@@ -3,7 +3,7 @@ import { DomainError, badInput, forbidden } from "../../lib/errors.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import type { Context, SessionUser } from "../../trpc/context.ts";
 import { recordActivity } from "../activity/activity.service.ts";
-import { assertLoginAllowed, assertRegisterAllowed, recordLoginFailure, recordLoginSuccess } from "./login-throttle.ts";
+import { assertRegisterAllowed, takeLoginAttempt } from "./login-throttle.ts";
 import { burnPasswordCheck, hashPassword, isCommonPassword, needsRehash, verifyPassword } from "./password.ts";
 import { createSession } from "./session.service.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
@@ -21,7 +21,7 @@ export function assertPasswordAllowed(password: string, field = "password"): voi
 
 /** Creates a buyer account and signs it in. */
 export async function register(ctx: Context, input: RegisterInput): Promise<SessionUser> {
-  await assertRegisterAllowed(ctx.deps.limiter, ctx.ip);
+  await assertRegisterAllowed(ctx.deps.limits, ctx.ip);
   assertPasswordAllowed(input.password);
   // Hash before looking the email up, so a taken address answers no faster than a new one.
   const passwordHash = await hashPassword(input.password);
@@ -61,21 +61,20 @@ export async function register(ctx: Context, input: RegisterInput): Promise<Sess
 
 /** Signs in with a fresh session (the one presented, if any, is revoked: rotation at login). */
 export async function login(ctx: Context, input: LoginInput): Promise<SessionUser> {
-  await assertLoginAllowed(ctx.deps.limiter, input.email, ctx.ip);
+  // The attempt is counted before any hashing, so concurrent guesses cannot outrun the limit.
+  const attempt = await takeLoginAttempt(ctx.deps.limits, input.email, ctx.ip);
   const found = await ctx.db.user.findUnique({
     where: { email: input.email },
     select: { ...sessionUserSelect, passwordHash: true },
   });
   if (!found) {
     await burnPasswordCheck(input.password);
-    await recordLoginFailure(ctx.deps.limiter, input.email, ctx.ip);
     throw new DomainError("UNAUTHORIZED", BAD_CREDENTIALS);
   }
   if (!(await verifyPassword(found.passwordHash, input.password))) {
-    await recordLoginFailure(ctx.deps.limiter, input.email, ctx.ip);
     throw new DomainError("UNAUTHORIZED", BAD_CREDENTIALS);
   }
-  await recordLoginSuccess(ctx.deps.limiter, input.email);
+  await attempt.succeeded();
   if (found.status !== "ACTIVE") throw forbidden("This account is suspended");
   const { passwordHash, ...user } = found;
   const rehash = needsRehash(passwordHash) ? await hashPassword(input.password) : null;

@@ -1,41 +1,66 @@
-import type { RateLimiter } from "../../lib/rate-limiter.ts";
-import { tooManyRequests } from "../../lib/errors.ts";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import { consumeOrThrow, type LimiterStore, type LimitRule } from "../../lib/rate-limiter.ts";
 
 /**
- * Brute-force limits on failed logins (ASVS 6.3.1): per account, so a botnet cannot grind one
- * password, and per IP, so one client cannot spray many accounts. Windows are short (15 min) so a
- * victim's account is never locked for long, and a success clears the account's count.
+ * Brute-force limits on password checks (ASVS 6.3.1, SECURITY 4 and 32): per account, so a botnet
+ * cannot grind one password, and per IP, so one client cannot spray many accounts. Windows are
+ * short (15 min) so a victim's account is never locked for long.
+ *
+ * An attempt is taken BEFORE the password is verified, atomically: 150 concurrent guesses for one
+ * account get at most 10 verifications, the others TOO_MANY_REQUESTS with the window's real
+ * remaining time. A success gives the attempt back: the account's count is cleared and the IP's
+ * point returned, so signing in never spends a budget.
  */
 export const LOGIN_LIMITS = {
-  perAccount: { limit: 10, windowMs: 15 * 60_000 },
-  perIp: { limit: 50, windowMs: 15 * 60_000 },
-} as const;
+  perAccount: { name: "login:account", points: 10, durationSeconds: 15 * 60 },
+  perIp: { name: "login:ip", points: 50, durationSeconds: 15 * 60 },
+} as const satisfies Record<string, LimitRule>;
 
-const accountKey = (email: string) => `login:account:${email}`;
-const ipKey = (ip: string) => `login:ip:${ip}`;
-
-export async function assertLoginAllowed(limiter: RateLimiter, email: string, ip: string): Promise<void> {
-  const [account, byIp] = await Promise.all([
-    limiter.peek(accountKey(email), LOGIN_LIMITS.perAccount.limit, LOGIN_LIMITS.perAccount.windowMs),
-    limiter.peek(ipKey(ip), LOGIN_LIMITS.perIp.limit, LOGIN_LIMITS.perIp.windowMs),
-  ]);
-  const blocked = [account, byIp].filter((r) => r.remaining <= 0);
-  if (blocked.length) throw tooManyRequests(Math.max(...blocked.map((r) => r.retryAfterSeconds), 1));
-}
-
-export async function recordLoginFailure(limiter: RateLimiter, email: string, ip: string): Promise<void> {
-  await Promise.all([
-    limiter.hit(accountKey(email), LOGIN_LIMITS.perAccount.limit, LOGIN_LIMITS.perAccount.windowMs),
-    limiter.hit(ipKey(ip), LOGIN_LIMITS.perIp.limit, LOGIN_LIMITS.perIp.windowMs),
-  ]);
-}
-
-export async function recordLoginSuccess(limiter: RateLimiter, email: string): Promise<void> {
-  await limiter.reset(accountKey(email));
-}
+/** Checks of the current password in `account.changePassword`: the same budgets, their own keys. */
+export const PASSWORD_CHECK_LIMITS = {
+  perUser: { name: "password:user", points: 10, durationSeconds: 15 * 60 },
+  perIp: { name: "password:ip", points: 50, durationSeconds: 15 * 60 },
+} as const satisfies Record<string, LimitRule>;
 
 /** Sign-ups per IP: slows scripted account creation and email probing through register. */
-export async function assertRegisterAllowed(limiter: RateLimiter, ip: string): Promise<void> {
-  const r = await limiter.hit(`register:ip:${ip}`, 20, 60 * 60_000);
-  if (!r.allowed) throw tooManyRequests(r.retryAfterSeconds);
+export const REGISTER_LIMIT = { name: "register:ip", points: 20, durationSeconds: 60 * 60 } as const satisfies LimitRule;
+
+/** One attempt taken from a subject's budget and an IP's, to be given back if it succeeds. */
+export interface PasswordAttempt {
+  /** The password was right: clear the subject's count and return the IP's point. */
+  succeeded(): Promise<void>;
+}
+
+/**
+ * Takes an attempt from the IP's budget, then from the subject's; throws TOO_MANY_REQUESTS when
+ * either is spent. The IP goes first so that an IP already over its budget does not also eat into
+ * the budget of the account it aims at.
+ */
+async function takeAttempt(
+  ipLimiter: RateLimiterAbstract,
+  subjectLimiter: RateLimiterAbstract,
+  ip: string,
+  subject: string,
+): Promise<PasswordAttempt> {
+  await consumeOrThrow(ipLimiter, ip);
+  await consumeOrThrow(subjectLimiter, subject);
+  return {
+    async succeeded() {
+      await Promise.all([subjectLimiter.delete(subject), ipLimiter.reward(ip)]);
+    },
+  };
+}
+
+/** Before verifying a login's password: one attempt for `email` and for `ip`. */
+export function takeLoginAttempt(store: LimiterStore, email: string, ip: string): Promise<PasswordAttempt> {
+  return takeAttempt(store.limiter(LOGIN_LIMITS.perIp), store.limiter(LOGIN_LIMITS.perAccount), ip, email);
+}
+
+/** Before verifying the current password of a password change: one attempt for the user and the IP. */
+export function takePasswordCheckAttempt(store: LimiterStore, userId: string, ip: string): Promise<PasswordAttempt> {
+  return takeAttempt(store.limiter(PASSWORD_CHECK_LIMITS.perIp), store.limiter(PASSWORD_CHECK_LIMITS.perUser), ip, userId);
+}
+
+export async function assertRegisterAllowed(store: LimiterStore, ip: string): Promise<void> {
+  await consumeOrThrow(store.limiter(REGISTER_LIMIT), ip);
 }

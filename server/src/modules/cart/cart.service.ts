@@ -1,11 +1,12 @@
 import type { CartAddInput, CartMergeInput, CartUpdateInput } from "@marketplace/shared";
-import { MAX_CART_LINES, MAX_LINE_QUANTITY } from "@marketplace/shared";
+import { MAX_CART_LINES, MAX_LINE_QUANTITY, MAX_ORDER_TOTAL_CENTS } from "@marketplace/shared";
 import type { Tx } from "../../db/client.ts";
 import { Prisma } from "../../generated/prisma/client.ts";
 import { DomainError, forbidden, notFound } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import type { AuthedContext } from "../../trpc/context.ts";
+import { holdLimitHit, orderTooLargeMessage, readHolds, type OrderLimit } from "../checkout/order-limits.ts";
 
 /** A cart line as stored, with its variant, product, first image and shop as they are now. */
 interface CartLineRow {
@@ -78,7 +79,11 @@ function toLine(row: CartLineRow) {
 }
 export type CartLine = ReturnType<typeof toLine>;
 
-/** The caller's cart grouped by shop, with a subtotal per shop and a total over what can be bought. */
+/**
+ * The caller's cart grouped by shop, with a subtotal per shop and a total over what can be
+ * bought; `blocker` says why it cannot be checked out beyond its lines' own warnings (an order
+ * too large, or the buyer's unpaid orders at their limit).
+ */
 export async function getCart(ctx: AuthedContext) {
   const lines = (await readCartLines(ctx)).map(toLine);
   const shops = new Map<string, { shop: CartLine["shop"]; lines: CartLine[]; subtotalCents: number }>();
@@ -89,19 +94,37 @@ export async function getCart(ctx: AuthedContext) {
     shops.set(line.shop.id, group);
   }
   const groups = [...shops.values()];
+  const itemCount = lines.reduce((n, l) => n + l.quantity, 0);
+  const totalCents = groups.reduce((n, g) => n + g.subtotalCents, 0);
+  const currency = lines[0]?.currency ?? "USD";
+  const blocker = lines.length ? await checkoutBlocker(ctx, totalCents, currency, itemCount) : null;
   return {
     shops: groups,
-    itemCount: lines.reduce((n, l) => n + l.quantity, 0),
-    totalCents: groups.reduce((n, g) => n + g.subtotalCents, 0),
-    currency: lines[0]?.currency ?? "USD",
-    canCheckout: lines.length > 0 && lines.every((l) => l.available && l.stock >= l.quantity),
+    itemCount,
+    totalCents,
+    currency,
+    blocker,
+    canCheckout: lines.length > 0 && !blocker && lines.every((l) => l.available && l.stock >= l.quantity),
   };
+}
+
+async function checkoutBlocker(ctx: AuthedContext, totalCents: number, currency: string, units: number): Promise<{ limit: OrderLimit; message: string } | null> {
+  if (totalCents > MAX_ORDER_TOTAL_CENTS) return { limit: "ORDER_TOTAL", message: orderTooLargeMessage(currency) };
+  return holdLimitHit(ctx.deps.config, await readHolds(ctx.db, ctx.user.id), units);
+}
+
+/** A line may not cost more than a whole order may (MAX_ORDER_TOTAL_CENTS). */
+function assertLineTotal(priceCents: number, quantity: number, currency: string) {
+  if (priceCents * quantity > MAX_ORDER_TOTAL_CENTS) {
+    const message = orderTooLargeMessage(currency);
+    throw new DomainError("BAD_REQUEST", message, { quantity: [message] });
+  }
 }
 
 async function loadBuyableVariant(ctx: AuthedContext, variantId: string) {
   const v = await ctx.db.variant.findUnique({
     where: { id: variantId },
-    select: { id: true, priceCents: true, stock: true, product: { select: { status: true, shop: { select: { status: true, ownerId: true } } } } },
+    select: { id: true, priceCents: true, currency: true, stock: true, product: { select: { status: true, shop: { select: { status: true, ownerId: true } } } } },
   });
   if (!v || v.product.status !== "ACTIVE" || v.product.shop.status !== "ACTIVE") throw notFound("Product");
   if (v.product.shop.ownerId === ctx.user.id) throw forbidden("You cannot buy from your own shop");
@@ -151,6 +174,7 @@ async function addLine(ctx: AuthedContext, input: CartAddInput): Promise<void> {
       throw new DomainError("BAD_REQUEST", `A cart holds at most ${MAX_CART_LINES} different items`);
     }
     assertStock(v.id, line!.quantity, v.stock);
+    assertLineTotal(v.priceCents, line!.quantity, v.currency);
   });
 }
 
@@ -163,6 +187,7 @@ export async function addToCart(ctx: AuthedContext, input: CartAddInput) {
 export async function updateCartLine(ctx: AuthedContext, input: CartUpdateInput) {
   const v = await loadBuyableVariant(ctx, input.variantId);
   assertStock(v.id, input.quantity, v.stock);
+  assertLineTotal(v.priceCents, input.quantity, v.currency);
   await inTransaction(ctx, async (tx) => {
     const cartId = await lockCart(tx, ctx.user.id);
     const { count } = await tx.cartItem.updateMany({

@@ -8,7 +8,8 @@ let t: TestApp;
 let categoryId: string;
 
 beforeAll(async () => {
-  t = await createTestApp({ config: { PLATFORM_FEE_BPS: "1000", SWEEP_INTERVAL_SECONDS: "0" } });
+  // These buyers place many unpaid orders in a row; the per-buyer hold limits have their own tests (order-limits.int.test.ts).
+  t = await createTestApp({ config: { PLATFORM_FEE_BPS: "1000", SWEEP_INTERVAL_SECONDS: "0", MAX_UNPAID_ORDERS: "1000", MAX_HELD_UNITS: "100000" } });
   categoryId = (await makeCategory(t.database.prisma)).id;
 });
 afterAll(() => t.close());

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { OrderStatus, PlaceOrderInput } from "@marketplace/shared";
+import { MAX_ORDER_TOTAL_CENTS, type OrderStatus, type PlaceOrderInput } from "@marketplace/shared";
 import type { Tx } from "../../db/client.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { DomainError, conflict } from "../../lib/errors.ts";
@@ -9,7 +9,10 @@ import { recordActivity } from "../activity/activity.service.ts";
 import { lockCart } from "../cart/cart.service.ts";
 import { takeStock } from "../orders/stock.ts";
 import { ensurePayment, type PendingPayment } from "../payments/payments.service.ts";
+import { assertHoldAllowed, orderTooLargeMessage } from "./order-limits.ts";
 import { insertOrder, readCartForOrder, type CartLineForOrder } from "./order-rows.ts";
+
+const orderTooLarge = (currency: string) => new DomainError("BAD_REQUEST", orderTooLargeMessage(currency));
 
 /** What the request hash covers of a cart line. */
 interface OrderedLine {
@@ -114,6 +117,8 @@ async function createOrder(ctx: AuthedContext, tx: Tx, events: Parameters<typeof
     return { shopId, subtotalCents, commissionBps: feeBps, commissionCents: Math.round((subtotalCents * feeBps) / 10_000), lines: shopLines };
   });
   const totalCents = sellerOrders.reduce((n, so) => n + so.subtotalCents, 0);
+  if (totalCents > MAX_ORDER_TOTAL_CENTS) throw orderTooLarge(currency);
+  await assertHoldAllowed(tx, ctx.deps.config, ctx.user.id, lines.reduce((n, l) => n + l.quantity, 0));
   const expiresAt = new Date(Date.now() + ctx.deps.config.ORDER_HOLD_MINUTES * 60_000);
   const { orderId, paymentId } = await insertOrder(tx, {
     buyerId: ctx.user.id,

@@ -4,7 +4,8 @@ import { newestFirst } from "../../lib/cursor.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import type { AuthedContext } from "../../trpc/context.ts";
-import { cancelSellerOrders, executeRefunds } from "./cancellation.ts";
+import { cancelSellerOrders, settleWithProvider } from "./cancellation.ts";
+import { lockOrder } from "./order-lock.ts";
 import { CANCELLABLE } from "./order-status.ts";
 
 export const buyerOrderSelect = {
@@ -60,28 +61,28 @@ export async function getBuyerOrder(ctx: AuthedContext, id: string) {
 
 /**
  * The buyer cancels an order: an unpaid one whole; a paid one shop by shop (one seller order, or
- * every part that has not shipped), refunded through the provider.
+ * every part that has not shipped), refunded through the provider. What to cancel is decided
+ * under the order's lock: a payment that lands at the same moment is either seen (and refunded)
+ * or comes after the cancellation (and is refunded by the payment itself), never lost between.
  */
 export async function cancelBuyerOrder(ctx: AuthedContext, input: OrderCancelInput) {
-  const order = await ctx.db.order.findFirst({
-    where: { id: input.id, buyerId: ctx.user.id },
-    select: { id: true, status: true, sellerOrders: { select: { id: true, status: true } } },
+  const followUp = await inTransaction(ctx, async (tx, events) => {
+    const order = await lockOrder(tx, input.id);
+    if (!order || order.buyerId !== ctx.user.id) throw notFound("Order");
+    const parts = await tx.sellerOrder.findMany({ where: { orderId: order.id }, select: { id: true, status: true } });
+    let targets: string[];
+    if (order.status === "PENDING_PAYMENT") {
+      targets = parts.filter((s) => s.status === "PENDING_PAYMENT").map((s) => s.id);
+    } else if (input.sellerOrderId) {
+      const so = parts.find((s) => s.id === input.sellerOrderId);
+      if (!so) throw notFound("Order");
+      targets = [so.id];
+    } else {
+      targets = parts.filter((s) => CANCELLABLE.includes(s.status)).map((s) => s.id);
+    }
+    if (!targets.length) throw conflict("Nothing in this order can be cancelled any more");
+    return cancelSellerOrders(tx, events, { orderId: order.id, sellerOrderIds: targets, actorId: ctx.user.id, actorName: ctx.user.name, reason: "by the buyer" });
   });
-  if (!order) throw notFound("Order");
-  let targets: string[];
-  if (order.status === "PENDING_PAYMENT") {
-    targets = order.sellerOrders.map((s) => s.id);
-  } else if (input.sellerOrderId) {
-    const so = order.sellerOrders.find((s) => s.id === input.sellerOrderId);
-    if (!so) throw notFound("Order");
-    targets = [so.id];
-  } else {
-    targets = order.sellerOrders.filter((s) => CANCELLABLE.includes(s.status)).map((s) => s.id);
-  }
-  if (!targets.length) throw conflict("Nothing in this order can be cancelled any more");
-  const refunds = await inTransaction(ctx, (tx, events) =>
-    cancelSellerOrders(tx, events, { orderId: order.id, sellerOrderIds: targets, actorId: ctx.user.id, actorName: ctx.user.name, reason: "by the buyer" }),
-  );
-  await executeRefunds(ctx, order.id, refunds);
-  return getBuyerOrder(ctx, order.id);
+  await settleWithProvider(ctx, input.id, followUp);
+  return getBuyerOrder(ctx, input.id);
 }

@@ -6,7 +6,8 @@ import { inTransaction } from "../../lib/transaction.ts";
 import { rooms } from "../../realtime/publish.ts";
 import type { ShopContext } from "../../trpc/context.ts";
 import { recordActivity } from "../activity/activity.service.ts";
-import { cancelSellerOrders, executeRefunds } from "./cancellation.ts";
+import { cancelSellerOrders, settleWithProvider } from "./cancellation.ts";
+import { lockOrder } from "./order-lock.ts";
 import { deriveOrderStatus, SELLER_TRANSITIONS } from "./order-status.ts";
 
 /** What a seller sees of an order: their own shop's part only, and the address to ship to. */
@@ -57,6 +58,8 @@ export async function updateSellerOrderStatus(ctx: ShopContext, input: SellerOrd
   const from = (Object.entries(SELLER_TRANSITIONS).find(([, to]) => to === input.status)?.[0] ?? null) as keyof typeof SELLER_TRANSITIONS | null;
   if (!from || so.status !== from) throw conflict(`An order that is ${so.status.toLowerCase().replace("_", " ")} cannot become ${input.status.toLowerCase()}`);
   await inTransaction(ctx, async (tx, events) => {
+    // Under the order's lock: the order's status derived below sees every other part as it is.
+    await lockOrder(tx, so.orderId);
     const now = new Date();
     const { count } = await tx.sellerOrder.updateMany({
       where: { id: so.id, status: from },
@@ -85,10 +88,10 @@ export async function updateSellerOrderStatus(ctx: ShopContext, input: SellerOrd
 export async function cancelSellerOrder(ctx: ShopContext, id: string) {
   const so = await ctx.db.sellerOrder.findFirst({ where: { id, shopId: ctx.shop.id }, select: { id: true, orderId: true } });
   if (!so) throw notFound("Order");
-  const refunds = await inTransaction(ctx, (tx, events) =>
+  const followUp = await inTransaction(ctx, (tx, events) =>
     cancelSellerOrders(tx, events, { orderId: so.orderId, sellerOrderIds: [so.id], actorId: ctx.user.id, actorName: ctx.shop.name, reason: "by the seller" }),
   );
-  await executeRefunds(ctx, so.orderId, refunds);
+  await settleWithProvider(ctx, so.orderId, followUp);
   return getSellerOrder(ctx, so.id);
 }
 

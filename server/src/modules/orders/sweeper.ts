@@ -1,37 +1,57 @@
 import type { Context } from "../../trpc/context.ts";
 import { inTransaction } from "../../lib/transaction.ts";
-import { cancelSellerOrders } from "./cancellation.ts";
+import { cancelSellerOrders, settleWithProvider } from "./cancellation.ts";
+import { lockOrder } from "./order-lock.ts";
 
 type Deps = Pick<Context, "db" | "deps">;
 
+export interface SweepOptions {
+  /** Orders looked at in one sweep. */
+  limit?: number;
+  /** Told of an order that could not be cancelled; the sweep goes on with the others. */
+  onError?: (err: unknown, orderId: string) => void;
+}
+
 /**
- * Cancels unpaid orders whose hold has expired and gives their stock back. Rows are claimed with
- * `FOR UPDATE SKIP LOCKED`, so several server processes sweeping at once never handle the same
- * order, and the status compare-and-set inside makes a late payment and the sweeper exclusive.
+ * Cancels unpaid orders whose hold has expired and gives their stock back, each order in a
+ * transaction of its own: one order that cannot be cancelled is reported and left for the next
+ * sweep, and never holds back the others. Each is claimed with `FOR UPDATE SKIP LOCKED`, so
+ * several server processes sweeping at once never handle the same order, and a payment landing
+ * at that moment waits for the order's lock (or the sweeper skips it). Parts already cancelled
+ * (a shop cancelled its part before payment) are left as they are.
  */
-export async function sweepExpiredOrders(ctx: Deps, limit = 50): Promise<number> {
-  return inTransaction(ctx, async (tx, events) => {
-    const expired = await tx.$queryRaw<{ id: string }[]>`
-      SELECT "id" FROM "orders"
-       WHERE "status" = 'PENDING_PAYMENT' AND "expires_at" < now()
-       ORDER BY "expires_at" LIMIT ${limit}
-       FOR UPDATE SKIP LOCKED`;
-    for (const { id } of expired) {
-      const sellerOrders = await tx.sellerOrder.findMany({ where: { orderId: id }, select: { id: true } });
-      await cancelSellerOrders(tx, events, { orderId: id, sellerOrderIds: sellerOrders.map((s) => s.id), actorId: null, actorName: "The marketplace", reason: "not paid in time" });
+export async function sweepExpiredOrders(ctx: Deps, opts: SweepOptions = {}): Promise<number> {
+  const due = await ctx.db.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "orders"
+     WHERE "status" = 'PENDING_PAYMENT' AND "expires_at" < now()
+     ORDER BY "expires_at" LIMIT ${opts.limit ?? 50}`;
+  let cancelled = 0;
+  for (const { id } of due) {
+    try {
+      const followUp = await inTransaction(ctx, async (tx, events) => {
+        const order = await lockOrder(tx, id, { skipLocked: true });
+        if (!order || order.status !== "PENDING_PAYMENT") return null;
+        const parts = await tx.sellerOrder.findMany({ where: { orderId: id, status: "PENDING_PAYMENT" }, select: { id: true } });
+        return cancelSellerOrders(tx, events, { orderId: id, sellerOrderIds: parts.map((s) => s.id), actorId: null, actorName: "The marketplace", reason: "not paid in time" });
+      });
+      if (!followUp) continue;
+      cancelled += 1;
+      await settleWithProvider(ctx, id, followUp);
+    } catch (err) {
+      opts.onError?.(err, id);
     }
-    return expired.length;
-  });
+  }
+  return cancelled;
 }
 
 /** Runs the sweeper every `intervalSeconds` (0: never); returns a function that stops it. */
-export function startSweeper(ctx: Deps, intervalSeconds: number, onError: (err: unknown) => void): () => void {
+export function startSweeper(ctx: Deps, intervalSeconds: number, onError: (err: unknown, orderId?: string) => void): () => void {
   if (intervalSeconds <= 0) return () => {};
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    sweepExpiredOrders(ctx)
+    sweepExpiredOrders(ctx, { onError })
       .catch(onError)
       .finally(() => {
         running = false;

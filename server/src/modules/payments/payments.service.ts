@@ -5,6 +5,8 @@ import type { Db, Tx } from "../../db/client.ts";
 import { rooms, type EventBuffer } from "../../realtime/publish.ts";
 import type { AuthedContext, Context } from "../../trpc/context.ts";
 import { recordActivity } from "../activity/activity.service.ts";
+import { liveCents, nothingToTell, settleWithProvider, type ProviderFollowUp } from "../orders/cancellation.ts";
+import { lockOrder, type LockedOrder } from "../orders/order-lock.ts";
 import { getBuyerOrder } from "../orders/orders.service.ts";
 
 type Deps = Pick<Context, "db" | "deps">;
@@ -17,23 +19,25 @@ export interface PendingPayment {
   providerRef: string | null;
 }
 
+const OPEN = ["PENDING", "FAILED"] as const;
+
 /**
- * The provider's payment for an unpaid order, created on first need and reused after: a retried
- * checkout gets the same PaymentIntent (the provider call is idempotent per order).
+ * The provider's payment for an unpaid order, created on first need and resumed after: a retried
+ * checkout gets the same PaymentIntent (created idempotently per order), brought to the amount
+ * still due if a shop cancelled its part meanwhile.
  */
 export async function ensurePayment(ctx: Deps, orderId: string, known?: PendingPayment): Promise<{ clientSecret: string | null }> {
   const payment =
     known ??
     (await ctx.db.payment.findFirst({
-      where: { orderId, provider: ctx.deps.payments.name, status: { in: ["PENDING", "FAILED"] } },
+      where: { orderId, provider: ctx.deps.payments.name, status: { in: [...OPEN] } },
       orderBy: { createdAt: "desc" },
       select: { id: true, amountCents: true, currency: true, providerRef: true },
     }));
   if (!payment) return { clientSecret: null };
+  if (payment.providerRef) return ctx.deps.payments.resumePayment({ providerRef: payment.providerRef, amountCents: payment.amountCents });
   const created = await ctx.deps.payments.createPayment({ orderId, amountCents: payment.amountCents, currency: payment.currency });
-  if (payment.providerRef !== created.providerRef) {
-    await ctx.db.payment.update({ where: { id: payment.id }, data: { providerRef: created.providerRef } });
-  }
+  await ctx.db.payment.update({ where: { id: payment.id }, data: { providerRef: created.providerRef } });
   return { clientSecret: created.clientSecret };
 }
 
@@ -44,67 +48,93 @@ export interface PaymentResult {
   providerRef: string | null;
 }
 
-export type MarkPaidOutcome = "PAID" | "ALREADY_PAID" | "FLAGGED" | "NOT_PAYABLE";
+export type PaymentOutcome = "PAID" | "ALREADY_PAID" | "FLAGGED" | "NOT_PAYABLE" | "REFUNDED";
 
-/**
- * A payment succeeded: the order and all its seller orders become PAID in one transaction, the
- * shops' ledgers get the sale and the commission, sellers are told of their new orders. Amount,
- * currency and order are checked first: a mismatch flags the order instead of fulfilling it.
- * A compare-and-set on the status makes a repeated success a no-op.
- */
-export async function markPaid(ctx: Deps, result: PaymentResult): Promise<MarkPaidOutcome> {
-  return inTransaction(ctx, (tx, events) => applyPayment(tx, events, result));
+export interface AppliedPayment {
+  outcome: PaymentOutcome;
+  /** Refunds to make once the transaction has committed. */
+  followUp: ProviderFollowUp;
 }
 
-/** markPaid's work inside a transaction the caller owns (the webhook records its event id in it). */
-export async function applyPayment(tx: Tx, events: EventBuffer, result: PaymentResult): Promise<MarkPaidOutcome> {
-  {
-    const order = await tx.order.findUnique({
-      where: { id: result.orderId },
-      select: { id: true, buyerId: true, status: true, totalCents: true, currency: true, buyer: { select: { name: true } } },
-    });
-    if (!order) return "NOT_PAYABLE";
-    if (order.totalCents !== result.amountCents || order.currency.toUpperCase() !== result.currency.toUpperCase()) {
-      const reason = `payment of ${result.amountCents} ${result.currency.toUpperCase()} does not match the order's ${order.totalCents} ${order.currency}`;
-      await tx.order.update({ where: { id: order.id }, data: { flaggedReason: reason } });
-      await recordActivity(tx, events, { kind: "order.status_changed", summary: `Order ${order.id} flagged: ${reason}`, subject: { type: "order", id: order.id } });
-      return "FLAGGED";
-    }
-    const now = new Date();
-    const { count } = await tx.order.updateMany({ where: { id: order.id, status: "PENDING_PAYMENT" }, data: { status: "PAID", paidAt: now, expiresAt: null } });
-    if (count === 0) {
-      if (order.status !== "CANCELLED") return "ALREADY_PAID";
-      // Paid after it expired and gave its stock back: keep the money out of the shops' hands.
-      await tx.order.update({ where: { id: order.id }, data: { flaggedReason: "paid after the order was cancelled: refund the buyer" } });
-      return "FLAGGED";
-    }
-    await tx.payment.updateMany({
-      where: { orderId: order.id, status: { in: ["PENDING", "FAILED"] } },
-      data: { status: "SUCCEEDED", failureReason: null, ...(result.providerRef ? { providerRef: result.providerRef } : {}) },
-    });
-    await tx.sellerOrder.updateMany({ where: { orderId: order.id, status: "PENDING_PAYMENT" }, data: { status: "PAID" } });
-    const sellerOrders = await tx.sellerOrder.findMany({
-      where: { orderId: order.id },
-      select: { id: true, shopId: true, subtotalCents: true, commissionCents: true, currency: true, items: { select: { productTitle: true, variantTitle: true, quantity: true } } },
-    });
-    await tx.ledgerEntry.createMany({
-      data: sellerOrders.flatMap((so) => [
-        { shopId: so.shopId, sellerOrderId: so.id, kind: "SALE" as const, amountCents: so.subtotalCents, currency: so.currency },
-        { shopId: so.shopId, sellerOrderId: so.id, kind: "COMMISSION" as const, amountCents: -so.commissionCents, currency: so.currency },
-      ]),
-    });
-    for (const so of sellerOrders) {
-      events.add("order.updated", [rooms.user(order.buyerId), rooms.shop(so.shopId)], { orderId: order.id, sellerOrderId: so.id, status: "PAID" });
-      events.add("order.created", [rooms.shop(so.shopId)], { orderId: order.id, sellerOrderId: so.id, totalCents: so.subtotalCents, currency: so.currency, items: so.items });
-    }
-    await recordActivity(tx, events, {
-      kind: "order.paid",
-      summary: `${order.buyer.name} paid ${(order.totalCents / 100).toFixed(2)} ${order.currency}`,
-      actorId: order.buyerId,
-      subject: { type: "order", id: order.id },
-    });
-    return "PAID";
+/**
+ * A payment succeeded at the provider; runs inside a transaction the caller owns (the webhook
+ * records its event id in it) and under the order's lock, so a cancellation at the same moment
+ * is decided wholly before or after it:
+ * - the order is unpaid: the parts still live (a shop may have cancelled its part before
+ *   payment) become PAID and only they are booked in the shops' ledgers; a charge above what
+ *   they add up to (the provider had not heard of the cancellation yet) is refunded at once;
+ * - the order was cancelled meanwhile (by the buyer, or the sweeper when its hold expired): the
+ *   whole charge is refunded at once, nothing is fulfilled, no stock is taken again;
+ * - a charge below what is due, or in another currency, flags the order instead of fulfilling it.
+ * A repeated success is a no-op.
+ */
+export async function applyPayment(tx: Tx, events: EventBuffer, result: PaymentResult): Promise<AppliedPayment> {
+  const order = await lockOrder(tx, result.orderId);
+  if (!order) return { outcome: "NOT_PAYABLE", followUp: nothingToTell };
+  if (order.status === "CANCELLED") return refundCancelledOrder(tx, events, order, result);
+  if (order.status !== "PENDING_PAYMENT") return { outcome: "ALREADY_PAID", followUp: nothingToTell };
+  const parts = await tx.sellerOrder.findMany({
+    where: { orderId: order.id },
+    select: { id: true, shopId: true, status: true, subtotalCents: true, commissionCents: true, currency: true, items: { select: { productTitle: true, variantTitle: true, quantity: true } } },
+  });
+  const due = liveCents(parts);
+  if (order.currency.toUpperCase() !== result.currency.toUpperCase() || result.amountCents < due || result.amountCents > order.totalCents) {
+    const reason = `payment of ${result.amountCents} ${result.currency.toUpperCase()} does not match the ${due} ${order.currency} due`;
+    await tx.order.update({ where: { id: order.id }, data: { flaggedReason: reason } });
+    await recordActivity(tx, events, { kind: "order.status_changed", summary: `Order ${order.id} flagged: ${reason}`, subject: { type: "order", id: order.id } });
+    return { outcome: "FLAGGED", followUp: nothingToTell };
   }
+  const live = parts.filter((p) => p.status === "PENDING_PAYMENT");
+  const excess = result.amountCents - due;
+  await tx.order.update({ where: { id: order.id }, data: { status: "PAID", paidAt: new Date(), expiresAt: null } });
+  await tx.sellerOrder.updateMany({ where: { id: { in: live.map((p) => p.id) }, status: "PENDING_PAYMENT" }, data: { status: "PAID" } });
+  const providerRef = await recordCharge(tx, order.id, result, { status: "SUCCEEDED", refundedCents: excess });
+  await tx.ledgerEntry.createMany({
+    data: live.flatMap((so) => [
+      { shopId: so.shopId, sellerOrderId: so.id, kind: "SALE" as const, amountCents: so.subtotalCents, currency: so.currency },
+      { shopId: so.shopId, sellerOrderId: so.id, kind: "COMMISSION" as const, amountCents: -so.commissionCents, currency: so.currency },
+    ]),
+  });
+  for (const so of live) {
+    events.add("order.updated", [rooms.user(order.buyerId), rooms.shop(so.shopId)], { orderId: order.id, sellerOrderId: so.id, status: "PAID" });
+    events.add("order.created", [rooms.shop(so.shopId)], { orderId: order.id, sellerOrderId: so.id, totalCents: so.subtotalCents, currency: so.currency, items: so.items });
+  }
+  const buyer = await tx.user.findUniqueOrThrow({ where: { id: order.buyerId }, select: { name: true } });
+  await recordActivity(tx, events, {
+    kind: "order.paid",
+    summary: `${buyer.name} paid ${(due / 100).toFixed(2)} ${order.currency}${excess ? ` (${(excess / 100).toFixed(2)} for cancelled parts refunded)` : ""}`,
+    actorId: order.buyerId,
+    subject: { type: "order", id: order.id },
+  });
+  const refunds = excess > 0 && providerRef ? [{ key: `refund-${order.id}-cancelled-parts`, providerRef, amountCents: excess }] : [];
+  return { outcome: "PAID", followUp: { refunds, unpaid: null } };
+}
+
+/** Paid after the order was cancelled (the buyer paid as it expired or was cancelled): all of it goes back. */
+async function refundCancelledOrder(tx: Tx, events: EventBuffer, order: LockedOrder, result: PaymentResult): Promise<AppliedPayment> {
+  // A success delivered again (a new event for the same charge) was refunded the first time.
+  const recorded = await tx.payment.count({ where: { orderId: order.id, status: { in: ["SUCCEEDED", "REFUNDED"] } } });
+  if (recorded) return { outcome: "ALREADY_PAID", followUp: nothingToTell };
+  const providerRef = await recordCharge(tx, order.id, result, { status: "REFUNDED", refundedCents: result.amountCents });
+  await recordActivity(tx, events, {
+    kind: "order.cancelled",
+    summary: `A payment of ${(result.amountCents / 100).toFixed(2)} ${result.currency.toUpperCase()} came after the order was cancelled: refunded in full`,
+    actorId: order.buyerId,
+    subject: { type: "order", id: order.id },
+  });
+  const refunds = providerRef ? [{ key: `refund-${order.id}-cancelled-order`, providerRef, amountCents: result.amountCents }] : [];
+  return { outcome: "REFUNDED", followUp: { refunds, unpaid: null } };
+}
+
+/** Writes what the provider charged on the order's latest payment row; returns the charge's provider id. */
+async function recordCharge(tx: Tx, orderId: string, result: PaymentResult, state: { status: "SUCCEEDED" | "REFUNDED"; refundedCents: number }): Promise<string | null> {
+  const payment = await tx.payment.findFirst({ where: { orderId }, orderBy: { createdAt: "desc" }, select: { id: true, providerRef: true } });
+  if (!payment) return result.providerRef;
+  await tx.payment.update({
+    where: { id: payment.id },
+    data: { ...state, amountCents: result.amountCents, failureReason: null, ...(result.providerRef ? { providerRef: result.providerRef } : {}) },
+  });
+  return result.providerRef ?? payment.providerRef;
 }
 
 /** A payment attempt failed (declined card): the order stays unpaid and may be paid again. */
@@ -112,17 +142,29 @@ export async function markPaymentFailed(db: Db | Tx, orderId: string, reason: st
   await db.payment.updateMany({ where: { orderId, status: "PENDING" }, data: { status: "FAILED", failureReason: reason } });
 }
 
-/** The test provider's "the buyer paid" (or "the card was declined"), for the order's own buyer. */
+/**
+ * The test provider's "the buyer paid" (or "the card was declined"), for the order's own buyer:
+ * it charges what the order's payment asks for now, under the order's lock. A cancelled order
+ * cannot be paid (the test provider has charged nothing yet, so nothing needs refunding).
+ */
 export async function confirmTestPayment(ctx: AuthedContext, input: ConfirmTestPaymentInput) {
   if (ctx.deps.payments.name !== "TEST") throw new DomainError("FORBIDDEN", "Test payments are disabled");
-  const order = await ctx.db.order.findFirst({ where: { id: input.id, buyerId: ctx.user.id }, select: { id: true, status: true, totalCents: true, currency: true } });
-  if (!order) throw notFound("Order");
-  if (order.status === "CANCELLED") throw conflict("This order was cancelled");
-  if (input.outcome === "fail") {
-    if (order.status !== "PENDING_PAYMENT") throw conflict("This order is already paid");
-    await markPaymentFailed(ctx.db, order.id, "card_declined");
-  } else {
-    await markPaid(ctx, { orderId: order.id, amountCents: order.totalCents, currency: order.currency, providerRef: `test_${order.id}` });
-  }
-  return getBuyerOrder(ctx, order.id);
+  const followUp = await inTransaction(ctx, async (tx, events) => {
+    const order = await lockOrder(tx, input.id);
+    if (!order || order.buyerId !== ctx.user.id) throw notFound("Order");
+    if (order.status === "CANCELLED") throw conflict("This order was cancelled");
+    if (order.status !== "PENDING_PAYMENT") {
+      if (input.outcome === "fail") throw conflict("This order is already paid");
+      return nothingToTell;
+    }
+    if (input.outcome === "fail") {
+      await markPaymentFailed(tx, order.id, "card_declined");
+      return nothingToTell;
+    }
+    const payment = await tx.payment.findFirst({ where: { orderId: order.id, status: { in: [...OPEN] } }, orderBy: { createdAt: "desc" }, select: { amountCents: true } });
+    const applied = await applyPayment(tx, events, { orderId: order.id, amountCents: payment?.amountCents ?? order.totalCents, currency: order.currency, providerRef: `test_${order.id}` });
+    return applied.followUp;
+  });
+  await settleWithProvider(ctx, input.id, followUp);
+  return getBuyerOrder(ctx, input.id);
 }

@@ -1,5 +1,5 @@
 import Stripe from "stripe";
-import type { CreatedPayment, PaymentOrder, PaymentProvider } from "./provider.ts";
+import type { CreatedPayment, PaymentOrder, PaymentProvider, RefundRequest } from "./provider.ts";
 
 export interface StripeOptions {
   secretKey: string;
@@ -11,7 +11,8 @@ export interface StripeOptions {
 
 /**
  * Stripe: one PaymentIntent per order, created with an idempotency key derived from the order so
- * that a retried checkout never charges twice; refunds likewise keyed per seller order.
+ * that a retried checkout never charges twice; its amount follows the order's live parts while it
+ * is unpaid; refunds keyed per seller order.
  */
 export class StripePaymentProvider implements PaymentProvider {
   readonly name = "STRIPE" as const;
@@ -38,7 +39,23 @@ export class StripePaymentProvider implements PaymentProvider {
     return { providerRef: intent.id, clientSecret: intent.client_secret };
   }
 
-  async refund(input: { providerRef: string; amountCents: number; idempotencyKey: string }): Promise<void> {
+  async resumePayment(input: { providerRef: string; amountCents: number }): Promise<{ clientSecret: string | null }> {
+    let intent = await this.stripe.paymentIntents.retrieve(input.providerRef);
+    if (intent.amount !== input.amountCents && intent.status !== "succeeded" && intent.status !== "canceled") {
+      intent = await this.stripe.paymentIntents.update(input.providerRef, { amount: input.amountCents });
+    }
+    return { clientSecret: intent.client_secret };
+  }
+
+  async updateAmount(input: { providerRef: string; amountCents: number }): Promise<void> {
+    await this.stripe.paymentIntents.update(input.providerRef, { amount: input.amountCents });
+  }
+
+  async cancelPayment(providerRef: string): Promise<void> {
+    await this.stripe.paymentIntents.cancel(providerRef);
+  }
+
+  async refund(input: RefundRequest): Promise<void> {
     await this.stripe.refunds.create({ payment_intent: input.providerRef, amount: input.amountCents }, { idempotencyKey: input.idempotencyKey });
   }
 }

@@ -4,9 +4,23 @@ import { inTransaction } from "../../lib/transaction.ts";
 import type { AppDeps } from "../../trpc/context.ts";
 import { applyPayment, markPaymentFailed } from "./payments.service.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
+import { nothingToTell, settleWithProvider, type ProviderFollowUp } from "../orders/cancellation.ts";
 
 /** Stripe's default: an event signed more than 5 minutes ago is refused (replay protection). */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
+
+/**
+ * Stripe's SDK refuses only signatures that are too old; one dated ahead of our clock by more
+ * than ordinary clock skew is refused too, so a leaked signed payload cannot be post-dated to
+ * stay replayable (SECURITY 17).
+ */
+export const WEBHOOK_FUTURE_TOLERANCE_SECONDS = 60;
+
+/** The `t=` of a Stripe-Signature header, in seconds, or null. */
+function signedAt(signature: string): number | null {
+  const t = /(?:^|,)t=(\d{1,12})(?:,|$)/.exec(signature)?.[1];
+  return t ? Number(t) : null;
+}
 
 /**
  * `POST /webhooks/stripe`: the signature is verified on the raw body with Stripe's SDK; each event
@@ -28,37 +42,51 @@ export async function registerStripeWebhook(app: FastifyInstance, deps: AppDeps)
       } catch {
         return reply.code(400).send({ error: "Bad Request", message: "Invalid signature" });
       }
-      const outcome = await handleEvent(deps, event);
+      const at = signedAt(signature);
+      if (at === null || at - Date.now() / 1000 > WEBHOOK_FUTURE_TOLERANCE_SECONDS) {
+        return reply.code(400).send({ error: "Bad Request", message: "Invalid signature" });
+      }
+      const { outcome, orderId, followUp } = await handleEvent(deps, event);
+      // Refunds (a payment for a cancelled order or part) are made once the change has committed.
+      if (orderId) await settleWithProvider({ db: deps.database.prisma, deps }, orderId, followUp);
       return reply.send({ received: true, outcome });
     });
   });
 }
 
-async function handleEvent(deps: AppDeps, event: Stripe.Event): Promise<string> {
+interface Handled {
+  outcome: string;
+  orderId?: string;
+  followUp: ProviderFollowUp;
+}
+
+async function handleEvent(deps: AppDeps, event: Stripe.Event): Promise<Handled> {
   const ctx = { db: deps.database.prisma, deps };
+  const done = (outcome: string): Handled => ({ outcome, followUp: nothingToTell });
   try {
     return await inTransaction(ctx, async (tx, events) => {
       await tx.webhookEvent.create({ data: { provider: "STRIPE", eventId: event.id, type: event.type } });
       if (event.type === "payment_intent.succeeded") {
         const intent = event.data.object;
         const orderId = intent.metadata?.orderId;
-        if (!orderId) return "ignored: no order";
+        if (!orderId) return done("ignored: no order");
         const payment = await tx.payment.findFirst({ where: { orderId, provider: "STRIPE" }, select: { providerRef: true } });
         if (!payment || (payment.providerRef && payment.providerRef !== intent.id)) {
           await tx.order.updateMany({ where: { id: orderId }, data: { flaggedReason: `payment ${intent.id} is not this order's payment` } });
-          return "FLAGGED";
+          return done("FLAGGED");
         }
-        return applyPayment(tx, events, { orderId, amountCents: intent.amount_received || intent.amount, currency: intent.currency, providerRef: intent.id });
+        const applied = await applyPayment(tx, events, { orderId, amountCents: intent.amount_received || intent.amount, currency: intent.currency, providerRef: intent.id });
+        return { outcome: applied.outcome, orderId, followUp: applied.followUp };
       }
       if (event.type === "payment_intent.payment_failed") {
         const intent = event.data.object;
         if (intent.metadata?.orderId) await markPaymentFailed(tx, intent.metadata.orderId, intent.last_payment_error?.code ?? "payment_failed");
-        return "FAILED";
+        return done("FAILED");
       }
-      return `ignored: ${event.type}`;
+      return done(`ignored: ${event.type}`);
     });
   } catch (err) {
-    if (isUniqueViolation(err)) return "duplicate";
+    if (isUniqueViolation(err)) return done("duplicate");
     throw err;
   }
 }

@@ -8,7 +8,8 @@ import { createTestApp, type TestApp } from "../../test/harness.ts";
 import { sweepExpiredOrders } from "../orders/sweeper.ts";
 import { TestPaymentProvider } from "./provider.ts";
 import { StripePaymentProvider } from "./stripe-provider.ts";
-import { WEBHOOK_TOLERANCE_SECONDS } from "./stripe-webhook.route.ts";
+import { ensurePayment } from "./payments.service.ts";
+import { WEBHOOK_FUTURE_TOLERANCE_SECONDS, WEBHOOK_TOLERANCE_SECONDS } from "./stripe-webhook.route.ts";
 
 /**
  * PAYMENTS=stripe end to end, offline: the real `stripe` SDK talks to a fake Stripe API on
@@ -98,6 +99,13 @@ async function snapshot(orderId: string) {
   return { order, sellerOrders, payments, ledger };
 }
 
+const refundsOf = (intent: FakeIntent) => fake.calls("/v1/refunds").filter((c) => c.params.payment_intent === intent.id);
+
+/** The client secret the buyer's payment page gets for an unpaid order. */
+async function ensurePaymentOf(orderId: string) {
+  return (await ensurePayment({ db: db(), deps: t.deps }, orderId)).clientSecret;
+}
+
 const webhookRows = (eventId: string) => db().webhookEvent.count({ where: { provider: "STRIPE", eventId } });
 
 describe("Stripe checkout: one PaymentIntent per order", () => {
@@ -114,7 +122,7 @@ describe("Stripe checkout: one PaymentIntent per order", () => {
     expect(payment).toMatchObject({ provider: "STRIPE", providerRef: intent.id, status: "PENDING", amountCents: 5000 });
   });
 
-  it("a retried placeOrder with the same key reuses the same intent: same idempotency key at Stripe, one intent", async () => {
+  it("a retried placeOrder with the same key resumes the same intent: one intent created, read back on the retry", async () => {
     const a = await shopWithVariant(1234);
     const bea = await buyer();
     await bea.caller.cart.add({ variantId: a.variantId, quantity: 1 });
@@ -122,8 +130,9 @@ describe("Stripe checkout: one PaymentIntent per order", () => {
     const first = await bea.caller.checkout.placeOrder({ idempotencyKey: k, shippingAddress: address });
     const again = await bea.caller.checkout.placeOrder({ idempotencyKey: k, shippingAddress: address });
     expect(again).toEqual(first);
-    const calls = fake.calls("/v1/payment_intents").filter((c) => c.idempotencyKey === `order-${first.orderId}`);
-    expect(calls).toHaveLength(2);
+    const intent = fake.intentFor(first.orderId)!;
+    expect(fake.calls("/v1/payment_intents").filter((c) => c.idempotencyKey === `order-${first.orderId}`)).toHaveLength(1);
+    expect(fake.calls(`/v1/payment_intents/${intent.id}`).map((c) => c.method)).toEqual(["GET"]);
     expect([...fake.intents.values()].filter((i) => i.metadata.orderId === first.orderId)).toHaveLength(1);
     expect(await db().payment.count({ where: { orderId: first.orderId } })).toBe(1);
     expect(await db().order.count({ where: { buyerId: bea.id } })).toBe(1);
@@ -196,6 +205,21 @@ describe("SECURITY 17: Stripe webhook", () => {
     expect(await webhookRows(event.id)).toBe(0);
     const fresh = await deliver(event, { timestamp: now - 60 });
     expect(fresh.statusCode).toBe(200);
+    expect((await snapshot(placed.orderId)).order.status).toBe("PAID");
+  });
+
+  it(`an event signed more than ${WEBHOOK_FUTURE_TOLERANCE_SECONDS} s in the future is 400; a few seconds of clock skew is accepted`, async () => {
+    const { placed, intent } = await placeTwoShopOrder();
+    const before = await snapshot(placed.orderId);
+    const event = intentEvent(intent);
+    const now = Math.floor(Date.now() / 1000);
+    for (const ahead of [WEBHOOK_FUTURE_TOLERANCE_SECONDS + 30, 3600, 365 * 24 * 3600]) {
+      expect((await deliver(event, { timestamp: now + ahead })).statusCode).toBe(400);
+    }
+    expect(await snapshot(placed.orderId)).toEqual(before);
+    expect(await webhookRows(event.id)).toBe(0);
+    const skewed = await deliver(event, { timestamp: now + 10 });
+    expect(skewed.statusCode).toBe(200);
     expect((await snapshot(placed.orderId)).order.status).toBe("PAID");
   });
 
@@ -282,7 +306,12 @@ describe("SECURITY 17: Stripe webhook", () => {
 
     it("amount", async () => {
       const { placed, intent } = await placeTwoShopOrder();
-      await expectFlagged(placed.orderId, await deliver(intentEvent({ ...intent, amount: 4999 })), /4999 USD does not match the order's 5000 USD/);
+      await expectFlagged(placed.orderId, await deliver(intentEvent({ ...intent, amount: 4999 })), /4999 USD does not match the 5000 USD due/);
+    });
+
+    it("amount above the order's total", async () => {
+      const { placed, intent } = await placeTwoShopOrder();
+      await expectFlagged(placed.orderId, await deliver(intentEvent({ ...intent, amount: 5001 })), /5001 USD does not match the 5000 USD due/);
     });
 
     it("currency", async () => {
@@ -308,17 +337,87 @@ describe("SECURITY 17: Stripe webhook", () => {
     });
   });
 
-  it("a payment for an order the sweeper already cancelled is flagged for a refund, not fulfilled", async () => {
+  it("SECURITY 30: a payment for an order the sweeper already cancelled is refunded in full at once, not fulfilled", async () => {
     const { placed, intent, a } = await placeTwoShopOrder();
     await db().order.update({ where: { id: placed.orderId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    // The buyer's card went through at Stripe just as the hold expired: the sweeper's cancel of the intent fails.
+    fake.intents.get(intent.id)!.status = "succeeded";
     expect(await sweepExpiredOrders({ db: db(), deps: t.deps })).toBeGreaterThanOrEqual(1);
+    expect(fake.calls(`/v1/payment_intents/${intent.id}/cancel`)).toEqual([expect.objectContaining({ status: 400 })]);
     const stock = (await db().variant.findUniqueOrThrow({ where: { id: a.variantId } })).stock;
     const res = await deliver(intentEvent(intent));
-    expect(res.json()).toMatchObject({ outcome: "FLAGGED" });
+    expect(res.json()).toMatchObject({ outcome: "REFUNDED" });
     const after = await snapshot(placed.orderId);
-    expect(after.order).toMatchObject({ status: "CANCELLED", flaggedReason: expect.stringMatching(/paid after the order was cancelled/) });
+    expect(after.order).toMatchObject({ status: "CANCELLED", paidAt: null });
     expect(after.ledger).toBe(0);
+    expect(await db().payment.findFirstOrThrow({ where: { orderId: placed.orderId } })).toMatchObject({ status: "REFUNDED", amountCents: 5000, refundedCents: 5000 });
+    expect(refundsOf(intent)).toEqual([expect.objectContaining({ idempotencyKey: `refund-${placed.orderId}-cancelled-order`, params: { payment_intent: intent.id, amount: "5000" }, status: 200 })]);
     expect((await db().variant.findUniqueOrThrow({ where: { id: a.variantId } })).stock).toBe(stock);
+    // Stripe redelivers the same success as a new event: nothing is refunded twice.
+    expect((await deliver(intentEvent(intent))).json()).toMatchObject({ outcome: "ALREADY_PAID" });
+    expect(refundsOf(intent)).toHaveLength(1);
+  });
+
+  it("SECURITY 30: a whole unpaid order cancelled by the buyer cancels its intent at Stripe, so it can no longer be paid", async () => {
+    const { placed, intent, bea } = await placeTwoShopOrder();
+    await bea.caller.order.cancel({ id: placed.orderId });
+    expect(fake.calls(`/v1/payment_intents/${intent.id}/cancel`)).toEqual([expect.objectContaining({ method: "POST", status: 200 })]);
+    expect(fake.intents.get(intent.id)!.status).toBe("canceled");
+    expect(await db().payment.findFirstOrThrow({ where: { orderId: placed.orderId } })).toMatchObject({ status: "CANCELLED" });
+  });
+
+  describe("SECURITY 29: a shop's part cancelled before payment is neither charged nor booked", () => {
+    async function cancelShopB() {
+      const o = await placeTwoShopOrder();
+      const soB = await db().sellerOrder.findFirstOrThrow({ where: { orderId: o.placed.orderId, shopId: o.b.shop.id } });
+      await (await t.signIn(o.b.owner.email)).caller.sellerOrder.cancel({ id: soB.id });
+      return { ...o, soB };
+    }
+    const ledgerOf = (orderId: string) =>
+      db().ledgerEntry.findMany({ where: { sellerOrder: { orderId } }, select: { shopId: true, kind: true, amountCents: true }, orderBy: { kind: "asc" } });
+
+    it("the intent's amount drops to the live part at Stripe; paying it books only that shop", async () => {
+      const { a, placed, intent, soB } = await cancelShopB();
+      expect(fake.calls(`/v1/payment_intents/${intent.id}`)).toEqual([expect.objectContaining({ method: "POST", params: { amount: "4000" }, status: 200 })]);
+      expect(fake.intents.get(intent.id)!.amount).toBe(4000);
+      expect(await db().payment.findFirstOrThrow({ where: { orderId: placed.orderId } })).toMatchObject({ status: "PENDING", amountCents: 4000 });
+      // The buyer's payment page, opened again, gets the same intent for the new amount.
+      expect(await ensurePaymentOf(placed.orderId)).toBe(intent.client_secret);
+      const res = await deliver(intentEvent(fake.intents.get(intent.id)!));
+      expect(res.json()).toMatchObject({ outcome: "PAID" });
+      const after = await snapshot(placed.orderId);
+      expect(after.order.status).toBe("PAID");
+      expect((await db().sellerOrder.findUniqueOrThrow({ where: { id: soB.id } })).status).toBe("CANCELLED");
+      expect(await ledgerOf(placed.orderId)).toEqual([
+        { shopId: a.shop.id, kind: "SALE", amountCents: 4000 },
+        { shopId: a.shop.id, kind: "COMMISSION", amountCents: -400 },
+      ]);
+      expect(refundsOf(intent)).toEqual([]);
+      expect(await db().payment.findFirstOrThrow({ where: { orderId: placed.orderId } })).toMatchObject({ status: "SUCCEEDED", amountCents: 4000, refundedCents: 0 });
+    });
+
+    it("if the buyer had already paid the old amount, the cancelled part is refunded at once and still not booked", async () => {
+      const o = await placeTwoShopOrder();
+      fake.intents.get(o.intent.id)!.status = "succeeded"; // paid at Stripe; the webhook is on its way
+      const soB = await db().sellerOrder.findFirstOrThrow({ where: { orderId: o.placed.orderId, shopId: o.b.shop.id } });
+      await (await t.signIn(o.b.owner.email)).caller.sellerOrder.cancel({ id: soB.id });
+      expect(fake.calls(`/v1/payment_intents/${o.intent.id}`)).toEqual([expect.objectContaining({ method: "POST", status: 400 })]);
+      const res = await deliver(intentEvent(o.intent)); // 5000 charged
+      expect(res.json()).toMatchObject({ outcome: "PAID" });
+      expect(await ledgerOf(o.placed.orderId)).toEqual([
+        { shopId: o.a.shop.id, kind: "SALE", amountCents: 4000 },
+        { shopId: o.a.shop.id, kind: "COMMISSION", amountCents: -400 },
+      ]);
+      expect(refundsOf(o.intent)).toEqual([
+        expect.objectContaining({ idempotencyKey: `refund-${o.placed.orderId}-cancelled-parts`, params: { payment_intent: o.intent.id, amount: "1000" }, status: 200 }),
+      ]);
+      expect(await db().payment.findFirstOrThrow({ where: { orderId: o.placed.orderId } })).toMatchObject({ status: "SUCCEEDED", amountCents: 5000, refundedCents: 1000 });
+      // Later the live part is cancelled too: the payment is then wholly refunded, once.
+      const soA = await db().sellerOrder.findFirstOrThrow({ where: { orderId: o.placed.orderId, shopId: o.a.shop.id } });
+      await o.bea.caller.order.cancel({ id: o.placed.orderId, sellerOrderId: soA.id });
+      expect(await db().payment.findFirstOrThrow({ where: { orderId: o.placed.orderId } })).toMatchObject({ status: "REFUNDED", refundedCents: 5000 });
+      expect(refundsOf(o.intent).map((c) => c.params.amount)).toEqual(["1000", "4000"]);
+    });
   });
 
   it("payment_intent.payment_failed marks the payment FAILED; the order stays payable and a later success pays it", async () => {

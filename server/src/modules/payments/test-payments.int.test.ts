@@ -15,6 +15,9 @@ let t: TestApp;
 const realProvider: PaymentProvider = {
   name: "STRIPE",
   createPayment: async (order) => ({ providerRef: `pi_${order.orderId.replace(/-/g, "")}`, clientSecret: "pi_secret" }),
+  resumePayment: async () => ({ clientSecret: "pi_secret" }),
+  updateAmount: async () => {},
+  cancelPayment: async () => {},
   refund: async () => {},
 };
 

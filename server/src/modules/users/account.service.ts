@@ -3,6 +3,7 @@ import { DomainError, notFound } from "../../lib/errors.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import type { AuthedContext, SessionUser } from "../../trpc/context.ts";
 import { assertPasswordAllowed, sessionUserSelect } from "../auth/auth.service.ts";
+import { takePasswordCheckAttempt } from "../auth/login-throttle.ts";
 import { hashPassword, verifyPassword } from "../auth/password.ts";
 import { revokeUserSessions } from "../auth/session.service.ts";
 
@@ -12,12 +13,16 @@ export async function updateProfile(ctx: AuthedContext, input: UpdateProfileInpu
 
 /** Changes the password after checking the current one, and signs out every other session. */
 export async function changePassword(ctx: AuthedContext, input: ChangePasswordInput): Promise<{ revokedSessions: number }> {
+  // A stolen session must not become a way to guess the password: each check is one attempt
+  // from the user's and the IP's budgets, taken before verifying (SECURITY 32).
+  const attempt = await takePasswordCheckAttempt(ctx.deps.limits, ctx.user.id, ctx.ip);
   const user = await ctx.db.user.findUniqueOrThrow({ where: { id: ctx.user.id }, select: { passwordHash: true } });
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
     throw new DomainError("BAD_REQUEST", "The current password is wrong", {
       currentPassword: ["The current password is wrong"],
     });
   }
+  await attempt.succeeded();
   assertPasswordAllowed(input.newPassword, "newPassword");
   const passwordHash = await hashPassword(input.newPassword);
   const revoked = await inTransaction(ctx, async (tx, events) => {
