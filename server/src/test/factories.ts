@@ -73,3 +73,54 @@ export async function makeProduct(
     include: { variants: { orderBy: { position: "asc" } } },
   });
 }
+
+/**
+ * A DELIVERED order of `buyerId` for one unit of each variant given (all from one shop), written
+ * straight to the database: what entitles a buyer to review.
+ */
+export async function makeDeliveredOrder(
+  db: Db,
+  buyerId: string,
+  shopId: string,
+  lines: { productId: string; variantId: string; priceCents?: number }[],
+  status: "DELIVERED" | "PAID" | "SHIPPED" = "DELIVERED",
+) {
+  const subtotal = lines.reduce((s, l) => s + (l.priceCents ?? 1000), 0);
+  const order = await db.order.create({
+    data: {
+      buyerId,
+      status,
+      totalCents: subtotal,
+      idempotencyKey: `made-${next()}-${randomBytes(4).toString("hex")}`,
+      requestHash: "made-by-factory",
+      shippingAddress: { name: "Test Buyer", line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "US" },
+      paidAt: new Date(),
+    },
+  });
+  const sellerOrder = await db.sellerOrder.create({
+    data: {
+      orderId: order.id,
+      shopId,
+      status,
+      subtotalCents: subtotal,
+      commissionBps: 1000,
+      commissionCents: Math.round(subtotal / 10),
+      ...(status === "DELIVERED" ? { shippedAt: new Date(), deliveredAt: new Date(), trackingNumber: "TRACK" } : {}),
+    },
+  });
+  await db.orderItem.createMany({
+    data: lines.map((l) => ({
+      orderId: order.id,
+      sellerOrderId: sellerOrder.id,
+      productId: l.productId,
+      variantId: l.variantId,
+      productTitle: "Product",
+      variantTitle: "Variant",
+      sku: "SKU",
+      unitPriceCents: l.priceCents ?? 1000,
+      quantity: 1,
+      lineTotalCents: l.priceCents ?? 1000,
+    })),
+  });
+  return { orderId: order.id, sellerOrderId: sellerOrder.id };
+}
