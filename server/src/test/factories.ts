@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "../db/client.ts";
+import { PRIOR_MEAN, PRIOR_WEIGHT } from "../modules/reviews/review-figures.ts";
 import type { ProductStatus, ShopStatus } from "@marketplace/shared";
 
 /**
@@ -32,6 +33,12 @@ export async function makeShop(db: Db, ownerId: string, opts: { name?: string; s
   });
 }
 
+/** Rating figures as reviews would leave them: the sum and the Bayesian score follow the average and count. */
+function figuresOf(ratingAvg: number, ratingCount: number) {
+  const ratingSum = Math.round(ratingAvg * ratingCount);
+  return { ratingAvg, ratingCount, ratingSum, ratingScore: (PRIOR_MEAN * PRIOR_WEIGHT + ratingSum) / (PRIOR_WEIGHT + ratingCount) };
+}
+
 export interface MakeVariant {
   sku?: string;
   title?: string;
@@ -56,8 +63,7 @@ export async function makeProduct(
       slug: `${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${i}`,
       description: opts.description ?? "",
       status: opts.status ?? "ACTIVE",
-      ratingAvg: opts.ratingAvg ?? 0,
-      ratingCount: opts.ratingCount ?? 0,
+      ...figuresOf(opts.ratingAvg ?? 0, opts.ratingCount ?? 0),
       ...(opts.createdAt ? { createdAt: opts.createdAt } : {}),
       variants: {
         create: variants.map((v, k) => ({

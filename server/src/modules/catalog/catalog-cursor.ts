@@ -12,7 +12,7 @@ export type SearchOrder = CatalogSort;
  */
 export interface SearchCursor {
   s: SearchOrder;
-  /** newest: [created_at ms]; price_*: [lowest price]; rating: [avg, count]; relevance: [tier, score]. */
+  /** newest: [created_at ms]; price_*: [lowest price]; rating: [score, count]; relevance: [tier, score]. */
   k: number[];
   id: string;
   q?: string;

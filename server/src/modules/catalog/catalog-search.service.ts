@@ -28,6 +28,8 @@ interface ItemJson {
   shop: { id: string; name: string; slug: string };
   ratingAvg: number;
   ratingCount: number;
+  /** The rating sort's key (the Bayesian score); not part of the card. */
+  ratingScore: number;
   inStock: boolean;
   createdAt: string;
   tier: number;
@@ -55,7 +57,7 @@ function cursorAfter(item: ItemJson, order: SearchOrder, q: string | null): Sear
     case "price_desc":
       return { s: order, k: [item.priceCents], id: item.id };
     case "rating":
-      return { s: order, k: [item.ratingAvg, item.ratingCount], id: item.id };
+      return { s: order, k: [item.ratingScore, item.ratingCount], id: item.id };
     case "relevance":
       return { s: order, k: [item.tier, item.score], id: item.id, q: queryFingerprint(q ?? "") };
   }
@@ -63,7 +65,7 @@ function cursorAfter(item: ItemJson, order: SearchOrder, q: string | null): Sear
 
 export type SearchResult = {
   /** The cards, without the sort keys the statement adds for the cursor. */
-  items: Omit<ItemJson, "createdAt" | "tier" | "score">[];
+  items: Omit<ItemJson, "createdAt" | "tier" | "score" | "ratingScore">[];
   nextCursor: string | null;
   /** The order the page is in (`relevance` asked without a query runs as `newest`). */
   sort: SearchOrder;

@@ -61,6 +61,26 @@ describe.skipIf(!usingPostgres)("SECURITY 19: figures under concurrency (Postgre
   }, 120_000);
 });
 
+describe("the catalog's rating sort is fair", () => {
+  it("one 5-star review does not outrank 300 reviews averaging 4.8, nor 40 averaging 4.5; the rating filter uses the average", async () => {
+    const owner = await t.createUser({ role: "SELLER" });
+    const shop = await makeShop(db(), owner.id);
+    const one = await makeProduct(db(), shop.id, categoryId, { title: "Lucky one", ratingAvg: 5, ratingCount: 1 });
+    const many = await makeProduct(db(), shop.id, categoryId, { title: "Crowd favourite", ratingAvg: 4.8, ratingCount: 300 });
+    const good = await makeProduct(db(), shop.id, categoryId, { title: "Solid choice", ratingAvg: 4.5, ratingCount: 40 });
+    const none = await makeProduct(db(), shop.id, categoryId, { title: "Brand new" });
+    const anon = await t.anon();
+    const sorted = await anon.catalog.search({ shopId: shop.id, sort: "rating" });
+    expect(sorted.items.map((i) => i.id)).toEqual([many.id, good.id, one.id, none.id]);
+    // Paging through the same order with cursors gives the same list.
+    const firstTwo = await anon.catalog.search({ shopId: shop.id, sort: "rating", limit: 2 });
+    const rest = await anon.catalog.search({ shopId: shop.id, sort: "rating", limit: 2, cursor: firstTwo.nextCursor! });
+    expect([...firstTwo.items, ...rest.items].map((i) => i.id)).toEqual([many.id, good.id, one.id, none.id]);
+    const fourPlus = await anon.catalog.search({ shopId: shop.id, minRating: 4.6, sort: "rating" });
+    expect(fourPlus.items.map((i) => i.id)).toEqual([many.id, one.id]);
+  });
+});
+
 describe("live figures", () => {
   let server: MarketplaceServer;
   beforeAll(async () => {
