@@ -32,7 +32,18 @@ const ACTORS: Actor[] = ["anon", "buyer", "seller", "admin"];
  * 500s found by the fuzz in code another engineer owns (money: checkout, payments, orders, cart),
  * left to be fixed there. Each is as narrow as possible: the procedure and the database's message.
  */
-const KNOWN_EXCLUSIONS: { path: string; cause: RegExp; why: string }[] = [];
+const KNOWN_EXCLUSIONS: { path: string; cause: RegExp; why: string }[] = [
+  {
+    // KNOWN EXCLUSION, to remove once the checkout handles totals past 32 bits: a cart of the
+    // dearest variant (100,000,000 cents) at quantity 99 totals 9,900,000,000 cents, and the
+    // order statement's int4 columns (line_total_cents, subtotal_cents, total_cents…) refuse it
+    // with "value … is out of range for type integer": a 500 where a clear 400 is due. Owned by
+    // the checkout (server/src/modules/checkout/*), not fixed here.
+    path: "checkout.placeOrder",
+    cause: /out of range for type integer/,
+    why: "order totals past 2^31 cents (int4 columns in the checkout's order statement)",
+  },
+];
 
 let t: TestApp;
 let users: Record<Exclude<Actor, "anon">, { id: string; role: "BUYER" | "SELLER" | "ADMIN" }>;
@@ -56,6 +67,8 @@ beforeAll(async () => {
   for (let i = 0; i < 4; i++) {
     products.push(await makeProduct(db, shop.id, i % 2 ? parent.id : child.id, { title: `Blue mug ${i}`, description: "stoneware", variants: [{ priceCents: 1200 + i, stock: 50 }, { priceCents: 3000, stock: 5 }] }));
   }
+  // The dearest a seller may list (100,000,000 cents), so that carts can hold totals past 32 bits.
+  await makeProduct(db, shop.id, parent.id, { title: "Gold espresso machine", variants: [{ priceCents: 100_000_000, stock: 100_000 }] });
   // A paid order and an unpaid one, so order, seller-order and payment procedures find rows.
   const b = (await t.signIn(buyer.email)).caller;
   const address = { name: "Bea", line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "US" };
