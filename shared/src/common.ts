@@ -1,18 +1,20 @@
 import { z } from "zod";
 
 /**
- * NUL (U+0000), which PostgreSQL text cannot hold (the statement fails: a 500), and lone UTF-16
- * surrogate halves, which have no UTF-8 form (the driver would store U+FFFD in their place,
- * silently changing what was sent). With the `u` flag a well-formed pair is one code point
- * outside this class, so only unpaired halves match.
+ * Lone UTF-16 surrogate halves, which have no UTF-8 form (the driver would store U+FFFD in their
+ * place, silently changing what was sent). With the `u` flag a well-formed pair is one code
+ * point outside this class, so only unpaired halves match.
  */
-const UNSTORABLE = /[\u0000\uD800-\uDFFF]/u;
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 export const UNSTORABLE_TEXT_MESSAGE = "Remove the NUL or broken characters";
 
-/** Whether PostgreSQL can store this string exactly as it is (see `text`). */
+/**
+ * Whether PostgreSQL can store this string exactly as it is (see `text`): no NUL (U+0000), which
+ * text cannot hold (the statement fails: a 500), and no lone surrogate half.
+ */
 export function isStorableText(s: string): boolean {
-  return !UNSTORABLE.test(s);
+  return !s.includes("\u0000") && !LONE_SURROGATE.test(s);
 }
 
 /**
