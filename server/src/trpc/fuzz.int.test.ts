@@ -22,7 +22,7 @@ import { appRouter, type createCaller } from "./root.ts";
  * procedure and caller); a failure prints the seed, the procedure, the caller and the input.
  */
 const SEED = Number(process.env.SECURITY_38_SEED ?? 38_2026);
-const RUNS = Number(process.env.SECURITY_38_RUNS ?? 12);
+const RUNS = Number(process.env.SECURITY_38_RUNS ?? 10);
 
 type Caller = ReturnType<typeof createCaller>;
 type Actor = "anon" | "buyer" | "seller" | "admin";

@@ -1,6 +1,6 @@
 import { UNSTORABLE_TEXT_MESSAGE } from "@marketplace/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CURSOR_MS_MAX } from "../lib/cursor.ts";
+import { CURSOR_MS_MAX, encodeCursor } from "../lib/cursor.ts";
 import { makeCategory, makeProduct, makeShop } from "../test/factories.ts";
 import { createTestApp, type TestApp } from "../test/harness.ts";
 import type { createCaller } from "./root.ts";
@@ -97,7 +97,12 @@ describe("SECURITY 38: odd input is a 400, never a 500", () => {
       await expect(anon.catalog.search({ sort: sort as "newest", cursor: enc({ s: sort, k, id: "x" }) })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     }
     await expect(anon.catalog.search({ sort: "newest", cursor: enc({ s: "newest", k: [0], id: "x\u0000" }) })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    // Odd but storable keys are fine: a float8 holds them.
-    await expect(anon.catalog.search({ sort: "rating", cursor: enc({ s: "rating", k: [1e308, 1], id: "x" }) })).resolves.toHaveProperty("items");
+    // Odd but storable keys are fine: a float8 holds them, and -0 is 0 (JSON writes it as 0, a
+    // caller's -0 reaches the driver as "0").
+    for (const k of [[1e308, 1], [5e-324, 0], [-0, -0]]) {
+      await expect(anon.catalog.search({ sort: "rating", cursor: enc({ s: "rating", k, id: "x" }) })).resolves.toHaveProperty("items");
+    }
+    await expect(anon.catalog.search({ minRating: -0, minPriceCents: -0, maxPriceCents: 0 })).resolves.toHaveProperty("items");
+    await expect(buyer.order.list({ cursor: encodeCursor({ t: -0, id: "x" }) })).resolves.toEqual({ items: [], nextCursor: null });
   });
 });
