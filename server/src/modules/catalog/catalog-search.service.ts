@@ -3,6 +3,7 @@ import type { Prisma } from "../../generated/prisma/client.ts";
 import type { Context } from "../../trpc/context.ts";
 import { decodeSearchCursor, encodeSearchCursor, queryFingerprint, type SearchCursor, type SearchOrder } from "./catalog-cursor.ts";
 import { facetCacheFor, type FacetCache } from "./catalog-facet-cache.ts";
+import { websearchText } from "./catalog-query.ts";
 import { facetsStatement, searchStatement, type SearchPlan } from "./catalog-search.sql.ts";
 
 /** Words too common to be worth a fuzzy title match. */
@@ -73,9 +74,12 @@ export type SearchResult = {
   facets: CatalogSearchFacets | null;
 };
 
-/** What a search runs: its trimmed query, its real order, its filters and its decoded cursor. */
+/**
+ * What a search runs: its trimmed query (with runs of NOT operators made one, see
+ * catalog-query.ts), its real order, its filters and its decoded cursor.
+ */
 export function searchPlan(input: CatalogSearchInput): SearchPlan {
-  const q = input.q ? input.q : null;
+  const q = input.q ? websearchText(input.q) : null;
   const order: SearchOrder = input.sort === undefined || input.sort === "relevance" ? (q ? "relevance" : "newest") : input.sort;
   return {
     q,
