@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { idSchema, pageInput } from "./common.ts";
+import { idSchema, pageInput, text } from "./common.ts";
 import { roleSchema, userStatusSchema } from "./enums.ts";
 import { ACTIVITY_KINDS } from "./events.ts";
 
 export const adminUsersListInput = z.strictObject({
-  q: z.string().trim().max(100).optional(),
+  q: text().trim().max(100).optional(),
   role: roleSchema.optional(),
   status: userStatusSchema.optional(),
   ...pageInput,
@@ -16,7 +16,7 @@ export type AdminSetRoleInput = z.infer<typeof adminSetRoleInput>;
 
 export const adminBanInput = z.strictObject({
   id: idSchema,
-  reason: z.string().trim().max(500).optional(),
+  reason: text().trim().max(500).optional(),
 });
 export type AdminBanInput = z.infer<typeof adminBanInput>;
 

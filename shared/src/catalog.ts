@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { byIdInput, idSchema } from "./common.ts";
+import { byIdInput, idSchema, text } from "./common.ts";
 
 export const catalogNewestInput = z.strictObject({
   limit: z.number().int().min(1).max(48).default(24),
@@ -27,7 +27,7 @@ const priceCents = z.number().int("Whole cents only").min(0, "A price cannot be 
  */
 export const catalogSearchInput = z
   .strictObject({
-    q: z.string().trim().max(CATALOG_QUERY_MAX_LENGTH, `Use at most ${CATALOG_QUERY_MAX_LENGTH} characters`).optional(),
+    q: text().trim().max(CATALOG_QUERY_MAX_LENGTH, `Use at most ${CATALOG_QUERY_MAX_LENGTH} characters`).optional(),
     categoryId: idSchema.optional(),
     shopId: idSchema.optional(),
     minPriceCents: priceCents.optional(),
@@ -35,7 +35,7 @@ export const catalogSearchInput = z
     minRating: z.number().min(0, "From 0 to 5").max(5, "From 0 to 5").optional(),
     inStock: z.boolean().optional(),
     sort: catalogSortSchema.optional(),
-    cursor: z.string().max(500).optional(),
+    cursor: text().max(500).optional(),
     limit: z.number().int().min(1).max(CATALOG_PAGE_SIZE_MAX).default(CATALOG_PAGE_SIZE),
   })
   .refine((v) => v.minPriceCents === undefined || v.maxPriceCents === undefined || v.minPriceCents <= v.maxPriceCents, {

@@ -1,15 +1,14 @@
 import { z } from "zod";
-import { idSchema, pageInput } from "./common.ts";
+import { idSchema, pageInput, text } from "./common.ts";
 import { orderStatusSchema } from "./enums.ts";
 
 export const shippingAddressSchema = z.strictObject({
-  name: z.string().trim().min(1, "Enter the recipient's name").max(100),
-  line1: z.string().trim().min(1, "Enter the street address").max(200),
-  line2: z.string().trim().max(200).optional(),
-  city: z.string().trim().min(1, "Enter the city").max(100),
-  postalCode: z.string().trim().min(2, "Enter the postal code").max(20),
-  country: z
-    .string()
+  name: text().trim().min(1, "Enter the recipient's name").max(100),
+  line1: text().trim().min(1, "Enter the street address").max(200),
+  line2: text().trim().max(200).optional(),
+  city: text().trim().min(1, "Enter the city").max(100),
+  postalCode: text().trim().min(2, "Enter the postal code").max(20),
+  country: text()
     .trim()
     .toUpperCase()
     .regex(/^[A-Z]{2}$/, "Use the two-letter country code (e.g. US, DE)"),
@@ -18,7 +17,7 @@ export type ShippingAddress = z.infer<typeof shippingAddressSchema>;
 
 export const placeOrderInput = z.strictObject({
   /** Chosen by the client once per checkout attempt (e.g. a UUID): retries return the same order. */
-  idempotencyKey: z.string().trim().min(8, "Too short").max(100).regex(/^[A-Za-z0-9_-]+$/, "Letters, digits, - and _ only"),
+  idempotencyKey: text().trim().min(8, "Too short").max(100).regex(/^[A-Za-z0-9_-]+$/, "Letters, digits, - and _ only"),
   shippingAddress: shippingAddressSchema,
 });
 export type PlaceOrderInput = z.infer<typeof placeOrderInput>;
@@ -50,7 +49,7 @@ export const sellerOrderUpdateStatusInput = z
   .strictObject({
     id: idSchema,
     status: z.enum(SELLER_STATUS_TARGETS),
-    trackingNumber: z.string().trim().min(3).max(64).optional(),
+    trackingNumber: text().trim().min(3).max(64).optional(),
   })
   .refine((v) => v.status !== "SHIPPED" || Boolean(v.trackingNumber), {
     message: "Enter the tracking number",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idSchema } from "./common.ts";
+import { idSchema, text } from "./common.ts";
 import { imageUrlSchema } from "./shops.ts";
 
 export const MAX_VARIANTS = 20;
@@ -8,13 +8,12 @@ export const MAX_IMAGES = 8;
 export const variantInput = z.strictObject({
   /** Present to update an existing variant of this product; absent to add one. */
   id: idSchema.optional(),
-  sku: z
-    .string()
+  sku: text()
     .trim()
     .min(1, "Enter a SKU")
     .max(64, "Use at most 64 characters")
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "Letters, digits, dots, dashes and underscores only"),
-  title: z.string().trim().min(1, "Name the variant").max(80),
+  title: text().trim().min(1, "Name the variant").max(80),
   priceCents: z.number().int("Whole cents only").min(0, "A price cannot be negative").max(100_000_000, "Too expensive"),
   stock: z.number().int("Whole units only").min(0, "Stock cannot be negative").max(1_000_000),
   /**
@@ -28,12 +27,12 @@ export type VariantInput = z.infer<typeof variantInput>;
 
 export const productImageInput = z.strictObject({
   url: imageUrlSchema,
-  alt: z.string().trim().max(200).default(""),
+  alt: text().trim().max(200).default(""),
 });
 
 const productFields = {
-  title: z.string().trim().min(2, "Use at least 2 characters").max(140, "Use at most 140 characters"),
-  description: z.string().trim().max(5000, "Use at most 5000 characters"),
+  title: text().trim().min(2, "Use at least 2 characters").max(140, "Use at most 140 characters"),
+  description: text().trim().max(5000, "Use at most 5000 characters"),
   categoryId: idSchema,
   images: z.array(productImageInput).max(MAX_IMAGES, `At most ${MAX_IMAGES} images`),
   status: z.enum(["DRAFT", "ACTIVE"]),

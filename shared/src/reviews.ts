@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idSchema } from "./common.ts";
+import { idSchema, text } from "./common.ts";
 
 /** Review text limits (after trimming). */
 export const REVIEW_LIMITS = { title: 120, body: 5000, reply: 2000, reason: 500 } as const;
@@ -10,8 +10,8 @@ export const ratingSchema = z
   .min(1, "At least 1 star")
   .max(5, "At most 5 stars");
 
-const titleSchema = z.string().trim().max(REVIEW_LIMITS.title, `Use at most ${REVIEW_LIMITS.title} characters`);
-const bodySchema = z.string().trim().min(1, "Write a few words").max(REVIEW_LIMITS.body, `Use at most ${REVIEW_LIMITS.body} characters`);
+const titleSchema = text().trim().max(REVIEW_LIMITS.title, `Use at most ${REVIEW_LIMITS.title} characters`);
+const bodySchema = text().trim().min(1, "Write a few words").max(REVIEW_LIMITS.body, `Use at most ${REVIEW_LIMITS.body} characters`);
 
 export const reviewCreateProductInput = z.strictObject({
   productId: idSchema,
@@ -40,7 +40,7 @@ const listFields = {
   /** Only reviews with this many stars. */
   rating: ratingSchema.optional(),
   sort: z.enum(REVIEW_SORTS).default("newest"),
-  cursor: z.string().max(200).optional(),
+  cursor: text().max(200).optional(),
   limit: z.number().int().min(1).max(50).default(10),
 };
 
@@ -52,20 +52,20 @@ export type ReviewListShopInput = z.infer<typeof reviewListShopInput>;
 
 export const reviewReplyInput = z.strictObject({
   reviewId: idSchema,
-  body: z.string().trim().min(1, "Write your reply").max(REVIEW_LIMITS.reply, `Use at most ${REVIEW_LIMITS.reply} characters`),
+  body: text().trim().min(1, "Write your reply").max(REVIEW_LIMITS.reply, `Use at most ${REVIEW_LIMITS.reply} characters`),
 });
 export type ReviewReplyInput = z.infer<typeof reviewReplyInput>;
 
 export const reviewReportInput = z.strictObject({
   id: idSchema,
-  reason: z.string().trim().min(3, "Say what is wrong with it").max(REVIEW_LIMITS.reason, `Use at most ${REVIEW_LIMITS.reason} characters`),
+  reason: text().trim().min(3, "Say what is wrong with it").max(REVIEW_LIMITS.reason, `Use at most ${REVIEW_LIMITS.reason} characters`),
 });
 export type ReviewReportInput = z.infer<typeof reviewReportInput>;
 
 /** The seller's reviews of their shop and its products; `unanswered` puts those without a reply first. */
 export const sellerReviewsListInput = z.strictObject({
   unanswered: z.boolean().default(false),
-  cursor: z.string().max(200).optional(),
+  cursor: text().max(200).optional(),
   limit: z.number().int().min(1).max(50).default(20),
 });
 export type SellerReviewsListInput = z.infer<typeof sellerReviewsListInput>;
@@ -74,13 +74,13 @@ export const adminReviewsListInput = z.strictObject({
   status: z.enum(["VISIBLE", "HIDDEN"]).optional(),
   /** Only reviews somebody reported (reported ones come first in every case). */
   reported: z.boolean().optional(),
-  cursor: z.string().max(200).optional(),
+  cursor: text().max(200).optional(),
   limit: z.number().int().min(1).max(100).default(20),
 });
 export type AdminReviewsListInput = z.infer<typeof adminReviewsListInput>;
 
 export const adminReviewHideInput = z.strictObject({
   id: idSchema,
-  reason: z.string().trim().min(3, "Give the author a reason").max(REVIEW_LIMITS.reason),
+  reason: text().trim().min(3, "Give the author a reason").max(REVIEW_LIMITS.reason),
 });
 export type AdminReviewHideInput = z.infer<typeof adminReviewHideInput>;

@@ -1,15 +1,14 @@
 import { z } from "zod";
-import { idSchema, pageInput } from "./common.ts";
+import { idSchema, pageInput, text } from "./common.ts";
 import { shopStatusSchema } from "./enums.ts";
 
 /** Image references a client may store: files it uploaded to us, or small generated SVGs. */
-export const imageUrlSchema = z
-  .string()
+export const imageUrlSchema = text()
   .max(4096, "Image reference too long")
   .regex(/^(\/uploads\/[a-z0-9]{16,64}\.(jpg|png|webp)|data:image\/svg\+xml,.+)$/s, "Upload the image first");
 
-export const shopNameSchema = z.string().trim().min(2, "Use at least 2 characters").max(60, "Use at most 60 characters");
-export const shopDescriptionSchema = z.string().trim().max(2000, "Use at most 2000 characters");
+export const shopNameSchema = text().trim().min(2, "Use at least 2 characters").max(60, "Use at most 60 characters");
+export const shopDescriptionSchema = text().trim().max(2000, "Use at most 2000 characters");
 
 export const shopCreateInput = z.strictObject({
   name: shopNameSchema,
@@ -25,12 +24,12 @@ export const shopUpdateInput = z.strictObject({
 });
 export type ShopUpdateInput = z.infer<typeof shopUpdateInput>;
 
-export const shopBySlugInput = z.strictObject({ slug: z.string().trim().min(1).max(80) });
+export const shopBySlugInput = z.strictObject({ slug: text().trim().min(1).max(80) });
 export type ShopBySlugInput = z.infer<typeof shopBySlugInput>;
 
 export const adminShopsListInput = z.strictObject({
   status: shopStatusSchema.optional(),
-  q: z.string().trim().max(100).optional(),
+  q: text().trim().max(100).optional(),
   ...pageInput,
 });
 export type AdminShopsListInput = z.infer<typeof adminShopsListInput>;
@@ -38,6 +37,6 @@ export type AdminShopsListInput = z.infer<typeof adminShopsListInput>;
 export const adminShopApproveInput = z.strictObject({ id: idSchema });
 export const adminShopSuspendInput = z.strictObject({
   id: idSchema,
-  reason: z.string().trim().min(3, "Say why, in a few words").max(500),
+  reason: text().trim().min(3, "Say why, in a few words").max(500),
 });
 export type AdminShopSuspendInput = z.infer<typeof adminShopSuspendInput>;

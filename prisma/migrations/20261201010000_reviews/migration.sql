@@ -56,7 +56,7 @@ CREATE INDEX "reviews_product_id_status_helpful_count_created_at_idx" ON "review
 CREATE INDEX "reviews_product_id_status_rating_created_at_idx" ON "reviews"("product_id", "status", "rating", "created_at" DESC);
 CREATE INDEX "reviews_report_count_created_at_idx" ON "reviews"("report_count" DESC, "created_at" DESC);
 CREATE INDEX "reviews_author_id_created_at_idx" ON "reviews"("author_id", "created_at" DESC);
-CREATE INDEX "products_status_rating_score_id_idx" ON "products"("status", "rating_score" DESC, "id");
+CREATE INDEX "products_status_rating_score_rating_count_id_idx" ON "products"("status", "rating_score" DESC, "rating_count" DESC, "id");
 
 -- The figures of the reviews already there.
 UPDATE "products" p SET

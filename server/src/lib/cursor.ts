@@ -1,15 +1,39 @@
+import { isStorableText } from "@marketplace/shared";
 import { DomainError } from "./errors.ts";
 
 /**
  * Keyset cursors: the sort key of the last row seen, base64url-encoded JSON. Opaque to clients;
  * a cursor that does not decode is BAD_REQUEST, not a silent first page.
+ *
+ * A cursor comes back from the client, so it is input like any other (SECURITY 38): every value
+ * it carries must be one the database can take, or the statement fails and the answer is a 500.
  */
 export interface Cursor {
-  /** Primary sort value (a timestamp in ms, a price, a rank…). */
+  /** Primary sort value (a timestamp in ms, a price, a rank…): a safe integer. */
   t: number;
   /** Tie-breaker: the row's id. */
   id: string;
 }
+
+/**
+ * The timestamps a cursor may carry: years 1 to 9999. Every row's time is in it; beyond it a JS
+ * Date (±275,760 years) and PostgreSQL's timestamptz (4713 BC to 294276 AD) disagree, and ISO
+ * strings grow a sign and six-digit years that PostgreSQL refuses.
+ */
+export const CURSOR_MS_MIN = -62_135_596_800_000; // 0001-01-01T00:00:00.000Z
+export const CURSOR_MS_MAX = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
+
+/** Ids are text of at most 64 characters (see `idSchema`). */
+export function isCursorId(id: unknown): id is string {
+  return typeof id === "string" && id.length > 0 && id.length <= 64 && isStorableText(id);
+}
+
+/** Whether `ms` is a time a cursor may carry (see `CURSOR_MS_MIN`). */
+export function isCursorMs(ms: unknown): ms is number {
+  return typeof ms === "number" && Number.isSafeInteger(ms) && ms >= CURSOR_MS_MIN && ms <= CURSOR_MS_MAX;
+}
+
+export const invalidCursor = (message = "Invalid cursor") => new DomainError("BAD_REQUEST", message, { cursor: [message] });
 
 export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c)).toString("base64url");
@@ -17,13 +41,22 @@ export function encodeCursor(c: Cursor): string {
 
 export function decodeCursor(cursor: string | undefined): Cursor | null {
   if (!cursor) return null;
+  let value: unknown;
   try {
-    const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Cursor;
-    if (typeof value.t === "number" && Number.isFinite(value.t) && typeof value.id === "string") return value;
+    value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
-    // fall through
+    throw invalidCursor();
   }
-  throw new DomainError("BAD_REQUEST", "Invalid cursor", { cursor: ["Invalid cursor"] });
+  if (typeof value !== "object" || value === null) throw invalidCursor();
+  const { t, id } = value as Record<string, unknown>;
+  if (typeof t !== "number" || !Number.isSafeInteger(t) || !isCursorId(id)) throw invalidCursor();
+  return { t, id };
+}
+
+/** The Date of a cursor's time, or BAD_REQUEST when it is outside `CURSOR_MS_MIN`…`CURSOR_MS_MAX`. */
+export function cursorDate(ms: number): Date {
+  if (!isCursorMs(ms)) throw invalidCursor();
+  return new Date(ms);
 }
 
 /**
@@ -37,7 +70,8 @@ export const newestFirst = {
   after(cursor: string | undefined) {
     const after = decodeCursor(cursor);
     if (!after) return {};
-    return { AND: [{ OR: [{ createdAt: { lt: new Date(after.t) } }, { createdAt: new Date(after.t), id: { lt: after.id } }] }] };
+    const at = cursorDate(after.t);
+    return { AND: [{ OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: after.id } }] }] };
   },
 
   /** One page of the `limit + 1` rows read, and the cursor of the next page (null on the last). */

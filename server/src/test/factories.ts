@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "../db/client.ts";
+import { PRIOR_MEAN, PRIOR_WEIGHT } from "../modules/reviews/review-figures.ts";
 import type { ProductStatus, ShopStatus } from "@marketplace/shared";
 
 /**
@@ -32,6 +33,12 @@ export async function makeShop(db: Db, ownerId: string, opts: { name?: string; s
   });
 }
 
+/** Rating figures as reviews would leave them: the sum and the Bayesian score follow the average and count. */
+function figuresOf(ratingAvg: number, ratingCount: number) {
+  const ratingSum = Math.round(ratingAvg * ratingCount);
+  return { ratingAvg, ratingCount, ratingSum, ratingScore: (PRIOR_MEAN * PRIOR_WEIGHT + ratingSum) / (PRIOR_WEIGHT + ratingCount) };
+}
+
 export interface MakeVariant {
   sku?: string;
   title?: string;
@@ -56,8 +63,7 @@ export async function makeProduct(
       slug: `${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${i}`,
       description: opts.description ?? "",
       status: opts.status ?? "ACTIVE",
-      ratingAvg: opts.ratingAvg ?? 0,
-      ratingCount: opts.ratingCount ?? 0,
+      ...figuresOf(opts.ratingAvg ?? 0, opts.ratingCount ?? 0),
       ...(opts.createdAt ? { createdAt: opts.createdAt } : {}),
       variants: {
         create: variants.map((v, k) => ({
@@ -72,4 +78,55 @@ export async function makeProduct(
     },
     include: { variants: { orderBy: { position: "asc" } } },
   });
+}
+
+/**
+ * A DELIVERED order of `buyerId` for one unit of each variant given (all from one shop), written
+ * straight to the database: what entitles a buyer to review.
+ */
+export async function makeDeliveredOrder(
+  db: Db,
+  buyerId: string,
+  shopId: string,
+  lines: { productId: string; variantId: string; priceCents?: number }[],
+  status: "DELIVERED" | "PAID" | "SHIPPED" = "DELIVERED",
+) {
+  const subtotal = lines.reduce((s, l) => s + (l.priceCents ?? 1000), 0);
+  const order = await db.order.create({
+    data: {
+      buyerId,
+      status,
+      totalCents: subtotal,
+      idempotencyKey: `made-${next()}-${randomBytes(4).toString("hex")}`,
+      requestHash: "made-by-factory",
+      shippingAddress: { name: "Test Buyer", line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "US" },
+      paidAt: new Date(),
+    },
+  });
+  const sellerOrder = await db.sellerOrder.create({
+    data: {
+      orderId: order.id,
+      shopId,
+      status,
+      subtotalCents: subtotal,
+      commissionBps: 1000,
+      commissionCents: Math.round(subtotal / 10),
+      ...(status === "DELIVERED" ? { shippedAt: new Date(), deliveredAt: new Date(), trackingNumber: "TRACK" } : {}),
+    },
+  });
+  await db.orderItem.createMany({
+    data: lines.map((l) => ({
+      orderId: order.id,
+      sellerOrderId: sellerOrder.id,
+      productId: l.productId,
+      variantId: l.variantId,
+      productTitle: "Product",
+      variantTitle: "Variant",
+      sku: "SKU",
+      unitPriceCents: l.priceCents ?? 1000,
+      quantity: 1,
+      lineTotalCents: l.priceCents ?? 1000,
+    })),
+  });
+  return { orderId: order.id, sellerOrderId: sellerOrder.id };
 }

@@ -44,4 +44,20 @@ describe("search cursors", () => {
     expect(decodeSearchCursor(relevance, "relevance", "mug")).not.toBeNull();
     rejects(() => decodeSearchCursor(relevance, "relevance", "bowl"));
   });
+
+  it("SECURITY 38: keys and ids outside what the statement's casts take are BAD_REQUEST, not a 500", () => {
+    const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+    // Times outside years 1–9999 (year 300000, ±8.64e15 ms: the largest Dates, which PostgreSQL
+    // reads as "+275760-…" or 271821 BC and refuses), ints past int4, ids PostgreSQL cannot hold.
+    for (const k of [8.64e15, -8.64e15, 253_402_300_800_000, -62_135_596_800_001, 9.3e15, 1.5]) {
+      rejects(() => decodeSearchCursor(enc({ s: "newest", k: [k], id: "x" }), "newest", null));
+    }
+    for (const k of [2 ** 31, -(2 ** 31) - 1, 2 ** 53, 1e21, 0.5]) rejects(() => decodeSearchCursor(enc({ s: "price_asc", k: [k], id: "x" }), "price_asc", null));
+    rejects(() => decodeSearchCursor(enc({ s: "rating", k: [4.5, 2 ** 31], id: "x" }), "rating", null));
+    rejects(() => decodeSearchCursor(enc({ s: "rating", k: [null, 1], id: "x" }), "rating", null)); // NaN and Infinity become null in JSON
+    for (const id of ["a\u0000b", "\uD800", "x".repeat(65)]) rejects(() => decodeSearchCursor(enc({ s: "newest", k: [0], id }), "newest", null));
+    // At the edges, and floats a float8 holds: accepted.
+    for (const k of [-62_135_596_800_000, 253_402_300_799_999, -0]) expect(decodeSearchCursor(enc({ s: "newest", k: [k], id: "x" }), "newest", null)).not.toBeNull();
+    for (const avg of [1e308, 5e-324, -0]) expect(decodeSearchCursor(enc({ s: "rating", k: [avg, 2 ** 31 - 1], id: "x" }), "rating", null)).not.toBeNull();
+  });
 });

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { CatalogSort } from "@marketplace/shared";
+import { isCursorId, isCursorMs } from "../../lib/cursor.ts";
 import { DomainError } from "../../lib/errors.ts";
 
 /** The order a search actually runs: `relevance` only with a query (else `newest`). */
@@ -12,13 +13,17 @@ export type SearchOrder = CatalogSort;
  */
 export interface SearchCursor {
   s: SearchOrder;
-  /** newest: [created_at ms]; price_*: [lowest price]; rating: [avg, count]; relevance: [tier, score]. */
+  /** newest: [created_at ms]; price_*: [lowest price]; rating: [score, count]; relevance: [tier, score]. */
   k: number[];
   id: string;
   q?: string;
 }
 
-/** What each key must be: an int4, a float8, or a timestamp in ms that a Date can hold. */
+/**
+ * What each key must be: an int4, a float8, or a timestamp in ms of years 1 to 9999 (one that both
+ * a Date and PostgreSQL's timestamptz hold, written as a plain ISO string). A client sends the
+ * cursor back, so anything else would reach the statement's casts and fail there (a 500).
+ */
 type KeyKind = "int" | "float" | "ms";
 const KEY_KINDS: Record<SearchOrder, KeyKind[]> = {
   newest: ["ms"],
@@ -28,12 +33,11 @@ const KEY_KINDS: Record<SearchOrder, KeyKind[]> = {
   relevance: ["int", "float"],
 };
 const INT4_MAX = 2 ** 31 - 1;
-const DATE_MS_MAX = 8.64e15;
 
 function keyOk(kind: KeyKind, x: unknown): boolean {
   if (typeof x !== "number" || !Number.isFinite(x)) return false;
   if (kind === "int") return Number.isInteger(x) && Math.abs(x) <= INT4_MAX;
-  if (kind === "ms") return Number.isInteger(x) && Math.abs(x) <= DATE_MS_MAX;
+  if (kind === "ms") return isCursorMs(x);
   return true;
 }
 
@@ -70,7 +74,7 @@ function isCursor(v: unknown): v is SearchCursor {
   if (typeof v !== "object" || v === null) return false;
   const c = v as Record<string, unknown>;
   if (typeof c.s !== "string" || !Object.hasOwn(KEY_KINDS, c.s)) return false;
-  if (typeof c.id !== "string" || c.id.length === 0 || c.id.length > 64) return false;
+  if (!isCursorId(c.id)) return false;
   if (c.q !== undefined && typeof c.q !== "string") return false;
   const kinds = KEY_KINDS[c.s as SearchOrder];
   const k = c.k;

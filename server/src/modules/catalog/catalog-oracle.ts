@@ -17,6 +17,7 @@ export interface Row {
   createdAt: number;
   ratingAvg: number;
   ratingCount: number;
+  ratingScore: number;
   minPrice: number;
   prices: number[];
   inStock: boolean;
@@ -40,6 +41,7 @@ export async function takeSnapshot(db: Db): Promise<Snapshot> {
       createdAt: true,
       ratingAvg: true,
       ratingCount: true,
+      ratingScore: true,
       shop: { select: { status: true } },
       variants: { select: { priceCents: true, stock: true } },
     },
@@ -53,6 +55,7 @@ export async function takeSnapshot(db: Db): Promise<Snapshot> {
     createdAt: p.createdAt.getTime(),
     ratingAvg: p.ratingAvg,
     ratingCount: p.ratingCount,
+    ratingScore: p.ratingScore,
     minPrice: Math.min(...p.variants.map((v) => v.priceCents)),
     prices: p.variants.map((v) => v.priceCents),
     inStock: p.variants.some((v) => v.stock > 0),
@@ -111,7 +114,7 @@ function compare(order: CatalogSort, score: Map<string, [number, number]>) {
       case "price_desc":
         return b.minPrice - a.minPrice || byId(a, b);
       case "rating":
-        return b.ratingAvg - a.ratingAvg || b.ratingCount - a.ratingCount || byId(a, b);
+        return b.ratingScore - a.ratingScore || b.ratingCount - a.ratingCount || byId(a, b);
       case "relevance": {
         const [ta, sa] = score.get(a.id)!;
         const [tb, sb] = score.get(b.id)!;

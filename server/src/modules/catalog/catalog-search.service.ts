@@ -3,6 +3,7 @@ import type { Prisma } from "../../generated/prisma/client.ts";
 import type { Context } from "../../trpc/context.ts";
 import { decodeSearchCursor, encodeSearchCursor, queryFingerprint, type SearchCursor, type SearchOrder } from "./catalog-cursor.ts";
 import { facetCacheFor, type FacetCache } from "./catalog-facet-cache.ts";
+import { websearchText } from "./catalog-query.ts";
 import { facetsStatement, searchStatement, type SearchPlan } from "./catalog-search.sql.ts";
 
 /** Words too common to be worth a fuzzy title match. */
@@ -28,6 +29,8 @@ interface ItemJson {
   shop: { id: string; name: string; slug: string };
   ratingAvg: number;
   ratingCount: number;
+  /** The rating sort's key (the Bayesian score); not part of the card. */
+  ratingScore: number;
   inStock: boolean;
   createdAt: string;
   tier: number;
@@ -55,7 +58,7 @@ function cursorAfter(item: ItemJson, order: SearchOrder, q: string | null): Sear
     case "price_desc":
       return { s: order, k: [item.priceCents], id: item.id };
     case "rating":
-      return { s: order, k: [item.ratingAvg, item.ratingCount], id: item.id };
+      return { s: order, k: [item.ratingScore, item.ratingCount], id: item.id };
     case "relevance":
       return { s: order, k: [item.tier, item.score], id: item.id, q: queryFingerprint(q ?? "") };
   }
@@ -63,7 +66,7 @@ function cursorAfter(item: ItemJson, order: SearchOrder, q: string | null): Sear
 
 export type SearchResult = {
   /** The cards, without the sort keys the statement adds for the cursor. */
-  items: Omit<ItemJson, "createdAt" | "tier" | "score">[];
+  items: Omit<ItemJson, "createdAt" | "tier" | "score" | "ratingScore">[];
   nextCursor: string | null;
   /** The order the page is in (`relevance` asked without a query runs as `newest`). */
   sort: SearchOrder;
@@ -71,9 +74,12 @@ export type SearchResult = {
   facets: CatalogSearchFacets | null;
 };
 
-/** What a search runs: its trimmed query, its real order, its filters and its decoded cursor. */
+/**
+ * What a search runs: its trimmed query (with runs of NOT operators made one, see
+ * catalog-query.ts), its real order, its filters and its decoded cursor.
+ */
 export function searchPlan(input: CatalogSearchInput): SearchPlan {
-  const q = input.q ? input.q : null;
+  const q = input.q ? websearchText(input.q) : null;
   const order: SearchOrder = input.sort === undefined || input.sort === "relevance" ? (q ? "relevance" : "newest") : input.sort;
   return {
     q,

@@ -28,7 +28,7 @@ import type { SearchCursor, SearchOrder } from "./catalog-cursor.ts";
  *    (tier 1, ranked by word similarity) that full text did not find, after all of them.
  * 3. The page: candidates passing every filter, after the cursor, in the sort order, limit + 1.
  *    Without a query it is read straight off `products` (the same rows as the candidates), so that
- *    the planner walks the index of the sort — (status, created_at DESC, id), (status, rating_avg
+ *    the planner walks the index of the sort — (status, created_at DESC, id), (status, rating_score
  *    DESC, rating_count DESC, id) or (status, min_price_cents, id), backwards for price_desc — and
  *    stops after the page, cursor pages included.
  * 4. The facets (first pages only): one aggregate pass over the candidates, and the category
@@ -68,7 +68,7 @@ const TRUE = sql`TRUE`;
 
 /**
  * The ORDER BY of each sort, always ending with the id, ascending (the cursor's tie-breaker): the
- * direction of the products indexes on (status, created_at DESC, id), (status, rating_avg DESC,
+ * direction of the products indexes on (status, created_at DESC, id), (status, rating_score DESC,
  * rating_count DESC, id) and (status, min_price_cents, id). price_desc reads the last one
  * backwards and sorts the ties of each price by id (an incremental sort of a few rows).
  */
@@ -81,7 +81,9 @@ function orderBy(order: SearchOrder, c: Prisma.Sql): Prisma.Sql {
     case "price_desc":
       return sql`${c}.min_price DESC, ${c}.id ASC`;
     case "rating":
-      return sql`${c}.rating_avg DESC, ${c}.rating_count DESC, ${c}.id ASC`;
+      // The Bayesian score (modules/reviews/review-figures.ts), not the plain average: one 5-star
+      // review does not outrank hundreds averaging 4.8.
+      return sql`${c}.rating_score DESC, ${c}.rating_count DESC, ${c}.id ASC`;
     case "relevance":
       return sql`${c}.tier ASC, ${c}.score DESC, ${c}.id ASC`;
   }
@@ -107,8 +109,8 @@ function afterCursor(cur: SearchCursor | null): Prisma.Sql {
       return sql`c.min_price <= ${a}::int AND (c.min_price < ${a}::int OR c.id > ${id})`;
     case "rating": {
       const key = sql`(${a}::float8, ${b}::int)`;
-      return sql`c.rating_avg <= ${a}::float8
-        AND ((c.rating_avg, c.rating_count) < ${key} OR ((c.rating_avg, c.rating_count) = ${key} AND c.id > ${id}))`;
+      return sql`c.rating_score <= ${a}::float8
+        AND ((c.rating_score, c.rating_count) < ${key} OR ((c.rating_score, c.rating_count) = ${key} AND c.id > ${id}))`;
     }
     case "relevance":
       return sql`c.tier >= ${a}::int
@@ -149,7 +151,7 @@ const ALL_PRODUCTS: Source = { from: sql`products p`, tier: 0, score: sql`0`, wh
 /** Listed products of a source, with their figures and filter flags. */
 function candidateRows(plan: SearchPlan, src: Source): Prisma.Sql {
   return sql`
-    SELECT p.id, p.category_id, p.created_at, p.rating_avg, p.rating_count,
+    SELECT p.id, p.category_id, p.created_at, p.rating_avg, p.rating_count, p.rating_score,
            ${src.tier}::int AS tier, (${src.score})::float8 AS score,
            p.min_price_cents AS min_price, p.in_stock,
            ${plan.categoryId !== null ? sql`p.category_id IN (SELECT category_id FROM subtree)` : TRUE} AS cat_ok,
@@ -303,7 +305,7 @@ export function searchStatement(plan: SearchPlan, opts: { facets: boolean }): Pr
                 'id', c.id, 'title', p.title, 'slug', p.slug, 'priceCents', c.min_price, 'currency', cheapest.currency,
                 'image', CASE WHEN img.url IS NULL THEN NULL ELSE json_build_object('url', img.url, 'alt', img.alt) END,
                 'shop', json_build_object('id', s.id, 'name', s.name, 'slug', s.slug),
-                'ratingAvg', c.rating_avg, 'ratingCount', c.rating_count, 'inStock', c.in_stock,
+                'ratingAvg', c.rating_avg, 'ratingCount', c.rating_count, 'ratingScore', c.rating_score, 'inStock', c.in_stock,
                 'createdAt', c.created_at, 'tier', c.tier, 'score', c.score
               ) ORDER BY ${orderBy(plan.order, sql`c`)}), '[]'::json)
          FROM page c

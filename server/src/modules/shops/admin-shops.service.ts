@@ -1,6 +1,6 @@
 import type { AdminShopSuspendInput, AdminShopsListInput, ShopStatus } from "@marketplace/shared";
 import type { Prisma } from "../../generated/prisma/client.ts";
-import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
+import { cursorDate, decodeCursor, encodeCursor, invalidCursor } from "../../lib/cursor.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import type { AuthedContext } from "../../trpc/context.ts";
@@ -33,14 +33,17 @@ const STATUS_ORDER: ShopStatus[] = ["PENDING", "SUSPENDED", "ACTIVE"];
 export async function listShops(ctx: AuthedContext, input: AdminShopsListInput) {
   const statuses = input.status ? [input.status] : STATUS_ORDER;
   const after = decodeCursor(input.cursor);
-  // The cursor's `t` packs the status group and the time: group * 1e13 + ms.
+  // The cursor's `t` packs the status group and the time: group * 1e13 + ms. A group that is not
+  // one of this list's, or a time a date cannot hold, is not a cursor this list made.
   const startGroup = after ? Math.floor(after.t / 1e13) : 0;
+  if (startGroup < 0 || startGroup >= statuses.length) throw invalidCursor();
+  const afterAt = after ? cursorDate(after.t - startGroup * 1e13) : null;
   const items: Prisma.ShopGetPayload<{ select: typeof adminShopSelect }>[] = [];
   let nextCursor: string | null = null;
   for (let g = startGroup; g < statuses.length && items.length <= input.limit; g++) {
     const status = statuses[g]!;
     const ascending = status === "PENDING";
-    const afterHere = after && g === startGroup ? { t: after.t % 1e13, id: after.id } : null;
+    const afterHere = after && afterAt && g === startGroup ? { at: afterAt, id: after.id } : null;
     const rows = await ctx.db.shop.findMany({
       where: {
         status,
@@ -50,8 +53,8 @@ export async function listShops(ctx: AuthedContext, input: AdminShopsListInput) 
               AND: [
                 {
                   OR: [
-                    { createdAt: ascending ? { gt: new Date(afterHere.t) } : { lt: new Date(afterHere.t) } },
-                    { createdAt: new Date(afterHere.t), id: ascending ? { gt: afterHere.id } : { lt: afterHere.id } },
+                    { createdAt: ascending ? { gt: afterHere.at } : { lt: afterHere.at } },
+                    { createdAt: afterHere.at, id: ascending ? { gt: afterHere.id } : { lt: afterHere.id } },
                   ],
                 },
               ],

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import * as shared from "./index.ts";
+import { isStorableText, text, UNSTORABLE_TEXT_MESSAGE } from "./common.ts";
+
+/**
+ * Every string schema reachable from a schema: through objects, wrappers (optional, default…),
+ * arrays, unions and the input side of pipes (a pipe's output schema only sees what its input
+ * already accepted, e.g. `z.email()` after the trimmed text).
+ */
+function stringsOf(schema: z.core.$ZodType, path: string, out: [string, z.core.$ZodType][], seen = new Set<unknown>()): void {
+  if (seen.has(schema)) return;
+  seen.add(schema);
+  const def = schema._zod.def;
+  switch (def.type) {
+    case "string":
+      out.push([path, schema]);
+      return;
+    case "object":
+      for (const [key, value] of Object.entries((def as z.core.$ZodObjectDef).shape)) stringsOf(value, `${path}.${key}`, out, seen);
+      return;
+    case "optional":
+    case "nullable":
+    case "default":
+    case "prefault":
+    case "readonly":
+    case "nonoptional":
+    case "catch":
+      stringsOf((def as z.core.$ZodOptionalDef).innerType, path, out, seen);
+      return;
+    case "array":
+      stringsOf((def as z.core.$ZodArrayDef).element, `${path}[]`, out, seen);
+      return;
+    case "union":
+      for (const option of (def as z.core.$ZodUnionDef).options) stringsOf(option, path, out, seen);
+      return;
+    case "pipe":
+      stringsOf((def as z.core.$ZodPipeDef).in, path, out, seen);
+      return;
+    default:
+      return;
+  }
+}
+
+const exportedSchemas: [string, z.ZodType][] = Object.entries(shared as Record<string, unknown>).flatMap(([name, value]) =>
+  value instanceof z.ZodType ? [[name, value] as [string, z.ZodType]] : [],
+);
+
+describe("SECURITY 38: text that PostgreSQL cannot store is a field error", () => {
+  it("isStorableText refuses NUL and lone surrogate halves, and keeps pairs, emoji and other controls", () => {
+    for (const bad of ["\u0000", "a\u0000b", "\uD800", "x\uDBFFy", "\uDC00", "\uDE00\uD83D"]) expect(isStorableText(bad)).toBe(false);
+    for (const good of ["", "mug", "😀", "\uD83D\uDE00", "tab\there", "\u0001\u001f\u007f", "\uFFFE\uFFFF", "日本語"]) expect(isStorableText(good)).toBe(true);
+  });
+
+  it("text() keeps zod's string methods and reports one message", () => {
+    const name = text().trim().min(2).max(5);
+    expect(name.parse("  ab ")).toBe("ab");
+    const result = name.safeParse("\u0000");
+    expect(result.success).toBe(false);
+    expect(result.error!.issues.map((i) => i.message)).toEqual([UNSTORABLE_TEXT_MESSAGE]);
+  });
+
+  it("SECURITY 38: every string of every shared input schema refuses NUL bytes and lone surrogates", () => {
+    const strings: [string, z.core.$ZodType][] = [];
+    for (const [name, schema] of exportedSchemas) stringsOf(schema, name, strings);
+    // Enough to mean the walk found the schemas (names, addresses, search text, ids, cursors…).
+    expect(strings.length).toBeGreaterThan(40);
+    const missing = strings
+      .filter(([, s]) => ["\u0000", "ab\u0000cd", "ab\uD800cd"].some((bad) => {
+        const r = z.safeParse(s, bad);
+        return r.success || !r.error.issues.some((i) => i.message === UNSTORABLE_TEXT_MESSAGE);
+      }))
+      .map(([path]) => path);
+    expect(missing).toEqual([]);
+  });
+
+  it("a NUL inside an object is a field error at its own path", () => {
+    const r = shared.shippingAddressSchema.safeParse({ name: "A\u0000", line1: "1 Main St", city: "Town", postalCode: "12345", country: "US" });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues).toMatchObject([{ path: ["name"], message: UNSTORABLE_TEXT_MESSAGE }]);
+    expect(shared.catalogSearchInput.safeParse({ q: "mug\u0000" }).error?.issues[0]?.path).toEqual(["q"]);
+    expect(shared.registerInput.safeParse({ email: "a\u0000@b.test", password: "long-enough", name: "A" }).error?.issues[0]?.path).toEqual(["email"]);
+  });
+});
