@@ -21,8 +21,8 @@ if ! have localhost/bazaar-debian:bookworm; then
       --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-include=/usr/share/locale/locale.alias' \
       --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
       --dpkgopt='path-exclude=/usr/share/lintian/*' \
-      bookworm "$work/base.tar.tmp"
-    mv "$work/base.tar.tmp" "$work/base.tar"
+      bookworm "$work/base.tmp.tar"
+    mv "$work/base.tmp.tar" "$work/base.tar"
   fi
   podman import "$work/base.tar" localhost/bazaar-debian:bookworm
 fi
