@@ -16,7 +16,9 @@ if ! have localhost/bazaar-debian:bookworm; then
   if [ ! -s "$work/base.tar" ]; then
     echo "== mmdebstrap bookworm (minbase + ca-certificates)"
     # Like Debian's -slim images: no manuals, translations or docs (copyrights kept).
+    # merged /usr by mmdebstrap's hook, not the usrmerge package (which pulls in all of perl).
     mmdebstrap --variant=minbase --include=ca-certificates \
+      --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
       --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/info/*' \
       --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-include=/usr/share/locale/locale.alias' \
       --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \

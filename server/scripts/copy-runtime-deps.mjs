@@ -3,12 +3,13 @@
  * `node scripts/copy-runtime-deps.mjs <dir>`: copies the packages the bundled server loads at run
  * time (RUNTIME_PACKAGES in build.mjs: argon2, PGlite) and, recursively, their production
  * dependencies, as installed from the lockfile, into <dir>/node_modules (a flat tree of real
- * files, no pnpm symlinks). The image's whole node_modules is this.
+ * files, no pnpm symlinks), plus the single files of RUNTIME_FILES (with their package.json, for
+ * its exports map). The image's whole node_modules is this.
  */
-import { cpSync, existsSync, readFileSync, realpathSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, readdirSync, realpathSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { RUNTIME_PACKAGES } from "./build.mjs";
+import { RUNTIME_FILES, RUNTIME_PACKAGES } from "./build.mjs";
 
 const outDir = process.argv[2];
 if (!outDir) {
@@ -47,4 +48,16 @@ function copy(name, fromDir, optional = false) {
 }
 
 for (const name of RUNTIME_PACKAGES) copy(name, serverDir);
+for (const [name, files] of Object.entries(RUNTIME_FILES)) {
+  const dir = packageDir(name, serverDir);
+  if (!dir) throw new Error(`${name} is not installed`);
+  for (const f of ["package.json", ...files]) cpSync(path.join(dir, f), path.join(target, name, f), { dereference: true });
+  copied.set(`${name} (${files.length} file${files.length > 1 ? "s" : ""})`, JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")).version);
+}
+
+// Source maps and type declarations are never loaded at run time.
+const unused = /\.(map|d\.ts|d\.cts|d\.mts)$/;
+for (const entry of readdirSync(target, { recursive: true, withFileTypes: true })) {
+  if (entry.isFile() && unused.test(entry.name)) rmSync(path.join(entry.parentPath, entry.name));
+}
 console.log(`[copy-runtime-deps] ${[...copied].map(([n, v]) => `${n}@${v}`).join(", ")} → ${target}`);
