@@ -1,7 +1,8 @@
 /**
  * The demo overlay's app Deployment and ConfigMap, as `podman kube play` can run them on one of
  * this project's machines (docker/k8s/play.sh): the pod on the host network, bound to 127.0.0.1
- * on PLAY_PORT, and the Secret `bazaar-secrets` given as a ConfigMap of the same name pointing at
+ * on PLAY_PORT (container ports dropped: podman maps none on the host network; the probes use the
+ * number), and the Secret `bazaar-secrets` given as a ConfigMap of the same name pointing at
  * the machine's PostgreSQL and Redis (podman 4.3 reads envFrom ConfigMaps from the played file).
  * Everything else (image, probes, security context, resources, volumes) is the rendered manifest.
  */
@@ -35,7 +36,13 @@ for (const c of pod.containers) {
       delete from.secretRef;
     }
   }
-  for (const p of (c.ports as { containerPort: number }[]) ?? []) p.containerPort = Number(port);
+  // On the host network podman refuses port mappings: the port is the ConfigMap's PORT, and the
+  // probes name it by number instead of "http".
+  delete c.ports;
+  for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"]) {
+    const httpGet = (c[probe] as { httpGet?: { port: string | number } } | undefined)?.httpGet;
+    if (httpGet) httpGet.port = Number(port);
+  }
 }
 deployment.metadata = { name: "bazaar", labels: deployment.metadata.labels };
 // podman runs one pod per Deployment replica set it plays; one is enough here.
