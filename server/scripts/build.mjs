@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+/**
+ * `pnpm --filter @marketplace/server build`: the server as plain JavaScript for the image (no tsx
+ * at run time). esbuild bundles our code (server/src, the generated Prisma client,
+ * @marketplace/shared) and the pure-JavaScript packages it uses (Fastify, tRPC, Socket.IO, pg,
+ * Prisma's runtime, zod…) into one ES module per entry point.
+ * Only RUNTIME_PACKAGES stay external: argon2 (a native addon) and PGlite (which loads its
+ * WebAssembly and data files next to its modules), and RUNTIME_FILES (Prisma's query compiler);
+ * `scripts/copy-runtime-deps.mjs` copies exactly those, with their dependencies, into the image. Optional natives (pg-native, bufferutil,
+ * utf-8-validate) and pino-pretty (development logs only) are left out on purpose.
+ *
+ *   src/main.ts            → dist/main.js
+ *   src/db/cli/migrate.ts  → dist/cli/migrate.js   (one-shot migrations, e.g. a Kubernetes Job)
+ *   src/db/cli/seed.ts     → dist/cli/seed.js      (demo data, on request; refuses production)
+ *
+ * Our modules find files next to their sources with `new URL("../…", import.meta.url)` (the
+ * migrations, the built client, the default data dir). Bundled, `import.meta.url` would be the
+ * bundle's, so each one is rewritten to the URL the source file had, relative to the bundle:
+ * the same paths resolve in the repository and in the image's /app.
+ */
+import { build } from "esbuild";
+import { readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const distDir = path.join(serverDir, "dist");
+
+const entries = [
+  { in: "src/main.ts", out: "main.js" },
+  { in: "src/db/cli/migrate.ts", out: "cli/migrate.js" },
+  { in: "src/db/cli/seed.ts", out: "cli/seed.js" },
+];
+
+/** Packages loaded from node_modules at run time (copied into the image by copy-runtime-deps.mjs). */
+export const RUNTIME_PACKAGES = ["argon2", "@electric-sql/pglite"];
+/** Optional or development-only packages that are never shipped: their imports stay unresolved. */
+const NOT_SHIPPED = ["pg-native", "bufferutil", "utf-8-validate", "pino-pretty"];
+/**
+ * Single files of bundled packages that stay files: Prisma's PostgreSQL query compiler is a 4.6 MB
+ * base64 string; inlined, it would sit in the bundle's source (kept in memory by V8) from the
+ * start: +60 MB of idle RSS measured. Loaded from its file, only when Prisma first compiles a query.
+ */
+export const RUNTIME_FILES = { "@prisma/client": ["runtime/query_compiler_fast_bg.postgresql.wasm-base64.mjs"] };
+const external = [...RUNTIME_PACKAGES, ...RUNTIME_PACKAGES.map((p) => `${p}/*`), ...NOT_SHIPPED,
+  ...Object.entries(RUNTIME_FILES).flatMap(([p, files]) => files.map((f) => `${p}/${f}`))];
+
+/** CommonJS packages bundled into an ES module still call require() for Node's built-ins. */
+const banner = `import { createRequire as __bundleCreateRequire } from "node:module";
+const require = __bundleCreateRequire(import.meta.url);`;
+
+/** Rewrites `import.meta.url` in our sources to the source file's own URL, relative to the bundle. */
+function sourceUrls(outfile) {
+  return {
+    name: "source-urls",
+    setup(b) {
+      b.onLoad({ filter: /\.ts$/ }, async (args) => {
+        if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+        const source = await readFile(args.path, "utf8");
+        if (!source.includes("import.meta.url")) return { contents: source, loader: "ts" };
+        const rel = path.relative(path.dirname(outfile), args.path).split(path.sep).join("/");
+        const url = `new URL(${JSON.stringify(rel)}, import.meta.url).href`;
+        return { contents: source.replaceAll("import.meta.url", url), loader: "ts" };
+      });
+    },
+  };
+}
+
+// Imported by copy-runtime-deps.mjs for RUNTIME_PACKAGES only; run, it builds.
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildAll();
+
+async function buildAll() {
+  const startedAt = performance.now();
+  await rm(distDir, { recursive: true, force: true });
+  for (const entry of entries) {
+    const outfile = path.join(distDir, entry.out);
+    await build({
+      entryPoints: [path.join(serverDir, entry.in)],
+      outfile,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      sourcemap: "linked",
+      legalComments: "none",
+      logLevel: "warning",
+      external,
+      banner: { js: banner },
+      plugins: [sourceUrls(outfile)],
+    });
+  }
+  console.log(`[build] server → ${path.relative(process.cwd(), distDir) || "dist"} in ${Math.round(performance.now() - startedAt)} ms`);
+}
