@@ -74,6 +74,12 @@ export const router = createRouter({
       meta: { title: "Sales · My shop", requiresAuth: true },
     },
     {
+      path: "/seller/reviews",
+      name: "seller-reviews",
+      component: () => import("./pages/SellerReviewsPage.vue"),
+      meta: { title: "Reviews · My shop", requiresAuth: true },
+    },
+    {
       path: "/seller/products/new",
       name: "seller-product-new",
       component: () => import("./pages/SellerProductPage.vue"),
@@ -103,6 +109,12 @@ export const router = createRouter({
       component: () => import("./pages/AdminActivityPage.vue"),
       meta: { title: "Activity · Admin", roles: ["ADMIN"] },
     },
+    {
+      path: "/admin/reviews",
+      name: "admin-reviews",
+      component: () => import("./pages/AdminReviewsPage.vue"),
+      meta: { title: "Reviews · Admin", roles: ["ADMIN"] },
+    },
     { path: "/admin", redirect: "/admin/users" },
     {
       path: "/:pathMatch(.*)*",
@@ -111,7 +123,8 @@ export const router = createRouter({
       meta: { title: "Page not found" },
     },
   ],
-  scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+  // A link to a section (/account#my-reviews) scrolls to it once the page has drawn it.
+  scrollBehavior: (to, _from, saved) => saved ?? (to.hash ? { el: to.hash, top: 80 } : { top: 0 }),
 });
 
 /** The cached user (fetched once if not yet known); a failed fetch counts as signed out. */

@@ -22,7 +22,8 @@ type Handler<K extends keyof ServerToClientEvents> = Parameters<ServerToClientEv
  */
 export function connectLiveCache(): void {
   onLiveEvent("stock.changed", onStockChanged);
-  onLiveEvent("review.created", onReviewCreated);
+  onLiveEvent("review.created", onReviewChanged);
+  onLiveEvent("review.updated", onReviewChanged);
   onLiveEvent("order.updated", () => invalidateOrders());
   onLiveEvent("order.created", onOrderCreated);
   onLiveEvent("activity", onActivity);
@@ -63,7 +64,12 @@ function onStockChanged(e: Handler<"stock.changed">) {
   void queryClient.invalidateQueries({ queryKey: queryKeys.catalog.shopAll });
 }
 
-function onReviewCreated(e: Handler<"review.created">) {
+/**
+ * A review was written, edited, deleted, answered, hidden or restored. The event reaches the
+ * product's watchers, the shop's owner and (for a reply or a hide) the author: the figures it
+ * carries are patched into the product, and every list that may show the review refetches.
+ */
+function onReviewChanged(e: Handler<"review.created"> | Handler<"review.updated">) {
   if (e.productId) {
     queryClient.setQueryData<CatalogProduct>(queryKeys.catalog.product(e.productId), (p) =>
       p ? { ...p, ratingAvg: e.ratingAvg, ratingCount: e.ratingCount } : p,
@@ -74,6 +80,9 @@ function onReviewCreated(e: Handler<"review.created">) {
     // Product pages show their shop's rating.
     void queryClient.invalidateQueries({ queryKey: queryKeys.catalog.productAll });
   }
+  // The seller's Reviews tab, and the author's own list (a reply, a hide).
+  void queryClient.invalidateQueries({ queryKey: queryKeys.reviews.seller });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.reviews.mine });
   void queryClient.invalidateQueries({ queryKey: queryKeys.catalog.shopAll });
   void queryClient.invalidateQueries({ queryKey: queryKeys.catalog.searchAll });
   void queryClient.invalidateQueries({ queryKey: queryKeys.seller.shop });
@@ -115,4 +124,6 @@ function onActivity(e: Handler<"activity">) {
   // The admin pages that list what the event is about.
   if (e.kind.startsWith("shop.")) void queryClient.invalidateQueries({ queryKey: queryKeys.admin.shops.all });
   if (e.kind.startsWith("user.") || e.kind === "shop.approved") void queryClient.invalidateQueries({ queryKey: queryKeys.admin.users.all });
+  // A report, a hide or a restore (by another admin) changes the moderation queue.
+  if (e.kind.startsWith("review.")) void queryClient.invalidateQueries({ queryKey: queryKeys.admin.reviews.all });
 }

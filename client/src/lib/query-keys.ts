@@ -5,6 +5,8 @@ type AdminShopsFilters = Omit<RouterInputs["admin"]["shops"]["list"], "cursor" |
 type AdminActivityFilters = Omit<RouterInputs["admin"]["activity"]["list"], "cursor" | "limit">;
 type CatalogSearchFilters = Omit<RouterInputs["catalog"]["search"], "cursor" | "limit">;
 type SellerProductsFilters = RouterInputs["product"]["listMine"];
+type ReviewListFilters = Pick<RouterInputs["review"]["listProduct"], "rating" | "sort">;
+type AdminReviewsFilters = Omit<RouterInputs["admin"]["reviews"]["list"], "cursor" | "limit">;
 
 /**
  * Every vue-query key in one place, shaped as prefixes so one call can invalidate a whole area
@@ -27,6 +29,10 @@ export const queryKeys = {
     activity: {
       all: ["admin", "activity"] as const,
       list: (filters: AdminActivityFilters) => ["admin", "activity", "list", filters] as const,
+    },
+    reviews: {
+      all: ["admin", "reviews"] as const,
+      list: (filters: AdminReviewsFilters) => ["admin", "reviews", "list", filters] as const,
     },
   },
   catalog: {
@@ -64,10 +70,19 @@ export const queryKeys = {
   },
   /** The signed-in person's server cart (a guest's cart lives in localStorage, not in the cache). */
   cart: ["cart"] as const,
+  /** Review lists: a product's or a shop's (per filter under the target's key), the author's, the seller's. */
   reviews: {
     all: ["reviews"] as const,
     product: (productId: string) => ["reviews", "product", productId] as const,
+    productList: (productId: string, filters: ReviewListFilters) => ["reviews", "product", productId, filters] as const,
     shop: (shopId: string) => ["reviews", "shop", shopId] as const,
+    shopList: (shopId: string, filters: ReviewListFilters) => ["reviews", "shop", shopId, filters] as const,
+    /** The signed-in author's reviews and what they may still review. */
+    mine: ["reviews", "mine"] as const,
+    toWrite: ["reviews", "toWrite"] as const,
+    /** The seller area's list of the shop's reviews. */
+    seller: ["reviews", "seller"] as const,
+    sellerList: (filters: { unanswered: boolean }) => ["reviews", "seller", filters] as const,
   },
 };
 

@@ -155,7 +155,7 @@ export function unwatchProduct(productId: string): void {
 }
 
 /**
- * Watches a product (its `stock.changed` and `review.created` events) while the calling
+ * Watches a product (its `stock.changed` and `review.*` events) while the calling
  * component is mounted, following the id if it changes. `watching` turns true once the server
  * has acknowledged the watch on the current connection.
  */
