@@ -47,7 +47,7 @@ interface ReviewRow {
   helpfulCount: number;
   reply: string | null;
   repliedAt: Date | null;
-  author: { name: string };
+  authorName: string;
 }
 
 interface FigureRow {
@@ -91,7 +91,7 @@ app.get("/list", async (req, reply) => {
       body: r.body,
       createdAt: r.createdAt,
       verified: r.sellerOrderId !== null,
-      author: { name: r.author.name },
+      author: { name: r.authorName },
       helpfulCount: r.helpfulCount,
       reply: r.reply && r.repliedAt ? { body: r.reply, createdAt: r.repliedAt } : null,
       mine: false,

@@ -2,7 +2,7 @@
  * The SQL the real server sends for `review.listProduct` and `review.createProduct`, copied
  * verbatim from what node-postgres received from Prisma's adapter and from `Database.read`
  * (printed by capture.ts, 2026-12-01, Prisma 7.10 with relationJoins). The raw server and the
- * EXPLAIN pass run these texts.
+ * EXPLAIN pass run these texts; run.ts also checks that both servers answer alike.
  */
 
 /** catalog.service.ts isProductVisible, through Database.read: a listed product of an active shop. */
@@ -10,19 +10,34 @@ export const PRODUCT_VISIBLE = `
     SELECT 1 FROM "products" p JOIN "shops" s ON s."id" = p."shop_id"
     WHERE p."id" = $1 AND p."status" = 'ACTIVE' AND s."status" = 'ACTIVE'`;
 
-const REVIEW_COLUMNS = `SELECT "t0"."id", "t0"."author_id" AS "authorId", "t0"."product_id" AS "productId", "t0"."rating", "t0"."title", "t0"."body", "t0"."created_at" AS "createdAt", "t0"."seller_order_id" AS "sellerOrderId", "t0"."helpful_count" AS "helpfulCount", "t0"."reply", "t0"."replied_at" AS "repliedAt", "Review_author"."__prisma_data__" AS "author" FROM "public"."reviews" AS "t0" LEFT JOIN LATERAL (SELECT JSONB_BUILD_OBJECT('name', "t1"."name") AS "__prisma_data__" FROM "public"."users" AS "t1" WHERE "t0"."author_id" = "t1"."id" LIMIT $1) AS "Review_author" ON true`;
+/**
+ * review-lists.ts visibleList, through Database.read (hand-written since 2026-12-01; before, Prisma's
+ * findMany sent a LEFT JOIN LATERAL of JSONB_BUILD_OBJECT('name', …) with the same WHERE and ORDER
+ * BY: see the git history of this file). `filter` is what the input adds to the WHERE.
+ */
+const page = (filter: string, order: string, limitParam: number) => `
+    SELECT r."id", r."author_id" AS "authorId", r."rating", r."title", r."body", r."created_at" AS "createdAt",
+           r."seller_order_id" AS "sellerOrderId", r."helpful_count" AS "helpfulCount", r."reply", r."replied_at" AS "repliedAt",
+           u."name" AS "authorName"
+      FROM "reviews" r JOIN "users" u ON u."id" = r."author_id"
+     WHERE r."product_id" = $1 AND r."status" = 'VISIBLE' ${filter}
+     ORDER BY ${order}r."created_at" DESC, r."id" DESC
+     LIMIT $${limitParam}`;
 
-/** review-lists.ts visibleList (Prisma findMany): params ["1", productId, "VISIBLE", String(limit + 1)]. */
-export const LIST_NEWEST = `${REVIEW_COLUMNS} WHERE ("t0"."product_id" = $2 AND "t0"."status" = CAST($3::text AS "public"."ReviewStatus")) ORDER BY "t0"."created_at" DESC, "t0"."id" DESC LIMIT $4`;
-/** … after a newest-first cursor: ["1", productId, "VISIBLE", t, t, id, String(limit + 1)]. */
-export const LIST_NEWEST_AFTER = `${REVIEW_COLUMNS} WHERE ("t0"."product_id" = $2 AND "t0"."status" = CAST($3::text AS "public"."ReviewStatus") AND ("t0"."created_at" < $4 OR ("t0"."created_at" = $5 AND "t0"."id" < $6))) ORDER BY "t0"."created_at" DESC, "t0"."id" DESC LIMIT $7`;
-/** … with a star filter: ["1", productId, "VISIBLE", rating, String(limit + 1)]. */
-export const LIST_NEWEST_RATING = `${REVIEW_COLUMNS} WHERE ("t0"."product_id" = $2 AND "t0"."status" = CAST($3::text AS "public"."ReviewStatus") AND "t0"."rating" = $4) ORDER BY "t0"."created_at" DESC, "t0"."id" DESC LIMIT $5`;
-/** … most helpful first: ["1", productId, "VISIBLE", String(limit + 1)]. */
-export const LIST_HELPFUL = `${REVIEW_COLUMNS} WHERE ("t0"."product_id" = $2 AND "t0"."status" = CAST($3::text AS "public"."ReviewStatus")) ORDER BY "t0"."helpful_count" DESC, "t0"."created_at" DESC, "t0"."id" DESC LIMIT $4`;
+/** Newest first: [productId, limit + 1]. */
+export const LIST_NEWEST = page(" ", "", 2);
+/** … after a newest-first cursor: [productId, t, t, id, limit + 1]. */
+export const LIST_NEWEST_AFTER = page(` AND (r."created_at" < $2 OR (r."created_at" = $3 AND r."id" < $4))`, "", 5);
+/** … with a star filter: [productId, rating, limit + 1]. */
+export const LIST_NEWEST_RATING = page(`AND r."rating" = $2 `, "", 3);
+/** … most helpful first: [productId, limit + 1]. */
+export const LIST_HELPFUL = page(" ", `r."helpful_count" DESC, `, 2);
 
-/** review-figures.ts readFigures (Prisma findUnique): [productId, "1"]. */
-export const FIGURES = `SELECT "t0"."id", "t0"."rating_avg" AS "ratingAvg", "t0"."rating_count" AS "ratingCount", "t0"."rating_1" AS "rating1", "t0"."rating_2" AS "rating2", "t0"."rating_3" AS "rating3", "t0"."rating_4" AS "rating4", "t0"."rating_5" AS "rating5" FROM "public"."products" AS "t0" WHERE ("t0"."id" = $1 AND 1=1) LIMIT $2`;
+/** review-lists.ts summary, through Database.read: [productId]. */
+export const FIGURES = `
+    SELECT "rating_avg" AS "ratingAvg", "rating_count" AS "ratingCount",
+           "rating_1" AS "rating1", "rating_2" AS "rating2", "rating_3" AS "rating3", "rating_4" AS "rating4", "rating_5" AS "rating5"
+      FROM "products" WHERE "id" = $1`;
 
 // ---- review.createProduct ----------------------------------------------------------------------
 
@@ -84,20 +99,20 @@ export function listStatements(input: ListInput): { visible: Statement; page: St
   if (typeof input.productId !== "string" || (sort !== "newest" && sort !== "helpful") || (input.cursor && (sort !== "newest" || input.rating))) {
     throw new Error("only the benchmarked shapes");
   }
-  const take = String(limit + 1);
+  const take = limit + 1;
   let page: Statement;
   if (input.cursor) {
     const c = JSON.parse(Buffer.from(input.cursor, "base64url").toString("utf8")) as { t: number; id: string };
     const t = new Date(c.t);
-    page = { text: LIST_NEWEST_AFTER, values: ["1", input.productId, "VISIBLE", t, t, c.id, take] };
+    page = { text: LIST_NEWEST_AFTER, values: [input.productId, t, t, c.id, take] };
   } else if (input.rating) {
-    page = { text: LIST_NEWEST_RATING, values: ["1", input.productId, "VISIBLE", input.rating, take] };
+    page = { text: LIST_NEWEST_RATING, values: [input.productId, input.rating, take] };
   } else {
-    page = { text: sort === "helpful" ? LIST_HELPFUL : LIST_NEWEST, values: ["1", input.productId, "VISIBLE", take] };
+    page = { text: sort === "helpful" ? LIST_HELPFUL : LIST_NEWEST, values: [input.productId, take] };
   }
   return {
     visible: { text: PRODUCT_VISIBLE, values: [input.productId] },
     page,
-    figures: input.cursor ? null : { text: FIGURES, values: [input.productId, "1"] },
+    figures: input.cursor ? null : { text: FIGURES, values: [input.productId] },
   };
 }
