@@ -26,8 +26,8 @@ const page = (filter: string, order: string, limitParam: number) => `
 
 /** Newest first: [productId, limit + 1]. */
 export const LIST_NEWEST = page(" ", "", 2);
-/** … after a newest-first cursor: [productId, t, t, id, limit + 1]. */
-export const LIST_NEWEST_AFTER = page(` AND (r."created_at" < $2 OR (r."created_at" = $3 AND r."id" < $4))`, "", 5);
+/** … after a newest-first cursor: [productId, t, t, t, id, limit + 1] (the first `t`: the index bound). */
+export const LIST_NEWEST_AFTER = page(` AND r."created_at" <= $2 AND (r."created_at" < $3 OR (r."created_at" = $4 AND r."id" < $5))`, "", 6);
 /** … with a star filter: [productId, rating, limit + 1]. */
 export const LIST_NEWEST_RATING = page(`AND r."rating" = $2 `, "", 3);
 /** … most helpful first: [productId, limit + 1]. */
@@ -104,7 +104,7 @@ export function listStatements(input: ListInput): { visible: Statement; page: St
   if (input.cursor) {
     const c = JSON.parse(Buffer.from(input.cursor, "base64url").toString("utf8")) as { t: number; id: string };
     const t = new Date(c.t);
-    page = { text: LIST_NEWEST_AFTER, values: [input.productId, t, t, c.id, take] };
+    page = { text: LIST_NEWEST_AFTER, values: [input.productId, t, t, t, c.id, take] };
   } else if (input.rating) {
     page = { text: LIST_NEWEST_RATING, values: [input.productId, input.rating, take] };
   } else {

@@ -60,6 +60,11 @@ const SORT_SQL: Record<ReviewSort, { column: Prisma.Sql; dir: "asc" | "desc"; fi
  * The rows after a cursor, as SORTS' `after` selects them: a smaller (or, ascending, larger) sort
  * value, or the same one and older, or the same one and time and a smaller id. The cursor is
  * decoded and checked by decodeReviewCursor (BAD_REQUEST when it does not decode).
+ *
+ * Each condition starts with a bound the list's index can seek to (`created_at <= t`, or the sort
+ * value `<= k` / `>= k`), which the OR alone is not: without it, page 100 of a product with
+ * 10,000 reviews walked and dropped the 990 index entries before the cursor (bench/reviews,
+ * EXPLAIN: 114 buffers and 0.4–0.7 ms; with it, 12 rows read whatever the depth).
  */
 function afterSql(sort: ReviewSort, cursor: string | undefined): Prisma.Sql {
   const c = decodeReviewCursor(cursor);
@@ -67,9 +72,10 @@ function afterSql(sort: ReviewSort, cursor: string | undefined): Prisma.Sql {
   const t = new Date(c.t);
   const older = Prisma.sql`(r."created_at" < ${t} OR (r."created_at" = ${t} AND r."id" < ${c.id}))`;
   const by = SORT_SQL[sort];
-  if (!by) return Prisma.sql`AND ${older}`;
+  if (!by) return Prisma.sql`AND r."created_at" <= ${t} AND ${older}`;
   if (c.k === undefined) throw new DomainError("BAD_REQUEST", "Invalid cursor", { cursor: ["Invalid cursor"] });
-  return Prisma.sql`AND (${by.column} ${Prisma.raw(by.dir === "desc" ? "<" : ">")} ${c.k} OR (${by.column} = ${c.k} AND ${older}))`;
+  const [strict, bound] = by.dir === "desc" ? ["<", "<="] : [">", ">="];
+  return Prisma.sql`AND ${by.column} ${Prisma.raw(bound)} ${c.k} AND (${by.column} ${Prisma.raw(strict)} ${c.k} OR (${by.column} = ${c.k} AND ${older}))`;
 }
 
 /** A review row as visibleList reads it (the columns publicReviewSelect names, the author's name flat). */
