@@ -19,6 +19,27 @@ const samples: [string, unknown][] = [
   ["a class instance", { price: new Money(5) }],
   ["a null-prototype object", Object.assign(Object.create(null) as object, { a: 1 })],
   ["undefined alone", undefined],
+  [
+    "a review page: Dates in items and in nested replies",
+    {
+      items: [
+        { id: "r1", createdAt: new Date("2026-11-27T00:00:00.123Z"), reply: null, author: { name: "A" } },
+        { id: "r2", createdAt: new Date("2026-11-26T00:00:00Z"), reply: { body: "Thanks", createdAt: new Date("2026-11-28T10:00:00Z") }, author: { name: "B" } },
+      ],
+      nextCursor: "abc",
+      summary: { ratingAvg: 4.5, ratingCount: 2, histogram: { 1: 0, 2: 0, 3: 0, 4: 1, 5: 1 } },
+    },
+  ],
+  ["a Date under keys with dots and backslashes", { "a.b": { "c\\d": new Date(5), "e\\.f": [new Date(6)] } }],
+  ["Dates in an array", [new Date(1), { at: new Date(2) }]],
+  ["a Date alone", new Date(7)],
+  ["one Date met twice", (() => {
+    const d = new Date(8);
+    return { a: d, b: [d] };
+  })()],
+  ["an invalid Date", { at: new Date(Number.NaN) }],
+  ["a Date beside a Map", { at: new Date(9), m: new Map([["k", 1]]) }],
+  ["a Date beside undefined", { at: new Date(10), u: undefined }],
 ];
 
 describe("the wire transformer", () => {
