@@ -55,11 +55,16 @@ describe.each(limiterStoresUnderTest())("SECURITY 39: Socket.IO connections and 
     return s;
   }
 
-  /** Resolves "connected" or "refused" once the socket's fate is known and has settled. */
+  /**
+   * Resolves "connected" or "refused" once the socket's fate is known. A socket the server closes
+   * as its connection opens (beyond the limit, by racing handshakes) may lose its transport before
+   * Socket.IO's own CONNECT: the client then sees a "disconnect", not a "connect_error".
+   */
   function fate(s: Socket): Promise<"connected" | "refused"> {
     return new Promise((resolve) => {
       s.once("connect", () => resolve("connected"));
       s.once("connect_error", () => resolve("refused"));
+      s.once("disconnect", () => resolve("refused"));
     });
   }
 
