@@ -104,12 +104,20 @@ describe("reviews", () => {
     const avg = await reader.getByTestId("reviews-section").getAttribute("data-avg");
     await reader.locator(`[data-testid="rating"][aria-label^="Rated ${avg} out of 5 from ${before + 1} "]`).first().waitFor();
 
-    // 6. The seller's own shop review, from the same order.
+    // 6. The seller's own shop review, from the same order, while a visitor has the shop's page open.
+    const { page: visitor, context: visitorCtx } = await newPage(browser, baseUrl);
+    await visitor.goto("/shops/clay-and-kiln");
+    await visitor.getByTestId("shop-page").waitFor();
+    await visitor.getByTestId("reviews-section").waitFor();
+    const shopBody = `Careful packing and a quick answer to my question. (e2e ${stamp})`;
     const shopRow = part.getByTestId("order-review-shop");
     await shopRow.getByTestId("review-shop").click();
     await expect(buyer.getByTestId("review-form").locator('input[name="title"]').count()).resolves.toBe(0);
-    await writeReview(buyer, { stars: 5, body: `Careful packing and a quick answer to my question. (e2e ${stamp})` });
+    await writeReview(buyer, { stars: 5, body: shopBody });
     await shopRow.getByTestId("reviewed").waitFor();
+    // The visitor's shop page shows it without a reload (the page watches the shop).
+    await visitor.getByTestId("review").filter({ hasText: shopBody }).waitFor();
+    await visitorCtx.close();
 
     // 7. The reader finds it helpful, once.
     const helpful = fresh.getByTestId("review-helpful");

@@ -106,10 +106,15 @@ export type ServerToClientEvents = {
 /** What a client may ask; every payload is checked with these schemas on the server. */
 export const watchProductInput = z.strictObject({ productId: idSchema });
 export type WatchProductInput = z.infer<typeof watchProductInput>;
+/** A public shop page's live reviews and rating (`review.*` of the shop and its products). */
+export const watchShopInput = z.strictObject({ shopId: idSchema });
+export type WatchShopInput = z.infer<typeof watchShopInput>;
 
 export type Ack = (result: { ok: true } | { ok: false; error: string }) => void;
 
 export interface ClientToServerEvents {
   "product.watch": (input: WatchProductInput, ack?: Ack) => void;
   "product.unwatch": (input: WatchProductInput, ack?: Ack) => void;
+  "shop.watch": (input: WatchShopInput, ack?: Ack) => void;
+  "shop.unwatch": (input: WatchShopInput, ack?: Ack) => void;
 }

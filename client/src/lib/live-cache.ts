@@ -66,8 +66,9 @@ function onStockChanged(e: Handler<"stock.changed">) {
 
 /**
  * A review was written, edited, deleted, answered, hidden or restored. The event reaches the
- * product's watchers, the shop's owner and (for a reply or a hide) the author: the figures it
- * carries are patched into the product, and every list that may show the review refetches.
+ * product's watchers, the shop page's visitors, the shop's owner and (for a reply or a hide) the
+ * author: the figures it carries are patched into the product, and every list that may show the
+ * review refetches.
  */
 function onReviewChanged(e: Handler<"review.created"> | Handler<"review.updated">) {
   if (e.productId) {

@@ -14,7 +14,7 @@ import { queryKeys } from "./query-keys.ts";
  *    randomization). A server-side disconnect (a revoked session: sign-out elsewhere, ban,
  *    password change) is final for socket.io, so here `me` is refetched and the socket reconnects
  *    as whoever the cookie now says (usually nobody), with a backoff of its own.
- * 3. On every reconnect the product watches still wanted are sent again, and the active queries
+ * 3. On every reconnect the product and shop-page watches still wanted are sent again, and the active queries
  *    refetch: events missed while away are not replayed, the API is the truth.
  */
 type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -27,10 +27,13 @@ export const liveStatus = readonly(status);
 
 let socket: AppSocket | null = null;
 let connectedBefore = false;
-/** Product id → how many mounted components want it watched. */
+/** What a page can watch: a product (stock, reviews) or a shop's public page (its reviews). */
+type WatchKind = "product" | "shop";
+/** "product:<id>" / "shop:<id>" → how many mounted components want it watched. */
 const wanted = new Map<string, number>();
-/** Product ids the server has acknowledged on the current connection. */
+/** The keys the server has acknowledged on the current connection. */
 const acknowledged = reactive(new Set<string>());
+const keyOf = (kind: WatchKind, id: string) => `${kind}:${id}`;
 
 const kick = { count: 0, timer: undefined as ReturnType<typeof setTimeout> | undefined, stableTimer: undefined as ReturnType<typeof setTimeout> | undefined };
 
@@ -39,16 +42,19 @@ function backoff(attempt: number): number {
   return base / 2 + Math.random() * (base / 2);
 }
 
-function sendWatch(productId: string) {
-  socket?.emit("product.watch", { productId }, (result) => {
-    if (result.ok && wanted.has(productId)) acknowledged.add(productId);
-  });
+function sendWatch(key: string) {
+  const [kind, id] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
+  const done = (result: { ok: boolean }) => {
+    if (result.ok && wanted.has(key)) acknowledged.add(key);
+  };
+  if (kind === "shop") socket?.emit("shop.watch", { shopId: id }, done);
+  else socket?.emit("product.watch", { productId: id }, done);
 }
 
 function onConnect() {
   status.value = "live";
   acknowledged.clear();
-  for (const productId of wanted.keys()) sendWatch(productId);
+  for (const key of wanted.keys()) sendWatch(key);
   // The first connection comes with the page's first fetches; later ones may have missed events.
   if (connectedBefore) void queryClient.invalidateQueries(undefined, { cancelRefetch: false });
   connectedBefore = true;
@@ -137,47 +143,57 @@ export function onLiveEvent<K extends ServerEventName>(name: K, handler: ServerT
   return () => (s.off as (event: string, fn: unknown) => void)(name, handler);
 }
 
-export function watchProduct(productId: string): void {
-  const n = wanted.get(productId) ?? 0;
-  wanted.set(productId, n + 1);
-  if (n === 0 && socket?.connected) sendWatch(productId);
+function watchTarget(kind: WatchKind, id: string): void {
+  const key = keyOf(kind, id);
+  const n = wanted.get(key) ?? 0;
+  wanted.set(key, n + 1);
+  if (n === 0 && socket?.connected) sendWatch(key);
 }
 
-export function unwatchProduct(productId: string): void {
-  const n = wanted.get(productId) ?? 0;
+function unwatchTarget(kind: WatchKind, id: string): void {
+  const key = keyOf(kind, id);
+  const n = wanted.get(key) ?? 0;
   if (n > 1) {
-    wanted.set(productId, n - 1);
+    wanted.set(key, n - 1);
     return;
   }
-  wanted.delete(productId);
-  acknowledged.delete(productId);
-  if (n === 1 && socket?.connected) socket.emit("product.unwatch", { productId });
+  wanted.delete(key);
+  acknowledged.delete(key);
+  if (n !== 1 || !socket?.connected) return;
+  if (kind === "shop") socket.emit("shop.unwatch", { shopId: id });
+  else socket.emit("product.unwatch", { productId: id });
 }
 
+export const watchProduct = (productId: string) => watchTarget("product", productId);
+export const unwatchProduct = (productId: string) => unwatchTarget("product", productId);
+
 /**
- * Watches a product (its `stock.changed` and `review.*` events) while the calling
- * component is mounted, following the id if it changes. `watching` turns true once the server
- * has acknowledged the watch on the current connection.
+ * Watches a product (its `stock.changed` and `review.*` events) or a shop's page (its `review.*`)
+ * while the calling component is mounted, following the id if it changes. `watching` turns true
+ * once the server has acknowledged the watch on the current connection.
  */
-export function useWatchProduct(productId: MaybeRefOrGetter<string | null | undefined>) {
+function useWatch(kind: WatchKind, targetId: MaybeRefOrGetter<string | null | undefined>) {
   let current: string | null = null;
   watch(
-    () => toValue(productId) || null,
+    () => toValue(targetId) || null,
     (id) => {
       if (id === current) return;
-      if (current) unwatchProduct(current);
+      if (current) unwatchTarget(kind, current);
       current = id;
-      if (id) watchProduct(id);
+      if (id) watchTarget(kind, id);
     },
     { immediate: true },
   );
   onScopeDispose(() => {
-    if (current) unwatchProduct(current);
+    if (current) unwatchTarget(kind, current);
     current = null;
   });
   const watching = computed(() => {
-    const id = toValue(productId);
-    return !!id && status.value === "live" && acknowledged.has(id);
+    const id = toValue(targetId);
+    return !!id && status.value === "live" && acknowledged.has(keyOf(kind, id));
   });
   return { watching };
 }
+
+export const useWatchProduct = (productId: MaybeRefOrGetter<string | null | undefined>) => useWatch("product", productId);
+export const useWatchShop = (shopId: MaybeRefOrGetter<string | null | undefined>) => useWatch("shop", shopId);

@@ -3,6 +3,7 @@ import { fastifyCookie } from "@fastify/cookie";
 import { createAdapter } from "@socket.io/redis-adapter";
 import {
   watchProductInput,
+  watchShopInput,
   type Ack,
   type ClientToServerEvents,
   type ServerToClientEvents,
@@ -123,11 +124,28 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
 
   io.on("connection", (socket) => {
     socket.use((_packet, next) => (takeToken(socket) ? next() : socket.disconnect(true)));
-    socket.on("product.watch", (input, ack) => void watchProduct(socket, input, ack));
+    socket.on("product.watch", (input, ack) => {
+      const parsed = watchProductInput.safeParse(input);
+      if (!parsed.success) return reply(ack, { ok: false, error: "Invalid input" });
+      const { productId } = parsed.data;
+      void watchPublic(socket, rooms.product(productId), () => isProductVisible(database, productId), "Product", ack);
+    });
     socket.on("product.unwatch", (input, ack) => {
       const parsed = watchProductInput.safeParse(input);
       if (!parsed.success) return reply(ack, { ok: false, error: "Invalid input" });
       void socket.leave(rooms.product(parsed.data.productId));
+      reply(ack, { ok: true });
+    });
+    socket.on("shop.watch", (input, ack) => {
+      const parsed = watchShopInput.safeParse(input);
+      if (!parsed.success) return reply(ack, { ok: false, error: "Invalid input" });
+      const { shopId } = parsed.data;
+      void watchPublic(socket, rooms.shopPage(shopId), () => isShopVisible(shopId), "Shop", ack);
+    });
+    socket.on("shop.unwatch", (input, ack) => {
+      const parsed = watchShopInput.safeParse(input);
+      if (!parsed.success) return reply(ack, { ok: false, error: "Invalid input" });
+      void socket.leave(rooms.shopPage(parsed.data.shopId));
       reply(ack, { ok: true });
     });
     const { userId, sessionId, role, shopId } = socket.data;
@@ -139,25 +157,27 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
     }
   });
 
-  async function watchProduct(socket: MarketplaceSocket, input: unknown, ack: unknown) {
-    const parsed = watchProductInput.safeParse(input);
-    if (!parsed.success) return reply(ack, { ok: false, error: "Invalid input" });
-    const { productId } = parsed.data;
-    const room = rooms.product(productId);
-    // Counted from the socket's rooms: a product taken off the catalog empties its room on every
-    // replica (roomsChanged), and so stops counting here too.
-    const watching = [...socket.rooms].filter(isProductRoom).length;
+  /** An active shop's public page may be watched. */
+  async function isShopVisible(shopId: string): Promise<boolean> {
+    return (await database.prisma.shop.count({ where: { id: shopId, status: "ACTIVE" } })) > 0;
+  }
+
+  /** Joins a public room (a product's or a shop page's) once what it shows is visible to buyers. */
+  async function watchPublic(socket: MarketplaceSocket, room: string, isVisible: () => Promise<boolean>, what: string, ack: unknown) {
+    // Counted from the socket's rooms: a product or shop taken off the catalog empties its room on
+    // every replica (roomsChanged), and so stops counting here too.
+    const watching = [...socket.rooms].filter(isPublicRoom).length;
     if (!socket.rooms.has(room) && watching >= SOCKET_LIMITS.maxWatchedProducts) {
       return reply(ack, { ok: false, error: "Watching too many products" });
     }
-    const visible = () => isProductVisible(database, productId).catch(() => false);
-    if (!(await visible())) return reply(ack, { ok: false, error: "Product not found" });
+    const visible = () => isVisible().catch(() => false);
+    if (!(await visible())) return reply(ack, { ok: false, error: `${what} not found` });
     await socket.join(room);
-    // Checked again once in the room: a product taken off the catalog between the first check and
-    // the join had its room emptied before this socket was in it.
+    // Checked again once in the room: one taken off the catalog between the first check and the
+    // join had its room emptied before this socket was in it.
     if (!(await visible())) {
       await socket.leave(room);
-      return reply(ack, { ok: false, error: "Product not found" });
+      return reply(ack, { ok: false, error: `${what} not found` });
     }
     reply(ack, { ok: true });
   }
@@ -190,8 +210,8 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
       // A product room may hold thousands of watchers, and Socket.IO writes to them synchronously:
       // the events for people (user, shop, admins) go first, so an order update never waits
       // behind a stock fan-out of the same transaction.
-      const personal = events.filter((e) => !e.rooms.some(isProductRoom));
-      const broadcast = events.filter((e) => e.rooms.some(isProductRoom));
+      const personal = events.filter((e) => !e.rooms.some(isPublicRoom));
+      const broadcast = events.filter((e) => e.rooms.some(isPublicRoom));
       personal.forEach(emitNow);
       for (const e of broadcast) {
         if (e.name === "stock.changed") stockThrottle.push(e as OutgoingEvent<"stock.changed">);
@@ -242,3 +262,5 @@ function reply(ack: unknown, result: Parameters<Ack>[0]) {
 }
 
 const isProductRoom = (room: string) => room.startsWith(rooms.product(""));
+/** Rooms anyone may ask to join (products and shop pages): broadcasts, and counted per socket. */
+const isPublicRoom = (room: string) => isProductRoom(room) || room.startsWith(rooms.shopPage(""));

@@ -6,6 +6,8 @@ export const rooms = {
   user: (userId: string) => `user:${userId}`,
   shop: (shopId: string) => `shop:${shopId}`,
   product: (productId: string) => `product:${productId}`,
+  /** Visitors of a shop's public page (its owner's private room is `shop:`). */
+  shopPage: (shopId: string) => `shop-page:${shopId}`,
   admins: () => "admins",
 } as const;
 

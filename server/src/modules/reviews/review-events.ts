@@ -8,9 +8,10 @@ export interface ReviewRef {
   productId: string | null;
 }
 
-/** Who hears of a review: its product's watchers (for a product review) and its shop. */
+/** Who hears of a review: its product's watchers (for a product review), its shop's page visitors and its owner. */
 function audience(review: ReviewRef): string[] {
-  return review.productId ? [rooms.product(review.productId), rooms.shop(review.shopId)] : [rooms.shop(review.shopId)];
+  const shop = [rooms.shopPage(review.shopId), rooms.shop(review.shopId)];
+  return review.productId ? [rooms.product(review.productId), ...shop] : shop;
 }
 
 const about = (review: ReviewRef) => ({ reviewId: review.id, shopId: review.shopId, ...(review.productId ? { productId: review.productId } : {}) });

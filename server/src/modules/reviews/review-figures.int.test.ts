@@ -4,7 +4,7 @@ import { usingPostgres } from "../../test/db.ts";
 import { makeCategory, makeDeliveredOrder, makeProduct, makeShop } from "../../test/factories.ts";
 import { createTestApp, type TestApp } from "../../test/harness.ts";
 import { figureMismatches } from "../../test/review-oracle.ts";
-import { connected, nextEvent, openSocket } from "../../test/sockets.ts";
+import { connected, nextEvent, openSocket, record, settle } from "../../test/sockets.ts";
 
 /** Rating figures under concurrency (SECURITY 19) and live to a product's watchers. */
 let t: TestApp;
@@ -113,6 +113,39 @@ describe("live figures", () => {
       await callerB.review.createProduct({ productId: p.productId, rating: 2, body: "Poor" });
       expect(await second).toMatchObject({ rating: 2, ratingAvg: 3.5, ratingCount: 2 });
       watcher.close();
+    } finally {
+      t.deps = deps;
+    }
+  });
+
+  it("a visitor of the shop's page (anonymous) hears its shop reviews live; a suspended shop's page drops its visitors; a shop not listed cannot be watched", async () => {
+    const p = await listing();
+    const [a, b] = await buyers(p, 2);
+    const deps = t.deps;
+    t.deps = server.deps;
+    try {
+      const address = server.app.server.address();
+      const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+      const visitor = openSocket(url);
+      await connected(visitor);
+      expect(await visitor.emitWithAck("shop.watch", { shopId: p.shop.id })).toEqual({ ok: true });
+      expect(await visitor.emitWithAck("shop.watch", { shopId: "no-such-shop" })).toEqual({ ok: false, error: "Shop not found" });
+      const callerA = await t.as((await t.signIn((await db().user.findUniqueOrThrow({ where: { id: a!.id } })).email)).token);
+      const heard = nextEvent(visitor, "review.created");
+      await callerA.review.createShop({ shopId: p.shop.id, rating: 4, body: "Kind seller" });
+      const payload = await heard;
+      expect(payload).toMatchObject({ shopId: p.shop.id, rating: 4, ratingAvg: 4, ratingCount: 1 });
+      expect(payload).not.toHaveProperty("productId");
+
+      const admin = await t.as((await t.signIn((await t.createUser({ role: "ADMIN" })).email)).token);
+      await admin.admin.shops.suspend({ id: p.shop.id, reason: "Checking the shop" });
+      await db().shop.update({ where: { id: p.shop.id }, data: { status: "ACTIVE" } }); // reopened without telling the visitor
+      const got = record(visitor);
+      const callerB = await t.as((await t.signIn((await db().user.findUniqueOrThrow({ where: { id: b!.id } })).email)).token);
+      await callerB.review.createShop({ shopId: p.shop.id, rating: 5, body: "Lovely" });
+      await settle();
+      expect(got.get("review.created")).toBeUndefined();
+      visitor.close();
     } finally {
       t.deps = deps;
     }

@@ -230,7 +230,7 @@ describe("replies, reports and moderation", () => {
     expect(items[0]!.reply).toMatchObject({ body: "Thank you so much!" });
     const updated = t.sink.events.filter((e) => e.name === "review.updated");
     expect(updated).toHaveLength(2);
-    expect(updated[0]!.rooms).toEqual([`product:${p.productId}`, `shop:${p.shop.id}`, `user:${buyer.id}`]);
+    expect(updated[0]!.rooms).toEqual([`product:${p.productId}`, `shop-page:${p.shop.id}`, `shop:${p.shop.id}`, `user:${buyer.id}`]);
     const forShop = await seller.review.forMyShop({ unanswered: true });
     expect(forShop.items).toEqual([]);
     expect((await seller.review.forMyShop({})).items.map((i) => i.id)).toEqual([r.id]);

@@ -108,7 +108,7 @@ export async function approveShop(ctx: AuthedContext, id: string) {
 
 /**
  * Suspends a shop with a reason: its products leave the catalog, their watchers' sockets leave
- * the product rooms (SECURITY 35), and it cannot sell.
+ * the product rooms and its page's visitors the shop page's room (SECURITY 35), and it cannot sell.
  */
 export async function suspendShop(ctx: AuthedContext, input: AdminShopSuspendInput) {
   const shop = await loadShop(ctx, input.id);
@@ -121,6 +121,7 @@ export async function suspendShop(ctx: AuthedContext, input: AdminShopSuspendInp
     // Drafts and archived products have no watchers left; a pending shop's had none to begin with.
     const listed = await tx.product.findMany({ where: { shopId: input.id, status: "ACTIVE" }, select: { id: true } });
     dropWatchers(events, listed.map((p) => p.id));
+    events.emptyRooms([rooms.shopPage(input.id)]);
     events.add("shop.updated", [rooms.user(shop.ownerId)], { shopId: input.id, status: "SUSPENDED", reason: input.reason });
     await recordActivity(tx, events, {
       kind: "shop.suspended",
