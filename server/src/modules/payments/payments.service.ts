@@ -104,6 +104,7 @@ export async function applyPayment(tx: Tx, events: EventBuffer, result: PaymentR
     kind: "order.paid",
     summary: `${buyer.name} paid ${(due / 100).toFixed(2)} ${order.currency}${excess ? ` (${(excess / 100).toFixed(2)} for cancelled parts refunded)` : ""}`,
     actorId: order.buyerId,
+    actorName: buyer.name,
     subject: { type: "order", id: order.id },
   });
   const refunds = excess > 0 && providerRef ? [{ key: `refund-${order.id}-cancelled-parts`, providerRef, amountCents: excess }] : [];

@@ -7,6 +7,7 @@ import { recordActivity } from "../activity/activity.service.ts";
 import { keyset } from "./review-cursor.ts";
 import { announceUpdated } from "./review-events.ts";
 import { moveFigures } from "./review-figures.ts";
+import { lockReview } from "./review-lock.ts";
 
 const reportedFirst = keyset("reportCount", "desc");
 
@@ -40,8 +41,7 @@ export async function adminListReviews(ctx: AuthedContext, input: AdminReviewsLi
 
 async function setVisibility(ctx: AuthedContext, id: string, hide: { reason: string } | null) {
   return inTransaction(ctx, async (tx, events) => {
-    await tx.$queryRaw(Prisma.sql`SELECT 1 FROM "reviews" WHERE "id" = ${id} FOR UPDATE`);
-    const review = await tx.review.findUnique({ where: { id }, select: { id: true, authorId: true, shopId: true, productId: true, status: true, rating: true, product: { select: { title: true } }, shop: { select: { name: true } } } });
+    const review = await lockReview(tx, id);
     if (!review) throw notFound("Review");
     if (hide ? review.status === "HIDDEN" : review.status === "VISIBLE") throw conflict(hide ? "This review is hidden already" : "This review is visible already");
     await tx.review.update({
@@ -51,7 +51,8 @@ async function setVisibility(ctx: AuthedContext, id: string, hide: { reason: str
     });
     const figures = await moveFigures(tx, review, hide ? { remove: review.rating } : { add: review.rating });
     announceUpdated(events, review, figures, { toAuthor: true });
-    const what = review.product ? review.product.title : `the shop ${review.shop.name}`;
+    const named = await tx.review.findUniqueOrThrow({ where: { id }, select: { product: { select: { title: true } }, shop: { select: { name: true } } } });
+    const what = named.product ? named.product.title : `the shop ${named.shop.name}`;
     await recordActivity(tx, events, {
       kind: hide ? "review.hidden" : "review.restored",
       summary: hide ? `${ctx.user.name} hid a review of ${what}: ${hide.reason}` : `${ctx.user.name} restored a review of ${what}`,

@@ -9,6 +9,7 @@ import type { AuthedContext, ShopContext } from "../../trpc/context.ts";
 import { recordActivity } from "../activity/activity.service.ts";
 import { announceCreated, announceUpdated, type ReviewRef } from "./review-events.ts";
 import { moveFigures, readFigures } from "./review-figures.ts";
+import { lockReview } from "./review-lock.ts";
 
 /** Per user and hour (SECURITY 19): a flood of reviews or reports is TOO_MANY_REQUESTS. */
 export const REVIEW_RATE_LIMITS = {
@@ -22,11 +23,6 @@ function takeAllowance(ctx: AuthedContext, what: keyof typeof REVIEW_RATE_LIMITS
 
 const refSelect = { id: true, authorId: true, shopId: true, productId: true, status: true, rating: true } as const;
 
-/** Locks a review's row for a change (edits, votes, replies and moderation of one review take turns). */
-async function lockReview(tx: Tx, id: string) {
-  await tx.$queryRaw(Prisma.sql`SELECT 1 FROM "reviews" WHERE "id" = ${id} FOR UPDATE`);
-  return tx.review.findUnique({ where: { id }, select: refSelect });
-}
 
 /**
  * The delivered seller order that entitles the caller to review: one of theirs, DELIVERED, from
