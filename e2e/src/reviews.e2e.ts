@@ -123,6 +123,14 @@ describe("reviews", () => {
     const helpful = fresh.getByTestId("review-helpful");
     await helpful.click();
     await fresh.locator('[data-testid="review-helpful"][aria-pressed="true"][data-count="1"]').waitFor();
+    // "Report" asks for a reason and sends nothing without one; the reader cancels.
+    await fresh.getByTestId("review-report").click();
+    const reportForm = reader.getByTestId("report-form");
+    await reportForm.waitFor();
+    await reader.getByTestId("confirm-report").click();
+    await reportForm.locator('textarea[name="reason"][aria-invalid="true"]').waitFor();
+    await reader.getByRole("button", { name: "Cancel" }).click();
+    await reportForm.waitFor({ state: "detached" });
     expect(await helpful.isDisabled()).toBe(true);
     await snap(reader, "reviews-product-live");
 
@@ -197,6 +205,19 @@ describe("reviews", () => {
     // Among the hidden ones, it can be restored.
     await admin.getByTestId("reviews-status-filter").selectOption("HIDDEN");
     await admin.locator(`[data-testid="admin-review"][data-review-id="${reported}"][data-status="HIDDEN"]`).waitFor();
+  });
+
+  it("an admin's suspend dialog asks for a reason and suspends nothing without one", async () => {
+    const admin = await open("admin@demo.test");
+    await admin.goto("/admin/shops");
+    const row = admin.getByTestId("shop-row").filter({ has: admin.getByTestId("suspend-shop") }).first();
+    await row.getByTestId("suspend-shop").click();
+    await admin.getByTestId("suspend-dialog").waitFor();
+    await admin.getByTestId("suspend-confirm").click();
+    await admin.locator('[data-testid="suspend-dialog"] textarea[name="reason"][aria-invalid="true"]').waitFor();
+    await admin.getByTestId("suspend-cancel").click();
+    await admin.getByTestId("suspend-dialog").waitFor({ state: "hidden" });
+    await row.getByTestId("suspend-shop").waitFor();
   });
 
   it("at 375 px the review screens fit the phone", async () => {
