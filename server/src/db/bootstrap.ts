@@ -17,6 +17,7 @@ export async function openConfiguredDatabase(config: Config, log: Log): Promise<
         url: config.DATABASE_URL,
         poolSize: config.DATABASE_POOL_SIZE,
         onPoolError: (err) => log(`database connection lost: ${err.message}`),
+        onReadRetry: (err) => log(`read retried on another connection: ${err.message}`),
       })
     : await openDatabase({ dataDir: config.dataDir });
   try {

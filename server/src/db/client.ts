@@ -3,9 +3,9 @@ import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import pg from "pg";
 import { PrismaClient, type Prisma } from "../generated/prisma/client.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
+import { ReadRetryingPool } from "./read-retry.ts";
 import type { SqlConnection } from "./sql.ts";
 
 export type Db = PrismaClient;
@@ -32,7 +32,7 @@ export interface Database {
 }
 
 export type DatabaseOptions =
-  | { url: string; poolSize?: number; onPoolError?: (err: Error) => void }
+  | PostgresOptions
   | { dataDir: string | null };
 
 /**
@@ -43,8 +43,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return "url" in options ? openPostgres(options) : openPglite(options.dataDir);
 }
 
-function openPostgres(options: { url: string; poolSize?: number; onPoolError?: (err: Error) => void }): Database {
-  const pool = new pg.Pool({
+interface PostgresOptions {
+  url: string;
+  poolSize?: number;
+  /** An idle pooled connection failed (e.g. the server restarted). */
+  onPoolError?: (err: Error) => void;
+  /** A read met a dead connection and is run again on another (read-retry.ts). */
+  onReadRetry?: (err: Error) => void;
+}
+
+function openPostgres(options: PostgresOptions): Database {
+  const pool = new ReadRetryingPool({
     connectionString: options.url,
     // No JIT: it compiles a facet count (~100k rows) for ~80 ms longer than it runs. This
     // marketplace's statements are short OLTP reads and writes, which JIT never pays off for.
@@ -52,7 +61,7 @@ function openPostgres(options: { url: string; poolSize?: number; onPoolError?: (
     max: options.poolSize ?? 10,
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 5_000,
-  });
+  }, { onRetry: options.onReadRetry });
   // An idle client that loses its server (a database restart) must not crash the process:
   // the pool drops it and the next request gets a fresh connection.
   pool.on("error", (err) => options.onPoolError?.(err));
@@ -62,7 +71,7 @@ function openPostgres(options: { url: string; poolSize?: number; onPoolError?: (
     kind: "postgres",
     address: `${url.hostname}:${url.port || "5432"}${url.pathname}`,
     prisma,
-    read: async (statement) => (await pool.query(statement.text, statement.values)).rows,
+    read: async (statement) => (await pool.read(statement.text, statement.values)).rows,
     async connect() {
       const client = await pool.connect();
       return {
