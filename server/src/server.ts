@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastif
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import type { Config } from "./config.ts";
+import { registerCompression } from "./http/compression.ts";
 import { registerSecurity } from "./http/security.ts";
 import { trustProxyHops } from "./http/client-ip.ts";
 import { serveClient } from "./http/static-client.ts";
@@ -72,6 +73,7 @@ export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer
     reply.header("x-request-id", req.id);
   });
   await registerSecurity(app, config);
+  await registerCompression(app);
   await app.register(cookie);
 
   app.get("/healthz", async () => ({ status: "ok" }));

@@ -8,7 +8,7 @@ const API_PREFIXES = ["/trpc", "/socket.io", "/webhooks", "/uploads", "/healthz"
 
 /**
  * Serves the built Vue client when it exists: hashed assets cached for a year, index.html never
- * cached, and a history-mode fallback so a deep link like /account loads the app.
+ * cached, brotli or gzip made at build time, and a history-mode fallback so a deep link like /account loads the app.
  * Returns false when there is no build to serve (tests, `pnpm dev`).
  */
 export async function serveClient(app: FastifyInstance, distDir: string): Promise<boolean> {
@@ -19,6 +19,9 @@ export async function serveClient(app: FastifyInstance, distDir: string): Promis
     prefix: "/",
     wildcard: false,
     index: false,
+    // The build writes a .br and a .gz beside each text file (client/vite.config.ts): sent as
+    // they are to a client that accepts them, with Vary: Accept-Encoding, never compressed again.
+    preCompressed: true,
     setHeaders(res, filePath) {
       const hashed = filePath.includes(`${path.sep}assets${path.sep}`);
       res.header("Cache-Control", hashed ? "public, max-age=31536000, immutable" : "no-cache");
