@@ -6,6 +6,7 @@ import { redisLimiterStore } from "./lib/redis-rate-limiter.ts";
 import { nullSink } from "./realtime/publish.ts";
 import { createPaymentProvider } from "./modules/payments/index.ts";
 import { createServer } from "./server.ts";
+import { createMetrics } from "./metrics/metrics.ts";
 
 /** Start: config → database (migrate; seed on the first embedded start) → server → listen. */
 async function main() {
@@ -21,12 +22,16 @@ async function main() {
     : null;
   limiterRedis?.on("error", () => {}); // outages are reported by the real-time adapter's client
   const limits = limiterRedis ? redisLimiterStore(limiterRedis, config.REDIS_KEY_PREFIX) : memoryLimiterStore();
-  const server = await createServer({ config, database, limits, sink: nullSink, payments: createPaymentProvider(config) });
+  // One registry for the process; served on METRICS_PORT only, never on the public port.
+  const metrics = createMetrics();
+  if (limiterRedis) metrics.watchRedis("limits", () => limiterRedis.status === "ready");
+  const server = await createServer({ config, database, limits, sink: nullSink, payments: createPaymentProvider(config), metrics });
   const url = await server.start();
   log(
     `listening on ${url} (${database.kind === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"}) ` +
       `in ${Math.round(performance.now() - startedAt)} ms`,
   );
+  if (server.metricsUrl) log(`metrics on ${server.metricsUrl}${config.metrics?.token ? " (bearer token required)" : ""}`);
 
   // SIGTERM/SIGINT: stop accepting, finish in-flight requests, close sockets and the database,
   // exit 0 — or exit 1 if that takes more than 10 s.
