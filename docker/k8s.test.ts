@@ -2,8 +2,8 @@
  * The Kubernetes manifests (docker/k8s), rendered like `kustomize build` (k8s/render.ts), checked
  * offline: every object against the Kubernetes schemas (kubernetes-models), selectors against the
  * labels they must match, probes against the server's health endpoints and container port, the
- * security settings, and every environment variable the app's containers get against the names
- * server/src/config.ts reads.
+ * metrics port (scraped from the monitoring namespace only), the security settings, and every
+ * environment variable the app's containers get against the names server/src/config.ts reads.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -153,12 +153,32 @@ describe.each(overlays)("kustomization %s", (overlay) => {
 
   it("probes /healthz (startup, liveness) and /readyz (readiness) on the container's port", () => {
     const port = server.ports as { name: string; containerPort: number }[];
-    expect(port).toEqual([{ name: "http", containerPort: Number(config.PORT), protocol: "TCP" }]);
+    expect(port).toEqual([
+      { name: "http", containerPort: Number(config.PORT), protocol: "TCP" },
+      { name: "metrics", containerPort: Number(config.METRICS_PORT), protocol: "TCP" },
+    ]);
     const probe = (name: string) => (server[name] as { httpGet: { path: string; port: string | number } }).httpGet;
     expect(probe("livenessProbe")).toEqual({ path: "/healthz", port: "http" });
     expect(probe("startupProbe")).toEqual({ path: "/healthz", port: "http" });
     expect(probe("readinessProbe")).toEqual({ path: "/readyz", port: "http" });
     expect(config.HOST).toBe("0.0.0.0");
+  });
+
+  it("serves metrics on their own port, announced for scraping, reachable from the monitoring namespace only", () => {
+    const metricsPort = Number(config.METRICS_PORT);
+    expect(metricsPort).toBeGreaterThan(0);
+    expect(metricsPort).not.toBe(Number(config.PORT));
+    const annotations = (app.spec as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations;
+    expect(annotations).toMatchObject({ "prometheus.io/scrape": "true", "prometheus.io/port": String(metricsPort), "prometheus.io/path": "/metrics" });
+    // Not public: the Service (and so the Ingress) carries the http port only.
+    const service = find(objects, "Service", "bazaar").spec as { ports: { targetPort: string }[] };
+    expect(service.ports.map((p) => p.targetPort)).toEqual(["http"]);
+    type Rule = { from: { namespaceSelector?: { matchLabels: Record<string, string> }; podSelector?: unknown; ipBlock?: unknown }[]; ports: { port: number }[] };
+    const ingress = (find(objects, "NetworkPolicy", "bazaar").spec as { ingress: Rule[] }).ingress;
+    const reaching = ingress.filter((r) => r.ports.some((p) => p.port === metricsPort));
+    expect(reaching).toHaveLength(1);
+    expect(reaching[0]!.ports).toEqual([{ protocol: "TCP", port: metricsPort }]);
+    expect(reaching[0]!.from).toEqual([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }]);
   });
 
   it("runs non-root, read-only, without privilege escalation or capabilities, with limits and a drain window", () => {

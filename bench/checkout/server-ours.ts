@@ -16,6 +16,7 @@ import { TestPaymentProvider } from "../../server/src/modules/payments/provider.
 import { nullSink } from "../../server/src/realtime/publish.ts";
 import { createServer } from "../../server/src/server.ts";
 import { serveIpc, type FromServer } from "./protocol.ts";
+import { createMetrics } from "../../server/src/metrics/metrics.ts";
 
 if (!process.send) {
   console.error("server-ours.ts is started by bench/checkout/run.ts (it needs an IPC channel)");
@@ -49,7 +50,7 @@ if (txWait > 0) {
   const original = prisma.$transaction.bind(prisma);
   prisma.$transaction = (arg, options) => original(arg, typeof arg === "function" ? { maxWait: txWait, timeout: txWait, ...options } : options);
 }
-const server = await createServer({ config, database, limits: memoryLimiterStore(), sink: nullSink, payments: new TestPaymentProvider() });
+const server = await createServer({ config, database, limits: memoryLimiterStore(), sink: nullSink, payments: new TestPaymentProvider(), metrics: createMetrics() });
 send({ type: "ready", url: await server.start() });
 // Stop cleanly on SIGTERM (so that --cpu-prof can write its profile).
 process.on("SIGTERM", () => void server.stop().finally(() => process.exit(0)));

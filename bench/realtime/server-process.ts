@@ -17,6 +17,7 @@ import { sessionCookie } from "../../server/src/modules/auth/session-cookie.ts";
 import { nullSink, rooms, type EventSink } from "../../server/src/realtime/publish.ts";
 import { createServer } from "../../server/src/server.ts";
 import { clock, type FromServer, type PublishRequest, type ToServer } from "./protocol.ts";
+import { createMetrics } from "../../server/src/metrics/metrics.ts";
 
 const send = (msg: FromServer) => process.send?.(msg);
 
@@ -44,7 +45,7 @@ const config = loadConfig({
 });
 const database = await openDatabase({ url: config.DATABASE_URL!, poolSize: config.DATABASE_POOL_SIZE });
 // As server/src/main.ts builds them (the login limiter does not matter here: nobody logs in).
-const server = await createServer({ config, database, limits: memoryLimiterStore(), sink: nullSink, payments: createPaymentProvider(config) });
+const server = await createServer({ config, database, limits: memoryLimiterStore(), sink: nullSink, payments: createPaymentProvider(config), metrics: createMetrics() });
 const url = await server.start();
 const productRoom = rooms.product(process.env.BENCH_PRODUCT_ID ?? "");
 const gc = (globalThis as { gc?: () => void }).gc;

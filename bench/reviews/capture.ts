@@ -15,13 +15,14 @@ import { createCaller } from "../../server/src/trpc/root.ts";
 import { dropDatabase } from "../lib/databases.ts";
 import { seedDatabase } from "./seed.ts";
 import { benchCases } from "./cases.ts";
+import { createMetrics } from "../../server/src/metrics/metrics.ts";
 
 const adminUrl = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const name = "mk_bench_reviews_capture";
 const seeded = await seedDatabase(adminUrl, name, { reviews: 300, hidden: 10, writers: 1, poolSize: 4 }, console.log);
 try {
   const config = loadConfig({ NODE_ENV: "production", LOG_LEVEL: "silent", DATABASE_URL: seeded.url, CLIENT_DIST: "/nonexistent", SEED_DEMO: "false" });
-  const deps = { config, database: seeded.database, limits: memoryLimiterStore(), sink: nullSink, payments: new TestPaymentProvider() };
+  const deps = { config, database: seeded.database, limits: memoryLimiterStore(), sink: nullSink, payments: new TestPaymentProvider(), metrics: createMetrics() };
   const pool = new pg.Pool({ connectionString: seeded.url, max: 2 });
   const cases = await benchCases(pool, seeded.productId, 5);
   await pool.end();

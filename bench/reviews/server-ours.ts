@@ -16,6 +16,7 @@ import { TestPaymentProvider } from "../../server/src/modules/payments/provider.
 import { nullSink } from "../../server/src/realtime/publish.ts";
 import { createServer } from "../../server/src/server.ts";
 import { serveIpc, type FromServer } from "./protocol.ts";
+import { createMetrics } from "../../server/src/metrics/metrics.ts";
 
 if (!process.send) {
   console.error("server-ours.ts is started by bench/reviews/run.ts (it needs an IPC channel)");
@@ -38,7 +39,7 @@ const config = loadConfig({
   DATA_DIR: path.join(os.tmpdir(), "mk-bench-reviews"), // uploads folder; nothing is uploaded
 });
 const database = await openDatabase({ url: config.DATABASE_URL!, poolSize: config.DATABASE_POOL_SIZE });
-const server = await createServer({ config, database, limits: memoryLimiterStore(), sink: nullSink, payments: new TestPaymentProvider() });
+const server = await createServer({ config, database, limits: memoryLimiterStore(), sink: nullSink, payments: new TestPaymentProvider(), metrics: createMetrics() });
 send({ type: "ready", url: await server.start() });
 // Stop cleanly on SIGTERM (so that --cpu-prof can write its profile).
 process.on("SIGTERM", () => void server.stop().finally(() => process.exit(0)));

@@ -16,6 +16,7 @@ import { TestPaymentProvider } from "../../server/src/modules/payments/provider.
 import { nullSink } from "../../server/src/realtime/publish.ts";
 import { createServer } from "../../server/src/server.ts";
 import { serveIpc, type FromServer } from "./protocol.ts";
+import { createMetrics } from "../../server/src/metrics/metrics.ts";
 
 if (!process.send) {
   console.error("server-ours.ts is started by bench/search/run.ts (it needs an IPC channel)");
@@ -40,5 +41,5 @@ const config = loadConfig({
 });
 const database = await openDatabase({ url: config.DATABASE_URL!, poolSize: config.DATABASE_POOL_SIZE });
 facetCacheFor(database.prisma).ttlMs = Number(process.env.BENCH_FACET_TTL_MS ?? "10000");
-const server = await createServer({ config, database, limits: memoryLimiterStore(), sink: nullSink, payments: new TestPaymentProvider() });
+const server = await createServer({ config, database, limits: memoryLimiterStore(), sink: nullSink, payments: new TestPaymentProvider(), metrics: createMetrics() });
 send({ type: "ready", url: await server.start() });

@@ -16,8 +16,14 @@ const objects = render(path.join(here, "demo"));
 const config = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "bazaar-config")!;
 const deployment = structuredClone(objects.find((o) => o.kind === "Deployment" && o.metadata.name === "bazaar")!);
 const port = process.env.PLAY_PORT ?? "3730";
+// The metrics listener binds HOST too, so on the host network it gets a port beside PLAY_PORT.
+const metricsPort = process.env.PLAY_METRICS_PORT ?? String(Number(port) + 1);
 
-const localConfig = { ...config, metadata: { name: "bazaar-config" }, data: { ...(config.data as object), HOST: "127.0.0.1", PORT: port } };
+const localConfig = {
+  ...config,
+  metadata: { name: "bazaar-config" },
+  data: { ...(config.data as object), HOST: "127.0.0.1", PORT: port, METRICS_PORT: metricsPort },
+};
 const secrets = {
   apiVersion: "v1",
   kind: "ConfigMap",

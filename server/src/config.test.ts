@@ -36,6 +36,22 @@ describe("config", () => {
     expect(() => loadConfig({ SOCKET_REQUESTS_PER_MINUTE: "lots" })).toThrow(/SOCKET_REQUESTS_PER_MINUTE/);
   });
 
+  it("serves metrics only when METRICS_PORT is set, on HOST unless METRICS_HOST says, never on the public port", () => {
+    expect(loadConfig({}).metrics).toBeNull();
+    expect(loadConfig({ NODE_ENV: "production", PAYMENTS: "test" }).metrics).toBeNull();
+    expect(loadConfig({ METRICS_PORT: "9464" }).metrics).toEqual({ host: "127.0.0.1", port: 9464 });
+    expect(loadConfig({ HOST: "0.0.0.0", METRICS_PORT: "9464" }).metrics).toEqual({ host: "0.0.0.0", port: 9464 });
+    expect(loadConfig({ HOST: "0.0.0.0", METRICS_PORT: "9464", METRICS_HOST: "10.0.0.5", METRICS_TOKEN: "a-token-of-sixteen+" }).metrics).toEqual({
+      host: "10.0.0.5",
+      port: 9464,
+      token: "a-token-of-sixteen+",
+    });
+    expect(loadConfig({ METRICS_PORT: "" }).metrics).toBeNull();
+    expect(() => loadConfig({ METRICS_PORT: "3000" })).toThrow(/METRICS_PORT: must differ from PORT/);
+    expect(() => loadConfig({ METRICS_PORT: "70000" })).toThrow(/METRICS_PORT/);
+    expect(() => loadConfig({ METRICS_PORT: "9464", METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN: at least 16 characters/);
+  });
+
   it("parses CORS origins and the production flag", () => {
     const c = loadConfig({ NODE_ENV: "production", PAYMENTS: "test", CORS_ORIGINS: "https://a.example, https://b.example" });
     expect(c.isProduction).toBe(true);

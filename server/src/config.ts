@@ -67,6 +67,15 @@ const configSchema = z.object({
   UPLOAD_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(3600),
   /** Stripe's publishable key, handed to the browser for Stripe Elements. */
   STRIPE_PUBLISHABLE_KEY: z.string().optional(),
+  /**
+   * The Prometheus metrics listener's port, never the public one: unset, no listener (the
+   * default); 0, any free port (tests).
+   */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Where the metrics listener binds; HOST by default (0.0.0.0 in the image, 127.0.0.1 on a bare start). */
+  METRICS_HOST: z.string().min(1).optional(),
+  /** When set, a scrape must send `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
   /** Seed demo data on the first embedded start (never in production). */
   SEED_DEMO: boolish.default(true),
   /** Where the built Vue client lives; served when it exists. */
@@ -80,6 +89,8 @@ export type Config = Omit<z.infer<typeof configSchema>, "PAYMENTS"> & {
   PAYMENTS: "test" | "stripe";
   dataDir: string;
   clientDist: string;
+  /** The metrics listener, when METRICS_PORT is set. */
+  metrics: { host: string; port: number; token?: string } | null;
   corsOrigins: string[];
   isProduction: boolean;
 };
@@ -110,9 +121,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       "Invalid configuration:\n  STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: required when PAYMENTS=stripe",
     );
   }
+  // Metrics share nothing with the public port: serving both on one would put /metrics in front of everyone.
+  if (c.METRICS_PORT !== undefined && c.METRICS_PORT !== 0 && c.METRICS_PORT === c.PORT) {
+    throw new ConfigError("Invalid configuration:\n  METRICS_PORT: must differ from PORT (metrics are never served on the public port)");
+  }
   return {
     ...c,
     PAYMENTS: c.PAYMENTS ?? "test",
+    metrics:
+      c.METRICS_PORT === undefined
+        ? null
+        : { host: c.METRICS_HOST ?? c.HOST, port: c.METRICS_PORT, ...(c.METRICS_TOKEN ? { token: c.METRICS_TOKEN } : {}) },
     dataDir: c.DATA_DIR ? path.resolve(env.INIT_CWD ?? process.cwd(), c.DATA_DIR) : REPO_DATA_DIR,
     clientDist: path.resolve(
       c.CLIENT_DIST ?? new URL("../../client/dist", import.meta.url).pathname,

@@ -6,6 +6,7 @@ import { redisLimiterStore } from "./lib/redis-rate-limiter.ts";
 import { nullSink } from "./realtime/publish.ts";
 import { createPaymentProvider } from "./modules/payments/index.ts";
 import { createServer } from "./server.ts";
+import { createMetrics } from "./metrics/metrics.ts";
 
 /** Start: config → database (migrate; seed on the first embedded start) → server → listen. */
 async function main() {
@@ -13,7 +14,9 @@ async function main() {
   const config = loadConfig();
   const log = (msg: string) => console.log(`[marketplace] ${msg}`);
   for (const warning of startupWarnings(config)) console.warn(`[marketplace] ${warning}`);
-  const database = await openConfiguredDatabase(config, log);
+  // One registry for the process; served on METRICS_PORT only, never on the public port.
+  const metrics = createMetrics();
+  const database = await openConfiguredDatabase(config, log, () => metrics.readRetries.inc());
   // With REDIS_URL the attempt limits (logins, sign-ups, password checks, Socket.IO requests) are
   // shared by every process; alone, one process counts.
   const limiterRedis = config.REDIS_URL
@@ -21,12 +24,14 @@ async function main() {
     : null;
   limiterRedis?.on("error", () => {}); // outages are reported by the real-time adapter's client
   const limits = limiterRedis ? redisLimiterStore(limiterRedis, config.REDIS_KEY_PREFIX) : memoryLimiterStore();
-  const server = await createServer({ config, database, limits, sink: nullSink, payments: createPaymentProvider(config) });
+  if (limiterRedis) metrics.watchRedis("limits", () => limiterRedis.status === "ready");
+  const server = await createServer({ config, database, limits, sink: nullSink, payments: createPaymentProvider(config), metrics });
   const url = await server.start();
   log(
     `listening on ${url} (${database.kind === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"}) ` +
       `in ${Math.round(performance.now() - startedAt)} ms`,
   );
+  if (server.metricsUrl) log(`metrics on ${server.metricsUrl}${config.metrics?.token ? " (bearer token required)" : ""}`);
 
   // SIGTERM/SIGINT: stop accepting, finish in-flight requests, close sockets and the database,
   // exit 0 — or exit 1 if that takes more than 10 s.

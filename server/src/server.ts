@@ -21,14 +21,18 @@ import { appRouter, type AppRouter } from "./trpc/root.ts";
 import { withTimeout } from "./lib/timeout.ts";
 import { cachedFor } from "./lib/cached.ts";
 import { DomainError } from "./lib/errors.ts";
+import { registerHttpMetrics } from "./metrics/http-metrics.ts";
+import { listenMetrics, type MetricsListener } from "./metrics/metrics-listener.ts";
 
 export interface MarketplaceServer {
   app: FastifyInstance;
   realtime: Realtime;
   /** The dependencies requests see: `sink` reaches the sockets (and the caller's own sink). */
   deps: AppDeps;
-  /** Listens on HOST:PORT (PORT 0: any free port); resolves to the URL. */
+  /** Listens on HOST:PORT (PORT 0: any free port), and on METRICS_PORT when set; resolves to the URL. */
   start(): Promise<string>;
+  /** Where the metrics are scraped once started (`http://METRICS_HOST:port/metrics`), or null without METRICS_PORT. */
+  readonly metricsUrl: string | null;
   /** Stops accepting, finishes in-flight requests, closes the database. */
   stop(): Promise<void>;
 }
@@ -53,6 +57,9 @@ const MAX_PARAM_LENGTH = (() => {
 /** How long /readyz reuses its last answer: a flood of probes costs one database ping a second. */
 const READY_CACHE_MS = 1_000;
 
+/** Every procedure's path: an error's procedure label is one of them or "unknown", never a client's made-up path. */
+const PROCEDURES = new Set(Object.keys(appRouter._def.procedures));
+
 /** Builds the HTTP server around already-opened dependencies; tests own its lifecycle. */
 export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer> {
   const { config } = baseDeps;
@@ -67,6 +74,9 @@ export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer
   const app = Fastify(options);
   const realtime = attachRealtime(app.server, baseDeps, (level, msg) => app.log[level](msg));
   const deps: AppDeps = { ...baseDeps, sink: teeSink(realtime.sink, baseDeps.sink) };
+  const { metrics } = deps;
+  const unwatchPool = metrics.watchPool(deps.database.poolStats);
+  registerHttpMetrics(app, metrics);
 
   // Every response names its request id, so a user's report can be matched to the log line.
   app.addHook("onRequest", async (req, reply) => {
@@ -103,6 +113,7 @@ export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer
         return waits.length ? { headers: { "retry-after": String(Math.max(...waits)) } } : {};
       },
       onError({ error, path }) {
+        metrics.procedureErrors.inc({ procedure: path && PROCEDURES.has(path) ? path : "unknown", code: error.code });
         if (error.code === "INTERNAL_SERVER_ERROR") app.log.error({ err: error.cause ?? error, path }, "procedure failed");
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
@@ -119,18 +130,26 @@ export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer
   const stopUploadSweeper = startUploadSweeper(
     deps.database.prisma,
     images,
-    { intervalSeconds: config.UPLOAD_SWEEP_INTERVAL_SECONDS, graceMs: config.UPLOAD_GRACE_HOURS * 3_600_000 },
+    { intervalSeconds: config.UPLOAD_SWEEP_INTERVAL_SECONDS, graceMs: config.UPLOAD_GRACE_HOURS * 3_600_000, metrics },
     (err) => app.log.error({ err }, "unreferenced-upload sweep failed"),
   );
 
+  let metricsListener: MetricsListener | undefined;
   let stopped: Promise<void> | undefined;
   return {
     app,
     realtime,
     deps,
+    get metricsUrl() {
+      return metricsListener?.url ?? null;
+    },
     /** Listens, then waits (at most 3 s) until events of the other replicas reach this one. */
     async start() {
       await app.listen({ host: config.HOST, port: config.PORT });
+      if (config.metrics) {
+        metrics.collectProcessMetrics();
+        metricsListener = await listenMetrics(metrics, config.metrics);
+      }
       await realtime.ready(3_000);
       const address = app.server.address();
       const port = typeof address === "object" && address ? address.port : config.PORT;
@@ -140,6 +159,8 @@ export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer
       stopped ??= (async () => {
         stopSweeper();
         stopUploadSweeper();
+        await metricsListener?.close();
+        unwatchPool();
         // Sockets first: an open WebSocket would keep the HTTP server from closing.
         await realtime.close();
         await app.close();

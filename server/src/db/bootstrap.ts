@@ -11,13 +11,16 @@ type Log = (msg: string) => void;
  * the embedded PGlite in DATA_DIR otherwise. The embedded database is seeded with demo data on
  * its first start (never in production).
  */
-export async function openConfiguredDatabase(config: Config, log: Log): Promise<Database> {
+export async function openConfiguredDatabase(config: Config, log: Log, onReadRetry?: () => void): Promise<Database> {
   const database = config.DATABASE_URL
     ? await openDatabase({
         url: config.DATABASE_URL,
         poolSize: config.DATABASE_POOL_SIZE,
         onPoolError: (err) => log(`database connection lost: ${err.message}`),
-        onReadRetry: (err) => log(`read retried on another connection: ${err.message}`),
+        onReadRetry: (err) => {
+          log(`read retried on another connection: ${err.message}`);
+          onReadRetry?.();
+        },
       })
     : await openDatabase({ dataDir: config.dataDir });
   try {

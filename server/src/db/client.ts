@@ -4,6 +4,7 @@ import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient, type Prisma } from "../generated/prisma/client.ts";
+import type { PoolStats } from "../metrics/metrics.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
 import { ReadRetryingPool } from "./read-retry.ts";
 import type { SqlConnection } from "./sql.ts";
@@ -28,6 +29,8 @@ export interface Database {
   connect(): Promise<SqlConnection>;
   /** Throws unless the database answers. */
   ping(): Promise<void>;
+  /** The connection pool's figures for the metrics (null on PGlite: one connection, no pool). */
+  poolStats(): PoolStats | null;
   close(): Promise<void>;
 }
 
@@ -53,12 +56,13 @@ interface PostgresOptions {
 }
 
 function openPostgres(options: PostgresOptions): Database {
+  const max = options.poolSize ?? 10;
   const pool = new ReadRetryingPool({
     connectionString: options.url,
     // No JIT: it compiles a facet count (~100k rows) for ~80 ms longer than it runs. This
     // marketplace's statements are short OLTP reads and writes, which JIT never pays off for.
     options: "-c jit=off",
-    max: options.poolSize ?? 10,
+    max,
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 5_000,
   }, { onRetry: options.onReadRetry });
@@ -85,6 +89,7 @@ function openPostgres(options: PostgresOptions): Database {
     async ping() {
       await pool.query("SELECT 1");
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }),
     async close() {
       await prisma.$disconnect();
       await pool.end();
@@ -121,6 +126,7 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     async ping() {
       await pglite.query("SELECT 1");
     },
+    poolStats: () => null,
     async close() {
       await prisma.$disconnect();
       await pglite.close();

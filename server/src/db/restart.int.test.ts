@@ -132,7 +132,8 @@ describe.skipIf(!usingPostgres)("SECURITY 27: the database restarting under a ru
     const proxy = new DeadConnectionProxy({ host: target.hostname, port: Number(target.port || 5432) });
     const proxied = new URL(target);
     proxied.port = String(await proxy.listen());
-    const database = await openDatabase({ url: proxied.toString(), poolSize: 4 });
+    let retries = 0;
+    const database = await openDatabase({ url: proxied.toString(), poolSize: 4, onReadRetry: () => retries++ });
     const replica = await createServer({ ...t.deps, database });
     const user = await t.createUser();
     const { token } = await t.signIn(user.email);
@@ -148,6 +149,8 @@ describe.skipIf(!usingPostgres)("SECURITY 27: the database restarting under a ru
       answers.push(await replica.app.inject({ method: "GET", url: "/trpc/auth.me", headers: { cookie: `session=${token}` } }));
       expect(answers.map((r) => r.statusCode)).toEqual(Array(9).fill(200));
       expect(answers.at(-1)!.json().result.data.json.email).toBe(user.email);
+      // They were answered by retrying, not by luck: reads did meet the dead connections.
+      expect(retries).toBeGreaterThan(0);
     } finally {
       await replica.app.close();
       await database.close();

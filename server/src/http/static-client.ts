@@ -4,7 +4,7 @@ import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
 
 /** Paths the single-page app never owns: they 404 as JSON instead of falling back to index.html. */
-const API_PREFIXES = ["/trpc", "/socket.io", "/webhooks", "/uploads", "/healthz", "/readyz"];
+const API_PREFIXES = ["/trpc", "/socket.io", "/webhooks", "/uploads", "/healthz", "/readyz", "/metrics"];
 
 /**
  * Serves the built Vue client when it exists: hashed assets cached for a year, index.html never

@@ -33,11 +33,29 @@ describe("inTransaction", () => {
         return label;
       });
     const before = t.sink.events.length;
+    const { metrics } = t.deps;
+    const retriesBefore = await metrics.valueOf(metrics.conflictRetries);
     expect(await Promise.all([crossing(a.id, b.id, "ab"), crossing(b.id, a.id, "ba")])).toEqual(["ab", "ba"]);
     expect(runs).toBe(3); // one of them ran twice
+    expect(await metrics.valueOf(metrics.conflictRetries)).toBe(retriesBefore + 1); // and the retry is counted
     const positions = await db.category.findMany({ where: { id: { in: [a.id, b.id] } }, select: { position: true } });
     expect(positions.map((p) => p.position)).toEqual([2, 2]); // each row moved once per committed transaction
     expect(t.sink.events.slice(before).map((e) => (e.payload as { summary: string }).summary).sort()).toEqual(["ab", "ba"]);
+  });
+
+  it("counts each retry of a write conflict, and a transaction that found no connection in time", async () => {
+    const { metrics } = t.deps;
+    const conflict = Object.assign(new Error("could not serialize access due to concurrent update"), { code: "P2034" });
+    const timeout = Object.assign(new Error("Transaction API error: Unable to start a transaction in the given time."), { code: "P2028" });
+    // A client whose transactions fail as PostgreSQL's would: twice a conflict, then they run.
+    let failures = 2;
+    const flaky = { $transaction: (work: (tx: never) => Promise<unknown>) => (failures-- > 0 ? Promise.reject(conflict) : work({} as never)) };
+    const [retries, timeouts] = [await metrics.valueOf(metrics.conflictRetries), await metrics.valueOf(metrics.transactionStartTimeouts)];
+    expect(await inTransaction({ db: flaky as never, deps: t.deps }, async () => "done")).toBe("done");
+    expect(await metrics.valueOf(metrics.conflictRetries)).toBe(retries + 2);
+    const saturated = { $transaction: () => Promise.reject(timeout) };
+    await expect(inTransaction({ db: saturated as never, deps: t.deps }, async () => "never")).rejects.toMatchObject({ kind: "SERVICE_UNAVAILABLE" });
+    expect(await metrics.valueOf(metrics.transactionStartTimeouts)).toBe(timeouts + 1);
   });
 
   it("lets any other error through at once, without running the work again", async () => {

@@ -32,10 +32,14 @@ export async function inTransaction<T>(
       result = await ctx.db.$transaction((tx) => work(tx, events), TRANSACTION_LIMITS);
     } catch (err) {
       if (isWriteConflict(err) && attempt < WRITE_CONFLICT_ATTEMPTS) {
+        // Counted: a retry hides a deadlock from the caller, and lock-order tests (SECURITY 13) and
+        // operators need to see them.
+        ctx.deps.metrics.conflictRetries.inc();
         await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
         continue;
       }
       if (isTransactionStartTimeout(err)) {
+        ctx.deps.metrics.transactionStartTimeouts.inc();
         throw new DomainError("SERVICE_UNAVAILABLE", "The marketplace is very busy right now. Please try again in a moment.");
       }
       throw err;

@@ -99,6 +99,10 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
     redis = connectRedisPair(config.REDIS_URL, log);
     io.adapter(createAdapter(redis.pub, redis.sub, { key: `${config.REDIS_KEY_PREFIX}socket.io` }));
   }
+  // Read on scrape: this process's open sockets, and whether events reach the other replicas.
+  const unwatchSockets = deps.metrics.watchSockets(() => io.of("/").sockets.size);
+  const pair = redis;
+  const unwatchRedis = pair ? deps.metrics.watchRedis("realtime", () => pair.pub.status === "ready" && pair.sub.status === "ready") : () => {};
 
   io.use(async (socket, next) => {
     const data: SocketData = { userId: null, sessionId: null, role: null, shopId: null, tokens: SOCKET_LIMITS.burst, refilledAt: Date.now() };
@@ -198,7 +202,10 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
   }
 
   const emitNow = (e: OutgoingEvent) => {
-    if (e.rooms.length) io.to(e.rooms).emit(e.name, e.payload as never);
+    if (!e.rooms.length) return;
+    io.to(e.rooms).emit(e.name, e.payload as never);
+    // From the commit to here: the wait behind this transaction's other events and the stock throttle.
+    if (e.flushedAt !== undefined) deps.metrics.eventDelay.observe({ event: e.name }, (performance.now() - e.flushedAt) / 1000);
   };
   const stockThrottle = new StockThrottle(emitNow, STOCK_EVENT_WINDOW_MS);
 
@@ -238,6 +245,8 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
     },
     /** Disconnects every socket and stops the engine; the HTTP server is Fastify's to close. */
     async close() {
+      unwatchSockets();
+      unwatchRedis();
       stockThrottle.close();
       io.local.disconnectSockets(true);
       io.engine.close();

@@ -15,6 +15,8 @@ export interface OutgoingEvent<K extends ServerEventName = ServerEventName> {
   name: K;
   rooms: string[];
   payload: ServerEventPayloads[K] & EventMeta;
+  /** When the transaction's events were handed to the sink (performance.now()): the start of the emit delay metric. */
+  flushedAt?: number;
 }
 
 /**
@@ -82,7 +84,10 @@ export class EventBuffer {
   /** Room changes first: the events of the same transaction must not reach a socket that just lost its right to them. */
   flushTo(sink: EventSink): void {
     if (this.roomChanges.length) sink.roomsChanged(this.roomChanges.splice(0));
-    if (this.events.length) sink.emit(this.events.splice(0));
+    if (this.events.length) {
+      const flushedAt = performance.now();
+      sink.emit(this.events.splice(0).map((e) => ({ ...e, flushedAt })));
+    }
     if (this.revokedSessions.length) sink.sessionsRevoked(this.revokedSessions.splice(0));
   }
 }

@@ -7,6 +7,7 @@ import { createCaller } from "../trpc/root.ts";
 import type { Role } from "@marketplace/shared";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
 import { TestPaymentProvider } from "../modules/payments/provider.ts";
+import { createMetrics } from "../metrics/metrics.ts";
 
 /** Remembers what would have been pushed to sockets, for assertions. */
 export class RecordingSink implements EventSink {
@@ -53,7 +54,7 @@ export async function createTestApp(opts: { config?: Partial<Record<string, stri
   const sink = new RecordingSink();
   const limits = opts.limits ?? memoryLimiterStore();
   const payments = new TestPaymentProvider();
-  const deps: AppDeps = { config, database, limits, sink, payments };
+  const deps: AppDeps = { config, database, limits, sink, payments, metrics: createMetrics() };
   // Callers read `app.deps` when made, so a test that starts a server can swap in its deps
   // (whose sink reaches the real sockets).
   const as = async (token: string | null, o: { ip?: string } = {}) =>

@@ -4,6 +4,7 @@ import type { Role, UserStatus } from "@marketplace/shared";
 import type { Config } from "../config.ts";
 import type { Database, Db } from "../db/client.ts";
 import type { LimiterStore } from "../lib/rate-limiter.ts";
+import type { Metrics } from "../metrics/metrics.ts";
 import type { EventSink } from "../realtime/publish.ts";
 import type { PaymentProvider } from "../modules/payments/provider.ts";
 import { resolveSession } from "../modules/auth/session.service.ts";
@@ -17,6 +18,8 @@ export interface AppDeps {
   limits: LimiterStore;
   sink: EventSink;
   payments: PaymentProvider;
+  /** This server's Prometheus registry and instruments: services count here (metrics/metrics.ts). */
+  metrics: Metrics;
 }
 
 export interface SessionUser {

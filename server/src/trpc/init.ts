@@ -21,10 +21,20 @@ const domainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** Times every call, input validation included, into the procedure latency histogram. */
+const timed = t.middleware(async ({ ctx, path, type, next }) => {
+  const stop = ctx.deps.metrics.procedureDuration.startTimer({ procedure: path, type });
+  try {
+    return await next();
+  } finally {
+    stop();
+  }
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure.use(domainErrors);
+export const publicProcedure = t.procedure.use(timed).use(domainErrors);
 
 /** Signed in with a live session: narrows `ctx.user` and `ctx.sessionId` to non-null. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {

@@ -44,15 +44,34 @@ export async function sweepExpiredOrders(ctx: Deps, opts: SweepOptions = {}): Pr
   return cancelled;
 }
 
-/** Runs the sweeper every `intervalSeconds` (0: never); returns a function that stops it. */
+/**
+ * Runs the sweeper every `intervalSeconds` (0: never); returns a function that stops it. Each run
+ * is counted in the metrics with its outcome (error: the run failed, or an order in it could not
+ * be cancelled), and so are the orders it cancelled.
+ */
 export function startSweeper(ctx: Deps, intervalSeconds: number, onError: (err: unknown, orderId?: string) => void): () => void {
   if (intervalSeconds <= 0) return () => {};
+  const { metrics } = ctx.deps;
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    sweepExpiredOrders(ctx, { onError })
-      .catch(onError)
+    let failed = false;
+    const onOrderError = (err: unknown, orderId: string) => {
+      failed = true;
+      onError(err, orderId);
+    };
+    sweepExpiredOrders(ctx, { onError: onOrderError })
+      .then(
+        (cancelled) => {
+          metrics.ordersSwept.inc(cancelled);
+          metrics.sweeperRuns.inc({ sweeper: "expired_orders", outcome: failed ? "error" : "ok" });
+        },
+        (err: unknown) => {
+          metrics.sweeperRuns.inc({ sweeper: "expired_orders", outcome: "error" });
+          onError(err);
+        },
+      )
       .finally(() => {
         running = false;
       });

@@ -1,5 +1,6 @@
 import type { Db } from "../../db/client.ts";
 import { TRANSACTION_LIMITS } from "../../lib/transaction.ts";
+import type { Metrics } from "../../metrics/metrics.ts";
 import type { ImageStore } from "./image-store.ts";
 
 /** Uploads removed per transaction; a run goes on batch after batch while batches come back full. */
@@ -31,23 +32,37 @@ export async function sweepUnreferencedUploads(db: Db, store: ImageStore, opts: 
   }, TRANSACTION_LIMITS);
 }
 
-/** Sweeps every `intervalSeconds` (0: never); returns a function that stops it. */
+/**
+ * Sweeps every `intervalSeconds` (0: never); returns a function that stops it. Each run is counted
+ * in the metrics with its outcome, and so are the uploads it removed.
+ */
 export function startUploadSweeper(
   db: Db,
   store: ImageStore,
-  opts: { intervalSeconds: number; graceMs: number },
+  opts: { intervalSeconds: number; graceMs: number; metrics: Metrics },
   onError: (err: unknown) => void,
 ): () => void {
   if (opts.intervalSeconds <= 0) return () => {};
+  const { metrics } = opts;
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
     const sweepAll = async () => {
-      while ((await sweepUnreferencedUploads(db, store, { graceMs: opts.graceMs })).length === SWEEP_BATCH);
+      for (;;) {
+        const removed = (await sweepUnreferencedUploads(db, store, { graceMs: opts.graceMs })).length;
+        metrics.uploadsSwept.inc(removed);
+        if (removed < SWEEP_BATCH) return;
+      }
     };
     sweepAll()
-      .catch(onError)
+      .then(
+        () => metrics.sweeperRuns.inc({ sweeper: "unused_uploads", outcome: "ok" }),
+        (err: unknown) => {
+          metrics.sweeperRuns.inc({ sweeper: "unused_uploads", outcome: "error" });
+          onError(err);
+        },
+      )
       .finally(() => {
         running = false;
       });

@@ -214,12 +214,19 @@ describe("SECURITY 37: unreferenced uploads are removed after a grace period", (
     const url = await uploaded(cookie);
     await age([url], 2 * DAY);
     const errors: unknown[] = [];
-    const stop = startUploadSweeper(t.database.prisma, store(), { intervalSeconds: 1, graceMs: DAY }, (err) => errors.push(err));
+    const { metrics } = t.deps;
+    const swept = await metrics.valueOf(metrics.uploadsSwept);
+    const stop = startUploadSweeper(t.database.prisma, store(), { intervalSeconds: 1, graceMs: DAY, metrics }, (err) => errors.push(err));
     try {
       const deadline = Date.now() + 5_000;
       while ((await served(url)) === 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       expect(await served(url)).toBe(404);
       expect(errors).toEqual([]);
+      // The run is counted once it ends (the file goes before the commit).
+      while ((await metrics.valueOf(metrics.sweeperRuns, { sweeper: "unused_uploads", outcome: "ok" })) === 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(await metrics.valueOf(metrics.uploadsSwept)).toBeGreaterThan(swept);
     } finally {
       stop();
     }
