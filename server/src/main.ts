@@ -24,7 +24,8 @@ async function main() {
   const server = await createServer({ config, database, limits, sink: nullSink, payments: createPaymentProvider(config) });
   const url = await server.start();
   log(
-    `listening on ${url} (${database.kind === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"}) ` +
+    `listening on ${url} (${database.kind === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"}; ` +
+      `uploaded images: ${config.UPLOAD_STORE}) ` +
       `in ${Math.round(performance.now() - startedAt)} ms`,
   );
 
