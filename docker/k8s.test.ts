@@ -215,6 +215,8 @@ describe.each(overlays)("kustomization %s", (overlay) => {
     }
     expect(envNames(server, objects, secretShapes)).toEqual(expect.arrayContaining(["PAYMENTS", "DATABASE_URL", "REDIS_URL", "NODE_ENV"]));
     expect(config.PAYMENTS).toBe(overlay === "demo" ? "test" : "stripe");
+    // Several replicas: uploaded images in a store they all reach, never a pod's own disk.
+    expect(config.UPLOAD_STORE).toBe("database");
   });
 
   it("lets the app's pods reach their datastores", () => {

@@ -77,4 +77,27 @@ describe("config", () => {
     expect(startupWarnings(loadConfig({ NODE_ENV: "production", PAYMENTS: "stripe", STRIPE_SECRET_KEY: "sk", STRIPE_WEBHOOK_SECRET: "wh" }))).toEqual([]);
     expect(startupWarnings(loadConfig({}))).toEqual([]);
   });
+
+  it("keeps uploads on disk on the embedded database and in PostgreSQL with DATABASE_URL, unless UPLOAD_STORE names another", () => {
+    const pg = "postgresql://u@db:5432/bazaar";
+    expect(loadConfig({})).toMatchObject({ UPLOAD_STORE: "disk", s3: null });
+    expect(loadConfig({ DATABASE_URL: pg })).toMatchObject({ UPLOAD_STORE: "database", s3: null });
+    expect(loadConfig({ DATABASE_URL: pg, UPLOAD_STORE: "disk" }).UPLOAD_STORE).toBe("disk");
+    expect(loadConfig({ UPLOAD_STORE: "database" }).UPLOAD_STORE).toBe("database");
+    expect(() => loadConfig({ UPLOAD_STORE: "ftp" })).toThrow(/UPLOAD_STORE/);
+  });
+
+  it("UPLOAD_STORE=s3 needs its bucket and region, and both keys or neither; S3 variables for another store are refused", () => {
+    expect(() => loadConfig({ UPLOAD_STORE: "s3" })).toThrow(/S3_BUCKET, S3_REGION: required when UPLOAD_STORE=s3/);
+    expect(() => loadConfig({ UPLOAD_STORE: "s3", S3_BUCKET: "images" })).toThrow(/^Invalid configuration:\n {2}S3_REGION: required/);
+    const s3 = { UPLOAD_STORE: "s3", S3_BUCKET: "images", S3_REGION: "eu-west-1" };
+    expect(() => loadConfig({ ...s3, S3_ACCESS_KEY_ID: "AKIA" })).toThrow(/S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set both, or neither/);
+    expect(() => loadConfig({ ...s3, S3_ENDPOINT: "minio:9000" })).toThrow(/S3_ENDPOINT: must be an http/);
+    expect(() => loadConfig({ ...s3, S3_KEY_PREFIX: "../x y" })).toThrow(/S3_KEY_PREFIX/);
+    expect(loadConfig(s3).s3).toEqual({ bucket: "images", region: "eu-west-1", keyPrefix: "", endpoint: undefined, forcePathStyle: false, credentials: undefined });
+    expect(
+      loadConfig({ ...s3, S3_ENDPOINT: "http://minio:9000", S3_FORCE_PATH_STYLE: "true", S3_KEY_PREFIX: "uploads/", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s" }).s3,
+    ).toEqual({ bucket: "images", region: "eu-west-1", keyPrefix: "uploads/", endpoint: "http://minio:9000", forcePathStyle: true, credentials: { accessKeyId: "k", secretAccessKey: "s" } });
+    expect(() => loadConfig({ DATABASE_URL: "postgresql://u@db/b", S3_BUCKET: "images" })).toThrow(/S3_BUCKET: only read with UPLOAD_STORE=s3 \(uploads go to database\)/);
+  });
 });

@@ -65,6 +65,29 @@ const configSchema = z.object({
   UPLOAD_GRACE_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24),
   /** How often unreferenced uploads are swept (0: never, e.g. in tests that sweep by hand). */
   UPLOAD_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(3600),
+  /**
+   * Where uploaded images are kept: `disk` (DATA_DIR/uploads: one process, or replicas sharing a
+   * volume), `database` (PostgreSQL: every replica) or `s3` (an S3-compatible bucket: S3_*).
+   * Default: `database` with DATABASE_URL, so a deployment of several replicas is right without
+   * it; `disk` on the embedded database.
+   */
+  UPLOAD_STORE: z.enum(["disk", "database", "s3"]).optional(),
+  /** With UPLOAD_STORE=s3: the bucket and its region (required), and where keys start (default: none). */
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_REGION: z.string().min(1).optional(),
+  S3_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_./-]{0,200}$/, "letters, digits and _ . / - only (at most 200)")
+    .default(""),
+  /** Another S3-compatible service than AWS (MinIO, Ceph, R2…): its URL; most need path-style URLs too. */
+  S3_ENDPOINT: z
+    .string()
+    .regex(/^https?:\/\//, "must be an http:// or https:// URL")
+    .optional(),
+  S3_FORCE_PATH_STYLE: boolish.default(false),
+  /** Both or neither: without them the AWS SDK finds credentials itself (e.g. a pod's IAM role). */
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   /** Stripe's publishable key, handed to the browser for Stripe Elements. */
   STRIPE_PUBLISHABLE_KEY: z.string().optional(),
   /**
@@ -85,8 +108,22 @@ const configSchema = z.object({
 /** `./.data` at the repository's root: where `pnpm start` keeps the embedded database. */
 const REPO_DATA_DIR = path.resolve(new URL("../../.data", import.meta.url).pathname);
 
-export type Config = Omit<z.infer<typeof configSchema>, "PAYMENTS"> & {
+/** The S3 store's settings (UPLOAD_STORE=s3), checked complete by loadConfig. */
+export interface S3Settings {
+  bucket: string;
+  region: string;
+  keyPrefix: string;
+  endpoint?: string;
+  forcePathStyle: boolean;
+  /** Absent: the AWS SDK's default credential chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+export type Config = Omit<z.infer<typeof configSchema>, "PAYMENTS" | "UPLOAD_STORE"> & {
   PAYMENTS: "test" | "stripe";
+  UPLOAD_STORE: "disk" | "database" | "s3";
+  /** Set when UPLOAD_STORE=s3. */
+  s3: S3Settings | null;
   dataDir: string;
   clientDist: string;
   /** The metrics listener, when METRICS_PORT is set. */
@@ -125,9 +162,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.METRICS_PORT !== undefined && c.METRICS_PORT !== 0 && c.METRICS_PORT === c.PORT) {
     throw new ConfigError("Invalid configuration:\n  METRICS_PORT: must differ from PORT (metrics are never served on the public port)");
   }
+  const uploadStore = c.UPLOAD_STORE ?? (c.DATABASE_URL ? "database" : "disk");
   return {
     ...c,
     PAYMENTS: c.PAYMENTS ?? "test",
+    UPLOAD_STORE: uploadStore,
+    s3: s3Settings(c, uploadStore),
     metrics:
       c.METRICS_PORT === undefined
         ? null
@@ -140,6 +180,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((o) => o.trim())
       .filter(Boolean),
     isProduction: c.NODE_ENV === "production",
+  };
+}
+
+const S3_VARIABLES = ["S3_BUCKET", "S3_REGION", "S3_ENDPOINT", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const;
+
+/**
+ * The S3 store's settings, or why they are incomplete. S3 variables set for another store are an
+ * error too: images would silently go elsewhere than the operator meant.
+ */
+function s3Settings(c: z.infer<typeof configSchema>, uploadStore: Config["UPLOAD_STORE"]): S3Settings | null {
+  if (uploadStore !== "s3") {
+    const stray = S3_VARIABLES.filter((k) => c[k] !== undefined);
+    if (stray.length) {
+      throw new ConfigError(`Invalid configuration:\n  ${stray.join(", ")}: only read with UPLOAD_STORE=s3 (uploads go to ${uploadStore})`);
+    }
+    return null;
+  }
+  const missing = (["S3_BUCKET", "S3_REGION"] as const).filter((k) => !c[k]);
+  if (missing.length) throw new ConfigError(`Invalid configuration:\n  ${missing.join(", ")}: required when UPLOAD_STORE=s3`);
+  if (!c.S3_ACCESS_KEY_ID !== !c.S3_SECRET_ACCESS_KEY) {
+    throw new ConfigError(
+      "Invalid configuration:\n  S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set both, or neither (the AWS SDK then finds credentials itself)",
+    );
+  }
+  return {
+    bucket: c.S3_BUCKET!,
+    region: c.S3_REGION!,
+    keyPrefix: c.S3_KEY_PREFIX,
+    endpoint: c.S3_ENDPOINT,
+    forcePathStyle: c.S3_FORCE_PATH_STYLE,
+    credentials: c.S3_ACCESS_KEY_ID ? { accessKeyId: c.S3_ACCESS_KEY_ID, secretAccessKey: c.S3_SECRET_ACCESS_KEY! } : undefined,
   };
 }
 

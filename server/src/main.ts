@@ -28,7 +28,8 @@ async function main() {
   const server = await createServer({ config, database, limits, sink: nullSink, payments: createPaymentProvider(config), metrics });
   const url = await server.start();
   log(
-    `listening on ${url} (${database.kind === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"}) ` +
+    `listening on ${url} (${database.kind === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"}; ` +
+      `uploaded images: ${config.UPLOAD_STORE}) ` +
       `in ${Math.round(performance.now() - startedAt)} ms`,
   );
   if (server.metricsUrl) log(`metrics on ${server.metricsUrl}${config.metrics?.token ? " (bearer token required)" : ""}`);

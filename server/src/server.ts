@@ -2,13 +2,13 @@ import cookie from "@fastify/cookie";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 import type { Config } from "./config.ts";
 import { registerCompression } from "./http/compression.ts";
 import { registerSecurity } from "./http/security.ts";
 import { trustProxyHops } from "./http/client-ip.ts";
 import { serveClient } from "./http/static-client.ts";
-import { DiskImageStore } from "./modules/uploads/image-store.ts";
+import type { ImageStore } from "./modules/uploads/image-store.ts";
+import { openImageStore } from "./modules/uploads/stores.ts";
 import { registerUploads } from "./modules/uploads/uploads.route.ts";
 import { startUploadSweeper } from "./modules/uploads/upload-sweeper.ts";
 import { startSweeper } from "./modules/orders/sweeper.ts";
@@ -29,6 +29,8 @@ export interface MarketplaceServer {
   realtime: Realtime;
   /** The dependencies requests see: `sink` reaches the sockets (and the caller's own sink). */
   deps: AppDeps;
+  /** Where uploaded images are kept (UPLOAD_STORE), as the routes and the upload sweeper use it. */
+  images: ImageStore;
   /** Listens on HOST:PORT (PORT 0: any free port), and on METRICS_PORT when set; resolves to the URL. */
   start(): Promise<string>;
   /** Where the metrics are scraped once started (`http://METRICS_HOST:port/metrics`), or null without METRICS_PORT. */
@@ -119,7 +121,7 @@ export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer
     } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
   });
 
-  const images = new DiskImageStore(path.join(config.dataDir, "uploads"));
+  const images = await openImageStore(config, deps.database);
   await registerUploads(app, deps, images);
   await registerStripeWebhook(app, deps);
   await serveClient(app, config.clientDist);
@@ -143,6 +145,7 @@ export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer
     get metricsUrl() {
       return metricsListener?.url ?? null;
     },
+    images,
     /** Listens, then waits (at most 3 s) until events of the other replicas reach this one. */
     async start() {
       await app.listen({ host: config.HOST, port: config.PORT });
@@ -164,6 +167,7 @@ export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer
         // Sockets first: an open WebSocket would keep the HTTP server from closing.
         await realtime.close();
         await app.close();
+        images.close?.();
         await deps.database.close();
       })();
       return stopped;

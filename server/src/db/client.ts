@@ -22,7 +22,8 @@ export interface Database {
    * Runs one read-only statement outside any transaction and returns its rows. On PostgreSQL it
    * goes straight to the pool (a third of the CPU of Prisma's `$queryRaw`: the catalog's hot reads
    * use it); on PGlite through Prisma, which orders it with the single connection's transactions.
-   * Only for statements whose columns decode the same either way (ints, text, json, timestamps).
+   * Only for statements whose columns decode the same either way (ints, text, json, timestamps),
+   * or that the caller evens out (bytea: a Buffer from the pool, a Uint8Array through Prisma).
    */
   read(statement: Prisma.Sql): Promise<unknown[]>;
   /** A connection of its own (the migrator holds an advisory lock on it). */

@@ -66,6 +66,7 @@ function expectedType(f: DmmfField): string {
     DateTime: "timestamp without time zone(3)",
     Json: "jsonb",
     Decimal: "numeric",
+    Bytes: "bytea",
   };
   return map[f.type] ?? `unknown:${f.type}`;
 }

@@ -9,10 +9,11 @@ const SWEEP_BATCH = 200;
 /**
  * Removes uploads that no product image, shop logo or shop banner references and that are older
  * than the grace period (a seller uploads first and saves the product later): the row and the
- * file, so the shop's quota is freed (SECURITY 37). Safe in every process at once: rows are
- * claimed with `FOR UPDATE SKIP LOCKED` and deleted in the same statement, so each is handled by
- * one process only. The files go before the commit: a sweep cut half-way leaves rows whose file
- * is gone, which the next sweep deletes (a missing file is no error), never a file without a row.
+ * image, from whichever store holds it, so the shop's quota is freed (SECURITY 37). Safe in every
+ * process at once: rows are claimed with `FOR UPDATE SKIP LOCKED` and deleted in the same
+ * statement, so each is handled by one process only. The images go before the commit, in the same
+ * transaction for the database store: a sweep cut half-way leaves rows whose file or object is
+ * gone, which the next sweep deletes (a missing image is no error), never an image without a row.
  * Returns the names removed.
  */
 export async function sweepUnreferencedUploads(db: Db, store: ImageStore, opts: { graceMs: number; limit?: number }): Promise<string[]> {
@@ -27,9 +28,19 @@ export async function sweepUnreferencedUploads(db: Db, store: ImageStore, opts: 
          ORDER BY u."created_at" LIMIT ${opts.limit ?? SWEEP_BATCH}
          FOR UPDATE OF u SKIP LOCKED)
       RETURNING "name"`;
-    for (const { name } of removed) await store.remove(name);
-    return removed.map((r) => r.name);
+    const names = removed.map((r) => r.name);
+    await store.remove(names, tx);
+    return names;
   }, TRANSACTION_LIMITS);
+}
+
+/**
+ * Removes the images a store holds without an `uploads` row, older than the grace period: an
+ * upload whose process died between storing the bytes and recording them (see the route). Only
+ * stores that can find them cheaply do (the database store); returns their names.
+ */
+export async function sweepOrphanedImages(store: ImageStore, opts: { graceMs: number }): Promise<string[]> {
+  return (await store.removeOrphans?.(new Date(Date.now() - opts.graceMs))) ?? [];
 }
 
 /**
@@ -52,8 +63,9 @@ export function startUploadSweeper(
       for (;;) {
         const removed = (await sweepUnreferencedUploads(db, store, { graceMs: opts.graceMs })).length;
         metrics.uploadsSwept.inc(removed);
-        if (removed < SWEEP_BATCH) return;
+        if (removed < SWEEP_BATCH) break;
       }
+      await sweepOrphanedImages(store, { graceMs: opts.graceMs });
     };
     sweepAll()
       .then(
