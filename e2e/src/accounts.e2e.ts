@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { DEMO_PASSWORD, launch, newPage, signIn, snap } from "./browser.ts";
+import { DEMO_PASSWORD, launch, newPage, onPhoneScreen, PHONE, phoneTour, signIn, snap } from "./browser.ts";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
@@ -119,11 +119,31 @@ describe("pages behind sign-in", () => {
     await context.close();
   });
 
-  it("the app is usable on a phone-sized screen", async () => {
-    const { page, context } = await newPage(browser, baseUrl, { width: 375, height: 760 });
+  it("the app is usable on a phone-sized screen: nothing scrolls sideways, search, cart and sign-in are on screen, a visitor finds and opens a product", async () => {
+    const { page, context } = await newPage(browser, baseUrl, PHONE);
+    const tour = phoneTour(page);
     await page.goto("/");
     await page.getByTestId("product-card").first().waitFor();
-    await snap(page, "home-mobile");
+    await tour.check("home-mobile");
+    for (const control of ["header-search", "cart-link", "sign-in-link"]) await onPhoneScreen(page.getByTestId(control));
+    for (const card of await page.getByTestId("product-card").all()) {
+      const box = (await card.boundingBox())!;
+      expect(box.x + box.width, "a product card wider than the screen").toBeLessThanOrEqual(PHONE.width);
+    }
+
+    // The header's search finds products; one opens, and can be put in the cart.
+    await page.getByTestId("header-search").fill("mug");
+    await page.getByTestId("header-search").press("Enter");
+    await page.waitForURL(/\/search\?q=mug/);
+    await page.locator('[data-testid="search-results"][aria-busy="false"]').waitFor();
+    const first = page.getByTestId("product-card").first();
+    await first.waitFor();
+    await tour.check();
+    await first.getByTestId("product-link").click();
+    await page.getByTestId("product-page").waitFor();
+    await onPhoneScreen(page.getByTestId("add-to-cart"));
+    await tour.check();
+    tour.end();
     await context.close();
   });
 });

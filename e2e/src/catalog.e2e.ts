@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launch, newPage, openDemoSellerEditor, signIn, signUp, snap } from "./browser.ts";
+import { launch, newPage, openSellerEditor, PHONE, phoneTour, seedProduct, signIn, signUp, snap } from "./browser.ts";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
@@ -64,8 +64,6 @@ afterAll(async () => {
   await browser?.close();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
-
-const PHONE = { width: 375, height: 760 };
 
 /** Opens the account menu and follows one of its entries. */
 async function menu(page: Page, testId: string) {
@@ -174,12 +172,13 @@ describe("a new shop, from sign-up to a buyer's search", () => {
 
 describe("real time", () => {
   it("a buyer's product page shows the stock the seller just saved, without a reload", async () => {
-    const { seller, context: sellerCtx, productId } = await openDemoSellerEditor(browser, baseUrl);
+    const { productId } = await seedProduct(browser, baseUrl, "seller@demo.test", { title: "Live Stock Vase", stock: 10 });
+    const { seller, context: sellerCtx } = await openSellerEditor(browser, baseUrl, "seller@demo.test", productId);
 
     const { page: buyer, context: buyerCtx } = await newPage(browser, baseUrl);
     await buyer.goto(`/products/${productId}`);
     await buyer.locator('[data-testid="product-page"][data-watching="true"]').waitFor();
-    if (await buyer.getByTestId("variant-option").count()) await buyer.getByTestId("variant-option").first().click();
+    await buyer.locator('[data-testid="variant-stock"][data-stock="10"]').waitFor();
     await buyer.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
 
     await seller.fill('input[name="variants.0.stock"]', "3");
@@ -201,7 +200,8 @@ describe("real time", () => {
   });
 
   it("after a dropped connection, the product page catches up with stock saved meanwhile, without a reload", async () => {
-    const { seller, context: sellerCtx, productId } = await openDemoSellerEditor(browser, baseUrl);
+    const { productId } = await seedProduct(browser, baseUrl, "seller@demo.test", { title: "Reconnecting Vase", stock: 10 });
+    const { seller, context: sellerCtx } = await openSellerEditor(browser, baseUrl, "seller@demo.test", productId);
 
     // The buyer's real-time connection runs through a switch the test can open and close.
     const { page: buyer, context: buyerCtx } = await newPage(browser, baseUrl);
@@ -215,7 +215,7 @@ describe("real time", () => {
     await buyer.route(/\/socket\.io\/.*transport=polling/, (route) => (cut ? route.abort() : route.continue()));
     await buyer.goto(`/products/${productId}`);
     await buyer.locator('[data-testid="product-page"][data-watching="true"]').waitFor();
-    if (await buyer.getByTestId("variant-option").count()) await buyer.getByTestId("variant-option").first().click();
+    await buyer.locator('[data-testid="variant-stock"][data-stock="10"]').waitFor();
     await buyer.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
 
     cut = true;
@@ -281,31 +281,30 @@ describe("real time", () => {
 describe("the new pages on a phone", () => {
   it("search, product, shop, seller and admin pages fit 375 px", async () => {
     const { page, context } = await newPage(browser, baseUrl, PHONE);
+    const tour = phoneTour(page);
     await page.goto("/search?q=mug");
     await page.getByTestId("product-card").first().waitFor();
     await page.getByTestId("filters-toggle").click();
-    await snap(page, "search-mobile");
+    await tour.check("search-mobile");
     await page.getByTestId("product-link").first().click();
     await page.getByTestId("product-page").waitFor();
-    await snap(page, "product-mobile");
+    await tour.check("product-mobile");
     await page.getByTestId("product-shop").click();
     await page.getByTestId("shop-page").waitFor();
-    await snap(page, "shop-mobile");
-    await signIn(page, "seller@demo.test");
-    await page.goto("/seller");
+    await tour.check("shop-mobile");
+    await tour.signIn("seller@demo.test", "/seller");
     await page.getByTestId("seller-product-row").first().waitFor();
+    await tour.check("seller-dashboard-mobile");
     await page.getByTestId("edit-product").first().click();
     await page.getByTestId("product-form").waitFor();
-    await snap(page, "product-editor-mobile");
-    await signIn(page, "admin@demo.test");
-    await page.goto("/admin/shops");
+    await tour.check("product-editor-mobile");
+    await tour.signIn("admin@demo.test", "/admin/shops");
     await page.getByTestId("shop-row").first().waitFor();
-    await snap(page, "admin-shops-mobile");
+    await tour.check("admin-shops-mobile");
     await page.goto("/admin/activity");
     await page.getByTestId("activity-item").first().waitFor();
-    await snap(page, "admin-activity-mobile");
-    // No page scrolls sideways.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await tour.check("admin-activity-mobile");
+    tour.end();
     await context.close();
   });
 });

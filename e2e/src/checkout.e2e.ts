@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launch, newPage, openDemoSellerEditor, signIn, signUp, snap } from "./browser.ts";
+import { addToCart, launch, newPage, openSellerEditor, PHONE, phoneTour, seedProduct, signIn, signUp, snap } from "./browser.ts";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
@@ -12,39 +12,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const PHONE = { width: 375, height: 760 };
-
-interface Picked {
-  productId: string;
-  title: string;
-}
-
-/**
- * Opens a shop's page, follows the first product card that is not sold out, and adds its
- * preselected (in-stock) option to the cart. Returns what was added.
- */
-async function addFromShop(page: Page, slug: string): Promise<Picked> {
-  await page.goto(`/shops/${slug}`);
-  await page.getByTestId("shop-page").waitFor();
-  await page.getByTestId("product-card").first().waitFor();
-  const card = page.getByTestId("product-card").filter({ hasNotText: "Sold out" }).first();
-  const productId = (await card.getAttribute("data-product-id"))!;
-  await card.getByTestId("product-link").click();
-  await page.locator(`[data-testid="product-page"][data-product-id="${productId}"]`).waitFor();
-  const title = (await page.getByTestId("product-title").textContent())!.trim();
-  await page.getByTestId("add-to-cart").click();
-  await page.locator('[data-testid="add-to-cart-status"][data-tone="success"]').waitFor();
-  return { productId, title };
-}
-
 async function menu(page: Page, testId: string) {
   await page.getByTestId("account-menu-button").click();
   await page.getByTestId(testId).click();
-}
-
-/** No page scrolls sideways on a phone. */
-async function fitsPhone(page: Page) {
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
 }
 
 async function fillAddress(page: Page, name?: string) {
@@ -57,26 +27,29 @@ async function fillAddress(page: Page, name?: string) {
 
 describe("buying from two shops in one checkout", () => {
   it("the buyer pays with the test provider, each seller sees and ships only their part, the buyer sees every status live", async () => {
+    // 0. A product of each shop, with stock enough for this journey.
+    const pot = await seedProduct(browser, baseUrl, "seller@demo.test", { title: "Speckled Stoneware Pot", stock: 10, priceCents: 3200 });
+    const pan = await seedProduct(browser, baseUrl, "owner2@demo.test", { title: "Hammered Copper Pan", stock: 10, priceCents: 5400 });
+
     // 1. The buyer fills a cart from two shops.
     const { page: buyer, context: buyerCtx } = await newPage(browser, baseUrl);
     await signIn(buyer, "buyer@demo.test");
-    const pot = await addFromShop(buyer, "clay-and-kiln");
+    await addToCart(buyer, pot);
     await buyer.locator('[data-testid="cart-count"][data-count="1"]').waitFor();
-    const pan = await addFromShop(buyer, "copper-pot-kitchen");
+    await addToCart(buyer, pan);
     await buyer.locator('[data-testid="cart-count"][data-count="2"]').waitFor();
 
-    // 2. The cart groups the lines per shop; a stepper changes a quantity.
+    // 2. The cart groups the lines per shop; a stepper changes a quantity (10 in stock: it can).
     await buyer.getByTestId("cart-link").click();
     await buyer.waitForURL("**/cart");
     await buyer.getByTestId("cart").waitFor();
     expect(await buyer.getByTestId("cart-shop").count()).toBe(2);
     const potLine = buyer.locator('[data-testid="cart-shop"][data-shop-slug="clay-and-kiln"] [data-testid="cart-line"]');
     expect(await potLine.getByTestId("line-title").textContent()).toBe(pot.title);
-    if (await potLine.getByTestId("quantity-increase").isEnabled()) {
-      await potLine.getByTestId("quantity-increase").click();
-      await buyer.locator('[data-testid="cart-shop"][data-shop-slug="clay-and-kiln"] [data-testid="cart-line"][data-quantity="2"]').waitFor();
-      await buyer.locator('[data-testid="cart-count"][data-count="3"]').waitFor();
-    }
+    expect(await potLine.getByTestId("quantity-increase").isEnabled()).toBe(true);
+    await potLine.getByTestId("quantity-increase").click();
+    await buyer.locator('[data-testid="cart-shop"][data-shop-slug="clay-and-kiln"] [data-testid="cart-line"][data-quantity="2"]').waitFor();
+    await buyer.locator('[data-testid="cart-count"][data-count="3"]').waitFor();
     await snap(buyer, "cart");
 
     // 3. Checkout: the address (field errors first), the summary per shop, then "Place order".
@@ -193,16 +166,17 @@ describe("buying from two shops in one checkout", () => {
 describe("SECURITY 33: unpaid orders at their limit", () => {
   it("a buyer with 3 unpaid orders is told in the cart and at checkout, and pointed to their orders", async () => {
     const { page, context } = await newPage(browser, baseUrl);
+    const scarf = await seedProduct(browser, baseUrl, "owner3@demo.test", { title: "Ribbed Wool Scarf", stock: 10 });
     await signUp(page, { name: "Hold Tester", email: `holds-${Date.now()}@example.test` });
     // Three orders placed and left unpaid (through the API, as a script holding stock would).
     for (let i = 0; i < 3; i++) {
-      await addFromShop(page, "northwind-knits");
+      await addToCart(page, scarf);
       const placed = await page.request.post("/trpc/checkout.placeOrder", {
         data: { json: { idempotencyKey: `e2e-hold-${i}-${Date.now()}`, shippingAddress: { name: "Hold Tester", line1: "1 Main St", city: "Portland", postalCode: "97205", country: "US" } } },
       });
       expect(placed.status()).toBe(200);
     }
-    await addFromShop(page, "northwind-knits");
+    await addToCart(page, scarf);
     await page.goto("/cart");
     await page.getByTestId("cart").waitFor();
     expect(await page.getByTestId("checkout-button").isDisabled()).toBe(true);
@@ -224,8 +198,9 @@ describe("SECURITY 33: unpaid orders at their limit", () => {
 
 describe("the guest cart", () => {
   it("is kept in the browser, then merged into the account at sign-in on the way to checkout", async () => {
+    const picked = await seedProduct(browser, baseUrl, "owner3@demo.test", { title: "Cabled Wool Mittens", stock: 10 });
     const { page, context } = await newPage(browser, baseUrl);
-    const picked = await addFromShop(page, "northwind-knits");
+    await addToCart(page, picked);
     await page.locator('[data-testid="cart-count"][data-count="1"]').waitFor();
     await page.goto("/cart");
     await page.locator('[data-testid="cart"][data-guest="true"]').waitFor();
@@ -253,12 +228,11 @@ describe("the guest cart", () => {
   });
 
   it("a seller cannot add their own shop's product", async () => {
+    const own = await seedProduct(browser, baseUrl, "seller@demo.test", { title: "Glazed Tea Bowl", stock: 10 });
     const { page, context } = await newPage(browser, baseUrl);
     await signIn(page, "seller@demo.test");
-    await page.goto("/shops/clay-and-kiln");
-    const card = page.getByTestId("product-card").filter({ hasNotText: "Sold out" }).first();
-    await card.getByTestId("product-link").click();
-    await page.getByTestId("product-page").waitFor();
+    await page.goto(`/products/${own.productId}`);
+    await page.locator(`[data-testid="product-page"][data-product-id="${own.productId}"]`).waitFor();
     await page.getByTestId("add-to-cart").click();
     await page.locator('[data-testid="add-to-cart-status"][data-tone="error"]').getByText("your own shop").waitFor();
     await context.close();
@@ -276,18 +250,12 @@ async function saveFirstStock(seller: Page, stock: string) {
 
 describe("stock that runs out during checkout", () => {
   it("the order is refused and the lines that ran out are marked", async () => {
-    // The seller's first active product, whose first option has stock (the live-stock journey leaves it at 12).
-    const { seller, context: sellerCtx, productId } = await openDemoSellerEditor(browser, baseUrl);
-    const stockBefore = await seller.inputValue('input[name="variants.0.stock"]');
-    if (Number(stockBefore) < 2) await saveFirstStock(seller, "5");
+    const jug = await seedProduct(browser, baseUrl, "seller@demo.test", { title: "Last Few Jugs", stock: 5 });
+    const { seller, context: sellerCtx } = await openSellerEditor(browser, baseUrl, "seller@demo.test", jug.productId);
 
     const { page: buyer, context: buyerCtx } = await newPage(browser, baseUrl);
     await signIn(buyer, "buyer4@demo.test");
-    await buyer.goto(`/products/${productId}`);
-    await buyer.getByTestId("product-page").waitFor();
-    if (await buyer.getByTestId("variant-option").count()) await buyer.getByTestId("variant-option").first().click();
-    await buyer.getByTestId("add-to-cart").click();
-    await buyer.locator('[data-testid="add-to-cart-status"][data-tone="success"]').waitFor();
+    await addToCart(buyer, jug);
     await buyer.goto("/checkout");
     await buyer.getByTestId("checkout-form").waitFor();
     await fillAddress(buyer);
@@ -303,50 +271,46 @@ describe("stock that runs out during checkout", () => {
     expect(await buyer.getByTestId("checkout-button").isDisabled()).toBe(true);
     await buyer.getByTestId("remove-line").click();
     await buyer.getByTestId("cart-empty").waitFor();
-
-    await saveFirstStock(seller, Number(stockBefore) < 2 ? "5" : stockBefore);
     await buyerCtx.close();
     await sellerCtx.close();
   });
 });
 
 describe("the buying pages on a phone", () => {
-  it("cart, checkout, payment, order, orders, seller orders and sales fit 375 px", async () => {
+  it("product, cart, checkout, payment, order, orders, seller orders and sales fit 375 px", async () => {
+    const card = await seedProduct(browser, baseUrl, "owner5@demo.test", { title: "Letterpress Notecards", stock: 10 });
+    const soap = await seedProduct(browser, baseUrl, "owner6@demo.test", { title: "Lavender Oat Soap", stock: 10 });
     const { page, context } = await newPage(browser, baseUrl, PHONE);
-    await signIn(page, "buyer3@demo.test");
-    await addFromShop(page, "paper-and-quill");
-    await addFromShop(page, "wildflower-apothecary");
+    const tour = phoneTour(page);
+    await tour.signIn("buyer3@demo.test", `/products/${card.productId}`);
+    await addToCart(page, card);
+    await tour.check();
+    await addToCart(page, soap);
+    await tour.check("product-added-mobile");
     await page.goto("/cart");
     await page.getByTestId("cart").waitFor();
-    await snap(page, "cart-mobile");
-    await fitsPhone(page);
+    await tour.check("cart-mobile");
     await page.getByTestId("checkout-button").click();
     await page.getByTestId("checkout-form").waitFor();
     await fillAddress(page);
-    await snap(page, "checkout-mobile");
-    await fitsPhone(page);
+    await tour.check("checkout-mobile");
     await page.click('main button[type="submit"]');
     await page.getByTestId("payment-step").waitFor();
-    await snap(page, "checkout-payment-mobile");
-    await fitsPhone(page);
+    await tour.check("checkout-payment-mobile");
     await page.getByTestId("pay-now").click();
     await page.getByTestId("order-confirmation").waitFor();
-    await snap(page, "order-mobile");
-    await fitsPhone(page);
+    await tour.check("order-mobile");
     await page.goto("/orders");
     await page.getByTestId("order-row").first().waitFor();
-    await snap(page, "orders-mobile");
-    await fitsPhone(page);
+    await tour.check("orders-mobile");
 
-    await signIn(page, "owner5@demo.test");
-    await page.goto("/seller/orders");
+    await tour.signIn("owner5@demo.test", "/seller/orders");
     await page.getByTestId("seller-order-row").first().waitFor();
-    await snap(page, "seller-orders-mobile");
-    await fitsPhone(page);
+    await tour.check("seller-orders-mobile");
     await page.goto("/seller/sales");
     await page.getByTestId("sales-summary").waitFor();
-    await snap(page, "sales-summary-mobile");
-    await fitsPhone(page);
+    await tour.check("sales-summary-mobile");
+    tour.end();
     await context.close();
   });
 });

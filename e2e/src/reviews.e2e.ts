@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { ARTIFACTS, launch, newPage, signIn, snap } from "./browser.ts";
+import { ARTIFACTS, launch, newPage, PHONE, phoneTour, signIn, snap } from "./browser.ts";
 
 const baseUrl = inject("baseUrl");
-const PHONE = { width: 375, height: 760 };
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
@@ -30,11 +29,6 @@ async function openProduct(page: Page, productId: string) {
 }
 
 const reviewCount = async (page: Page) => Number(await page.getByTestId("reviews-section").getAttribute("data-count"));
-
-/** No page scrolls sideways on a phone. */
-async function fitsPhone(page: Page) {
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
-}
 
 /** Fills and sends the open review dialog: the stars are chosen with the keyboard (a radio group). */
 async function writeReview(page: Page, review: { stars: number; title?: string; body: string }) {
@@ -221,31 +215,35 @@ describe("reviews", () => {
   });
 
   it("at 375 px the review screens fit the phone", async () => {
-    const phone = await open("buyer@demo.test", PHONE);
+    const phone = await open(null, PHONE);
+    const buyer = phoneTour(phone);
+    await buyer.signIn("buyer@demo.test", `/products/${productId}`);
     await openProduct(phone, productId);
     await phone.getByTestId("review").first().waitFor();
-    await fitsPhone(phone);
-    await snap(phone, "reviews-product-phone");
+    await buyer.check("reviews-product-phone");
 
     await phone.goto("/account");
     await phone.getByTestId("my-reviews").waitFor();
-    await fitsPhone(phone);
-    await snap(phone, "reviews-account-phone");
+    await buyer.check("reviews-account-phone");
     await phone.locator(`[data-testid="my-review"][data-review-id="${reviewId}"]`).getByTestId("edit-review").click();
     await phone.getByTestId("review-form").waitFor();
     expect(await phone.getByTestId("review-form").getByRole("radio", { name: /^4 stars,/ }).isChecked()).toBe(true);
+    await buyer.check(); // with the dialog open
     await phone.screenshot({ path: `${ARTIFACTS}/reviews-edit-phone.png` });
+    buyer.end();
 
-    const seller = await open("seller@demo.test", PHONE);
-    await seller.goto("/seller/reviews");
-    await seller.getByTestId("seller-reviews").waitFor();
-    await fitsPhone(seller);
-    await snap(seller, "reviews-seller-phone");
+    const sellerPage = await open(null, PHONE);
+    const seller = phoneTour(sellerPage);
+    await seller.signIn("seller@demo.test", "/seller/reviews");
+    await sellerPage.getByTestId("seller-reviews").waitFor();
+    await seller.check("reviews-seller-phone");
+    seller.end();
 
-    const admin = await open("admin@demo.test", PHONE);
-    await admin.goto("/admin/reviews");
-    await admin.getByTestId("admin-reviews").waitFor();
-    await fitsPhone(admin);
-    await snap(admin, "reviews-admin-phone");
+    const adminPage = await open(null, PHONE);
+    const admin = phoneTour(adminPage);
+    await admin.signIn("admin@demo.test", "/admin/reviews");
+    await adminPage.getByTestId("admin-reviews").waitFor();
+    await admin.check("reviews-admin-phone");
+    admin.end();
   });
 });

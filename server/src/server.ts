@@ -62,10 +62,15 @@ const READY_CACHE_MS = 1_000;
 /** Every procedure's path: an error's procedure label is one of them or "unknown", never a client's made-up path. */
 const PROCEDURES = new Set(Object.keys(appRouter._def.procedures));
 
+export interface ServerOptions {
+  /** The clock /readyz's cache reads: tests move it instead of waiting for the cache to expire. */
+  now?: () => number;
+}
+
 /** Builds the HTTP server around already-opened dependencies; tests own its lifecycle. */
-export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer> {
+export async function createServer(baseDeps: AppDeps, options: ServerOptions = {}): Promise<MarketplaceServer> {
   const { config } = baseDeps;
-  const options: FastifyServerOptions = {
+  const fastifyOptions: FastifyServerOptions = {
     logger: loggerOptions(config),
     bodyLimit: BODY_LIMIT,
     // The client IP is the socket's unless TRUST_PROXY_HOPS names how many proxies stand in front.
@@ -73,7 +78,7 @@ export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   };
-  const app = Fastify(options);
+  const app = Fastify(fastifyOptions);
   const realtime = attachRealtime(app.server, baseDeps, (level, msg) => app.log[level](msg));
   const deps: AppDeps = { ...baseDeps, sink: teeSink(realtime.sink, baseDeps.sink) };
   const { metrics } = deps;
@@ -89,11 +94,14 @@ export async function createServer(baseDeps: AppDeps): Promise<MarketplaceServer
   await app.register(cookie);
 
   app.get("/healthz", async () => ({ status: "ok" }));
-  const databaseAnswers = cachedFor(READY_CACHE_MS, () =>
-    withTimeout(deps.database.ping(), 2_000).then(
-      () => true,
-      () => false,
-    ),
+  const databaseAnswers = cachedFor(
+    READY_CACHE_MS,
+    () =>
+      withTimeout(deps.database.ping(), 2_000).then(
+        () => true,
+        () => false,
+      ),
+    options.now,
   );
   app.get("/readyz", async (_req, reply) => {
     if (await databaseAnswers()) return { status: "ready" };

@@ -27,8 +27,17 @@ describe("database error detectors", () => {
   it.skipIf(usingPostgres)("no connection within maxWait (PGlite has one, held by another transaction)", async () => {
     const db = t.database.prisma;
     let release!: () => void;
-    const held = db.$transaction(() => new Promise<void>((r) => (release = r)), { timeout: 10_000 });
-    await new Promise((r) => setTimeout(r, 50));
+    let holding!: () => void;
+    const started = new Promise<void>((r) => (holding = r));
+    const held = db.$transaction(
+      () =>
+        new Promise<void>((r) => {
+          release = r;
+          holding(); // inside the transaction: the connection is taken
+        }),
+      { timeout: 10_000 },
+    );
+    await started;
     const err = await caught(db.$transaction(async (tx) => tx.$queryRaw`SELECT 1`, { maxWait: 200 }));
     release();
     await held;

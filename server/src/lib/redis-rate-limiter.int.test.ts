@@ -52,8 +52,9 @@ describe.skipIf(!hasRedisServer)("Redis limiter store", () => {
 
   it("falls back to counting in the process while Redis is down", async () => {
     const limiter = redisLimiterStore(a, "marketplace:").limiter(rule("k", 1));
+    const noticed = new Promise((r) => a.once("close", r)); // the client knows Redis is gone
     await redis.stop();
-    await new Promise((r) => setTimeout(r, 100));
+    await noticed;
     expect(await tryConsume(limiter, "k")).toBe(true);
     expect(await tryConsume(limiter, "k")).toBe(false);
     await redis.start();

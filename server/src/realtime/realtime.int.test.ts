@@ -3,7 +3,8 @@ import { inTransaction } from "../lib/transaction.ts";
 import { createServer, type MarketplaceServer } from "../server.ts";
 import { makeCategory, makeProduct, makeShop } from "../test/factories.ts";
 import { createTestApp, type TestApp } from "../test/harness.ts";
-import { connected, disconnected, nextEvent, openSocket, record, settle, type ClientSocket } from "../test/sockets.ts";
+import { caughtUp, connected, disconnected, nextEvent, openSocket, record, type ClientSocket } from "../test/sockets.ts";
+import { until } from "../test/until.ts";
 import { STOCK_EVENT_WINDOW_MS } from "./io.ts";
 import { rooms } from "./publish.ts";
 
@@ -53,7 +54,7 @@ function publish(targetRooms: string[], orderId: string) {
 }
 
 describe("SECURITY 20: handshakes", () => {
-  it("with no session, a forged one or an expired one connect anonymously and get no private events", async () => {
+  it("with no session, a forged one or an expired one connect anonymously: in no private room, they get no private event", async () => {
     const victim = await signedIn();
     const forged = socketFor("forged-token-that-is-not-real");
     const none = socketFor(null);
@@ -61,13 +62,24 @@ describe("SECURITY 20: handshakes", () => {
     const { token: expiredToken } = await t.signIn(expiredUser.email);
     await t.database.prisma.session.updateMany({ where: { userId: expiredUser.id }, data: { expiresAt: new Date(Date.now() - 1_000) } });
     const expired = socketFor(expiredToken);
-    await Promise.all([connected(forged), connected(none), connected(expired)]);
+    // The same user signed in afresh: proof that what is sent to their room does reach a live session.
+    const { token: liveToken } = await t.signIn(expiredUser.email);
+    const live = socketFor(liveToken);
+    await Promise.all([connected(forged), connected(none), connected(expired), connected(live)]);
     const got = [forged, none, expired].map(record);
+
     const toVictim = nextEvent(victim.socket, "order.updated");
-    await publish([rooms.user(victim.user.id)], "o-20");
+    const toLive = nextEvent(live, "order.updated");
+    await publish([rooms.user(victim.user.id), rooms.user(expiredUser.id)], "o-20");
     expect((await toVictim).orderId).toBe("o-20");
-    await settle();
+    expect((await toLive).orderId).toBe("o-20");
+    await caughtUp(server.deps.sink, forged, none, expired);
     for (const g of got) expect(g.size).toBe(0);
+    // Server side: each is in the room of its own id only (no user:, session: or shop: room).
+    for (const s of [forged, none, expired]) {
+      const [held] = await server.realtime.io.in(s.id!).fetchSockets();
+      expect([...held!.rooms]).toEqual([s.id]);
+    }
   });
 });
 
@@ -89,7 +101,7 @@ describe("SECURITY 21: events reach exactly the right users", () => {
     const toAdmin = nextEvent(admin.socket, "activity");
     await (await t.anon({ ip: "10.21.0.1" })).auth.register({ email: "live-signup@example.test", password: "a-fine-long-password", name: "Live Signup" });
     expect((await toAdmin).summary).toBe("Live Signup signed up");
-    await settle();
+    await caughtUp(server.deps.sink, a.socket, b.socket);
     expect(gotB.size).toBe(0);
     expect(gotA.has("activity")).toBe(false);
   });
@@ -98,13 +110,16 @@ describe("SECURITY 21: events reach exactly the right users", () => {
     const snoop = await signedIn();
     const victim = await signedIn();
     const got = record(snoop.socket);
+    const untyped = snoop.socket as unknown as { emit(ev: string, ...a: unknown[]): void; emitWithAck(ev: string, ...a: unknown[]): Promise<unknown> };
     for (const room of [rooms.user(victim.user.id), rooms.admins(), "shop:anything"]) {
-      (snoop.socket as unknown as { emit(ev: string, ...a: unknown[]): void }).emit("join", room);
-      (snoop.socket as unknown as { emit(ev: string, ...a: unknown[]): void }).emit("product.watch", { productId: room });
+      untyped.emit("join", room);
+      // Answered once handled: the "join" sent before it has been handled (ignored) too.
+      expect(await untyped.emitWithAck("product.watch", { productId: room })).toMatchObject({ ok: false });
     }
-    await settle();
+    const toVictim = nextEvent(victim.socket, "order.updated");
     await publish([rooms.user(victim.user.id), rooms.admins()], "o-21b");
-    await settle();
+    expect((await toVictim).orderId).toBe("o-21b");
+    await caughtUp(server.deps.sink, snoop.socket);
     expect(got.size).toBe(0);
   });
 
@@ -118,7 +133,7 @@ describe("SECURITY 21: events reach exactly the right users", () => {
         throw new Error("abort");
       }),
     ).rejects.toThrow("abort");
-    await settle();
+    await caughtUp(server.deps.sink, a.socket);
     expect(got.size).toBe(0);
     expect(await t.database.prisma.category.findUnique({ where: { slug: "doomed" } })).toBeNull();
   });
@@ -190,7 +205,8 @@ describe("a busy product's stock", () => {
         events.add("stock.changed", [rooms.product(productId)], { productId, variantId: "v", stock });
       });
     }
-    await settle(STOCK_EVENT_WINDOW_MS * 3);
+    // The newest (1) goes out last, when its window ends; nothing is sent after it.
+    await until(() => got.at(-1) === 1, "the newest stock to arrive", STOCK_EVENT_WINDOW_MS * 50);
     expect(got[0]).toBe(30); // the first at once
     expect(got.at(-1)).toBe(1); // the newest at the end
     expect(got.length).toBeLessThan(30);
@@ -238,7 +254,7 @@ describe("SECURITY 23: floods and malformed payloads", () => {
     const gone = disconnected(big);
     big.emit("product.watch", { productId: "x".repeat(64 * 1024) });
     await gone;
-    await settle(100);
+    await caughtUp(server.deps.sink, bystander); // still served
     expect(bystander.connected).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import { loadConfig, type Config } from "../config.ts";
 import { createServer, type MarketplaceServer } from "../server.ts";
 import { createTestApp, type TestApp } from "../test/harness.ts";
 import { freePort, hasRedisServer, PrivateRedis } from "../test/redis-server.ts";
-import { connected, disconnected, nextEvent, openSocket, record, settle, type ClientSocket } from "../test/sockets.ts";
+import { caughtUp, connected, disconnected, nextEvent, openSocket, pause, record, type ClientSocket } from "../test/sockets.ts";
 import { inTransaction } from "../lib/transaction.ts";
 import { rooms } from "./publish.ts";
 
@@ -47,7 +47,7 @@ describe.skipIf(!hasRedisServer)("replicas through Redis (SECURITY 24)", () => {
     const socket = openSocket(urlA, { token: session.token });
     sockets.push(socket);
     await connected(socket);
-    await settle(150);
+    await caughtUp(b.deps.sink, socket); // what B publishes reaches it
     return { user, socket, ...session };
   }
 
@@ -84,7 +84,12 @@ describe.skipIf(!hasRedisServer)("replicas through Redis (SECURITY 24)", () => {
       const got = nextEvent(onA, "activity");
       await (await t.anon({ ip: "10.24.0.3" })).auth.register({ email: "prefix@example.test", password: "a-fine-long-password", name: "Prefix Check" });
       expect((await got).summary).toBe("Prefix Check signed up"); // A, same prefix as B, heard it
-      await settle(300);
+      // So Redis has passed B's message on to every subscriber it matched. Redis answers one
+      // connection in order: once staging's subscriber has the reply to a PING sent now, it has
+      // anything Redis sent it before; then a marker from staging itself reaches its socket after
+      // anything staging passed on.
+      expect(await staging.realtime.ready(5_000)).toBe(true);
+      await caughtUp(staging.deps.sink, onStaging);
       expect(heardOnStaging.get("activity")).toBeUndefined();
     } finally {
       await staging.realtime.close();
@@ -106,10 +111,9 @@ describe.skipIf(!hasRedisServer)("replicas through Redis (SECURITY 24)", () => {
     const localOnB = openSocket(urlB, { token: buyer.token });
     sockets.push(localOnB);
     await connected(localOnB);
-    await settle(150);
 
     await redis.stop();
-    await settle(300);
+    await pause(300);
     expect((await fetch(`${urlB}/readyz`)).status).toBe(200);
     await (await t.anon({ ip: "10.24.0.2" })).auth.register({ email: "during-outage@example.test", password: "a-fine-long-password", name: "Outage" });
     const local = nextEvent(localOnB, "order.updated");

@@ -3,7 +3,7 @@ import { loadConfig } from "../config.ts";
 import { createServer, type MarketplaceServer } from "../server.ts";
 import { makeCategory, makeProduct, makeShop } from "../test/factories.ts";
 import { createTestApp, type TestApp } from "../test/harness.ts";
-import { connected, nextEvent, openSocket, record, settle, type ClientSocket } from "../test/sockets.ts";
+import { caughtUp, connected, nextEvent, openSocket, record, type ClientSocket } from "../test/sockets.ts";
 
 /**
  * Room changes on two replicas sharing one database and the Redis of REDIS_URL (under a prefix of
@@ -56,7 +56,10 @@ describe.skipIf(!redisUrl)("room changes across replicas through Redis", () => {
     return { user, ...session };
   }
 
-  /** A sign-up handled by B; resolves once `listener` heard its line (or 2 s passed). */
+  /**
+   * Whether `socket` hears the line of a sign-up handled by B: it has, if at all, once it heard a
+   * marker B sent after it (through Redis, in order, to a socket on A).
+   */
   async function hearsSignUp(socket: ClientSocket): Promise<boolean> {
     signUps += 1;
     const name = `Replica Newcomer ${signUps}`;
@@ -64,8 +67,7 @@ describe.skipIf(!redisUrl)("room changes across replicas through Redis", () => {
     const listener = (e: { summary: string }) => lines.push(e.summary);
     socket.on("activity", listener);
     await (await t.anon({ ip: `10.35.0.${signUps}` })).auth.register({ email: `replica-newcomer-${signUps}@example.test`, password: "a-fine-long-password", name });
-    const deadline = Date.now() + 2_000;
-    while (!lines.includes(`${name} signed up`) && Date.now() < deadline) await settle(20);
+    await caughtUp(b.deps.sink, socket);
     socket.off("activity", listener);
     return lines.includes(`${name} signed up`);
   }
@@ -76,15 +78,15 @@ describe.skipIf(!redisUrl)("room changes across replicas through Redis", () => {
     const actorOnA = await socketOn(urlA, actor.token);
     const targetOnA = await socketOn(urlA, target.token);
     const targetOnB = await socketOn(urlB, target.token);
-    await settle(150);
     expect(await hearsSignUp(targetOnA)).toBe(true);
+    await caughtUp(b.deps.sink, targetOnB); // that line has reached the other tab too, before recording starts
     const heard = [record(targetOnA), record(targetOnB)];
 
     const line = nextEvent(actorOnA, "activity");
     await actor.caller.admin.users.setRole({ id: target.user.id, role: "BUYER" });
     expect((await line).summary).toMatch(/buyer \(was admin\)/);
     expect(await hearsSignUp(actorOnA)).toBe(true);
-    await settle();
+    await caughtUp(b.deps.sink, targetOnA, targetOnB);
     for (const got of heard) expect(got.get("activity")).toBeUndefined();
 
     await actor.caller.admin.users.setRole({ id: target.user.id, role: "ADMIN" });
@@ -112,7 +114,8 @@ describe.skipIf(!redisUrl)("room changes across replicas through Redis", () => {
       variants: [{ id: v.id, sku: v.sku, title: v.title, priceCents: v.priceCents, stock: 3 }],
     });
     expect((await toShop).stock).toBe(3);
-    await settle();
+    // It went out from B (the shop's socket on A heard it) to every room it named: B's marker comes after it.
+    await caughtUp(b.deps.sink, watcherOnA, watcherOnB);
     for (const got of heard) expect(got.get("stock.changed")).toBeUndefined();
   });
 });

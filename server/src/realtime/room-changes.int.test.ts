@@ -3,7 +3,8 @@ import { inTransaction } from "../lib/transaction.ts";
 import { createServer, type MarketplaceServer } from "../server.ts";
 import { makeCategory, makeProduct, makeShop } from "../test/factories.ts";
 import { createTestApp, type TestApp } from "../test/harness.ts";
-import { connected, nextEvent, openSocket, record, settle, type ClientSocket } from "../test/sockets.ts";
+import { caughtUp, connected, nextEvent, openSocket, pause, record, type ClientSocket } from "../test/sockets.ts";
+import { until } from "../test/until.ts";
 import { SOCKET_LIMITS } from "./io.ts";
 import { rooms } from "./publish.ts";
 
@@ -53,14 +54,13 @@ async function someoneSignsUp() {
   return `${name} signed up`;
 }
 
-/** Whether `socket` hears the line of a sign-up made now (within 2 s). */
+/** Whether `socket` hears the line of a sign-up made now: it has, if at all, once it heard a later marker. */
 async function hearsSignUp(socket: ClientSocket): Promise<boolean> {
   const lines: string[] = [];
   const listener = (e: { summary: string }) => lines.push(e.summary);
   socket.on("activity", listener);
   const summary = await someoneSignsUp();
-  const deadline = Date.now() + 2_000;
-  while (!lines.includes(summary) && Date.now() < deadline) await settle(20);
+  await caughtUp(server.deps.sink, socket);
   socket.off("activity", listener);
   return lines.includes(summary);
 }
@@ -102,6 +102,7 @@ describe("SECURITY 34: role changes take effect on open sockets at once", () => 
     const secondTab = socketFor(target.token);
     await connected(secondTab);
     expect(await hearsSignUp(target.socket)).toBe(true); // before: the target hears the feed
+    await caughtUp(server.deps.sink, secondTab); // that line has reached the second tab too, before recording starts
 
     const heard = [record(target.socket), record(secondTab)];
     const demotionLine = nextEvent(actor.socket, "activity");
@@ -109,7 +110,7 @@ describe("SECURITY 34: role changes take effect on open sockets at once", () => 
     expect((await demotionLine).summary).toMatch(/made .* buyer \(was admin\)/);
 
     expect(await hearsSignUp(actor.socket)).toBe(true);
-    await settle();
+    await caughtUp(server.deps.sink, target.socket, secondTab);
     for (const got of heard) expect(got.get("activity")).toBeUndefined();
 
     // Only the admins' room was left: the user's own events still arrive.
@@ -152,7 +153,8 @@ describe("SECURITY 35: a product that stops being visible stops reaching its wat
     const again = nextEvent(seller.socket, "stock.changed");
     await seller.caller.product.update({ id: seller.productId, variants: [seller.variantInput(8)] });
     expect((await again).stock).toBe(8);
-    await settle();
+    // Both went out (the shop heard them), to every room they named: the watcher has them by now if at all.
+    await caughtUp(server.deps.sink, watcher);
     expect(heard.get("stock.changed")).toBeUndefined();
     expect(await watch(watcher, seller.productId)).toEqual({ ok: false, error: "Product not found" });
 
@@ -178,7 +180,7 @@ describe("SECURITY 35: a product that stops being visible stops reaching its wat
     const toShop = nextEvent(seller.socket, "stock.changed");
     await buyer.caller.order.cancel({ id: placed.orderId });
     expect((await toShop).stock).toBe(5);
-    await settle();
+    await caughtUp(server.deps.sink, watcher);
     expect(heard.get("stock.changed")).toBeUndefined();
     expect(await watch(watcher, seller.productId)).toEqual({ ok: false, error: "Product not found" });
   });
@@ -192,9 +194,12 @@ describe("SECURITY 35: a product that stops being visible stops reaching its wat
     const admin = await signedIn("ADMIN");
 
     await admin.caller.admin.shops.suspend({ id: seller.shop.id, reason: "Counterfeit goods reported" });
+    const toShop = record(seller.socket);
     await publishStock(seller.shop.id, seller.productId, 4);
     await publishStock(seller.shop.id, other.id, 4);
-    await settle();
+    // Both went out (the shop heard them), to every room they named: the watcher has them by now if at all.
+    await until(() => toShop.get("stock.changed")?.length === 2, "the shop to hear both stock changes");
+    await caughtUp(server.deps.sink, watcher);
     expect(heard.get("stock.changed")).toBeUndefined();
 
     await admin.caller.admin.shops.approve({ id: seller.shop.id });
@@ -212,7 +217,7 @@ describe("SECURITY 35: a product that stops being visible stops reaching its wat
     for (let i = 0; i < SOCKET_LIMITS.maxWatchedProducts; i++) {
       const p = await makeProduct(t.database.prisma, shop.id, categoryId);
       expect(await watch(watcher, p.id)).toEqual({ ok: true });
-      await settle(1_000 / SOCKET_LIMITS.eventsPerSecond + 10); // within the socket's event rate
+      await pause(1_000 / SOCKET_LIMITS.eventsPerSecond + 10); // within the socket's event rate
     }
     const { productId } = await sellerWithProduct();
     expect(await watch(watcher, productId)).toEqual({ ok: false, error: "Watching too many products" });

@@ -1,5 +1,6 @@
 import { io as connect, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerEventName, ServerToClientEvents } from "@marketplace/shared";
+import type { EventSink } from "../realtime/publish.ts";
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -33,13 +34,48 @@ export function disconnected(socket: ClientSocket): Promise<string> {
   });
 }
 
-/** Everything a socket receives, by event name, for later assertions. */
+/** The test-only event `caughtUp` sends (no client ever hears it from the app). */
+const MARKER = "test.marker";
+let markers = 0;
+
+/** Everything a socket receives, by event name, for later assertions (`caughtUp`'s markers left out). */
 export function record(socket: ClientSocket): Map<ServerEventName, unknown[]> {
   const got = new Map<ServerEventName, unknown[]>();
   socket.onAny((name: ServerEventName, payload: unknown) => {
+    if ((name as string) === MARKER) return;
     got.set(name, [...(got.get(name) ?? []), payload]);
   });
   return got;
+}
+
+/**
+ * Resolves once each socket has heard a marker that `sink` sends it now, to the room of its own
+ * id (every socket is in it). A socket hears what one server sends it in the order sent (one
+ * connection; from another replica, one Redis subscription), so by then everything `sink` sent
+ * it before has arrived: the positive sign to wait for before asserting that something did NOT
+ * arrive, instead of a sleep. Send it through the sink (server or replica) that sent the event in
+ * question. A `stock.changed` held back by a product's throttle window (io.ts) goes out later than
+ * it was published: wait until it reached another socket (e.g. the shop's) before the marker.
+ */
+export async function caughtUp(sink: EventSink, ...sockets: ClientSocket[]): Promise<void> {
+  await Promise.all(
+    sockets.map((socket) => {
+      if (!socket.id) throw new Error("caughtUp needs a connected socket");
+      const n = ++markers;
+      const heard = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`socket ${socket.id} never heard marker ${n}`)), 5_000);
+        const listener = (name: string, payload: { n?: number }) => {
+          if (name !== MARKER || payload?.n !== n) return;
+          clearTimeout(timer);
+          socket.offAny(listener);
+          resolve();
+        };
+        socket.onAny(listener);
+      });
+      sink.emit([{ name: MARKER as ServerEventName, rooms: [socket.id], payload: { n } as never }]);
+      return heard;
+    }),
+  );
 }
 
 export function nextEvent<K extends ServerEventName>(socket: ClientSocket, name: K, timeoutMs = 5_000): Promise<Parameters<ServerToClientEvents[K]>[0]> {
@@ -52,5 +88,8 @@ export function nextEvent<K extends ServerEventName>(socket: ClientSocket, name:
   });
 }
 
-/** Lets in-flight socket traffic settle before asserting that something did NOT arrive. */
-export const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
+/**
+ * A pause on a real clock the test cannot move: a socket's event rate, Redis going away. Never
+ * before asserting that something did NOT arrive: `caughtUp` is the sign to wait for there.
+ */
+export const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeCategory, makeProduct, makeShop } from "../../test/factories.ts";
 import { usingPostgres } from "../../test/db.ts";
 import { createTestApp, type TestApp } from "../../test/harness.ts";
+import { lockWaiters } from "../../test/locks.ts";
+import { until } from "../../test/until.ts";
 
 /**
  * products.min_price_cents / max_price_cents / in_stock, kept by the trigger on variants
@@ -83,53 +85,73 @@ describe("product figures kept by the variants trigger", () => {
   });
 
   it.skipIf(!usingPostgres)("stays right when two transactions empty the last two in-stock variants at once", async () => {
+    // The figures are computed by a trigger deferred to the commit. Here each transaction runs it
+    // early (SET CONSTRAINTS ALL IMMEDIATE: the same function, only sooner), so the first can be
+    // held open, its figures computed and not yet committed, while the second computes its own:
+    // two commits overlapping, made certain. With the trigger's lock on the product the second
+    // waits for the first to commit and then sees both variants empty; without it, each sees the
+    // other's variant still in stock and `in_stock` stays true.
     const db = t.database.prisma;
-    for (let round = 0; round < 3; round++) {
-      const p = await product([{ priceCents: 1000, stock: 1 }, { priceCents: 1200, stock: 1 }]);
-      const [v1, v2] = p.variants;
-      let firstWrote!: () => void;
-      const wrote = new Promise<void>((r) => (firstWrote = r));
-      // The first empties v1 and holds its transaction open while the second empties v2. Without
-      // the trigger's lock on the product, each would still see the other's variant in stock.
+    const p = await product([{ priceCents: 1000, stock: 1 }, { priceCents: 1200, stock: 1 }]);
+    const [v1, v2] = p.variants;
+    const watcher = await t.database.connect();
+    try {
+      let computed!: () => void;
+      const firstComputed = new Promise<void>((r) => (computed = r));
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
       const first = db.$transaction(async (tx) => {
         await tx.$executeRaw`UPDATE variants SET stock = 0 WHERE id = ${v1!.id}`;
-        firstWrote();
-        await new Promise((r) => setTimeout(r, 150));
+        await tx.$executeRaw`SET CONSTRAINTS ALL IMMEDIATE`;
+        computed();
+        await released;
       });
-      const second = wrote.then(() =>
-        db.$transaction(async (tx) => {
+      await Promise.race([firstComputed, first]);
+      let secondDone = false;
+      const second = db
+        .$transaction(async (tx) => {
           await tx.$executeRaw`UPDATE variants SET stock = 0 WHERE id = ${v2!.id}`;
-        }),
-      );
+          await tx.$executeRaw`SET CONSTRAINTS ALL IMMEDIATE`;
+        })
+        .finally(() => (secondDone = true));
+      await until(async () => secondDone || (await lockWaiters(watcher)) > 0, "the second transaction to wait for the product, or be through");
+      release();
       await Promise.all([first, second]);
-      expect(await figures(p.id)).toEqual(await expected(p.id));
-      expect(await figures(p.id)).toEqual([1000, 1200, false]);
+    } finally {
+      await watcher.close();
     }
+    expect(await figures(p.id)).toEqual(await expected(p.id));
+    expect(await figures(p.id)).toEqual([1000, 1200, false]);
   });
 
   it.skipIf(!usingPostgres)("does not deadlock two checkouts that share a product and cross zero in opposite order", async () => {
     // The first empties v1 and then wants v2; the second, meanwhile, empties v2. Had the trigger
     // locked the product as each variant changed, the second would wait for the product (held by
     // the first) while holding v2, which the first waits for: a deadlock, one checkout failing.
+    // The first goes on once the second is through or waiting for a lock, whichever happens.
     const db = t.database.prisma;
     const p = await product([{ priceCents: 1000, stock: 1 }, { priceCents: 1200, stock: 2 }]);
     const [v1, v2] = p.variants;
-    let firstWrote!: () => void;
-    const wrote = new Promise<void>((r) => (firstWrote = r));
-    let secondDone!: () => void;
-    const done = new Promise<void>((r) => (secondDone = r));
-    const first = db.$transaction(async (tx) => {
-      await tx.$executeRaw`UPDATE variants SET stock = 0 WHERE id = ${v1!.id}`;
-      firstWrote();
-      await Promise.race([done, new Promise((r) => setTimeout(r, 1_000))]);
-      return tx.$executeRaw`UPDATE variants SET stock = stock - 1 WHERE id = ${v2!.id} AND stock >= 1`;
-    });
-    const second = wrote.then(() =>
-      db
-        .$transaction(async (tx) => tx.$executeRaw`UPDATE variants SET stock = stock - 2 WHERE id = ${v2!.id} AND stock >= 2`)
-        .finally(secondDone),
-    );
-    expect(await Promise.all([first, second])).toEqual([0, 1]);
+    const watcher = await t.database.connect();
+    try {
+      let firstWrote!: () => void;
+      const wrote = new Promise<void>((r) => (firstWrote = r));
+      let secondDone = false;
+      const first = db.$transaction(async (tx) => {
+        await tx.$executeRaw`UPDATE variants SET stock = 0 WHERE id = ${v1!.id}`;
+        firstWrote();
+        await until(async () => secondDone || (await lockWaiters(watcher)) > 0, "the second checkout to finish or wait for a lock");
+        return tx.$executeRaw`UPDATE variants SET stock = stock - 1 WHERE id = ${v2!.id} AND stock >= 1`;
+      });
+      const second = wrote.then(() =>
+        db
+          .$transaction(async (tx) => tx.$executeRaw`UPDATE variants SET stock = stock - 2 WHERE id = ${v2!.id} AND stock >= 2`)
+          .finally(() => (secondDone = true)),
+      );
+      expect(await Promise.all([first, second])).toEqual([0, 1]);
+    } finally {
+      await watcher.close();
+    }
     expect(await figures(p.id)).toEqual([1000, 1200, false]);
   });
 

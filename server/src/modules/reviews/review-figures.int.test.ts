@@ -4,7 +4,7 @@ import { usingPostgres } from "../../test/db.ts";
 import { makeCategory, makeDeliveredOrder, makeProduct, makeShop } from "../../test/factories.ts";
 import { createTestApp, type TestApp } from "../../test/harness.ts";
 import { figureMismatches } from "../../test/review-oracle.ts";
-import { connected, nextEvent, openSocket, record, settle } from "../../test/sockets.ts";
+import { caughtUp, connected, nextEvent, openSocket, record } from "../../test/sockets.ts";
 
 /** Rating figures under concurrency (SECURITY 19) and live to a product's watchers. */
 let t: TestApp;
@@ -143,7 +143,7 @@ describe("live figures", () => {
       const got = record(visitor);
       const callerB = await t.as((await t.signIn((await db().user.findUniqueOrThrow({ where: { id: b!.id } })).email)).token);
       await callerB.review.createShop({ shopId: p.shop.id, rating: 5, body: "Lovely" });
-      await settle();
+      await caughtUp(server.deps.sink, visitor);
       expect(got.get("review.created")).toBeUndefined();
       visitor.close();
     } finally {
