@@ -6,10 +6,13 @@
 # (a fresh database) and Redis (a key prefix of its own), and checks:
 #   1. the migrate one-shot, then both replicas ready (/readyz), with the cold start of A timed;
 #   2. a sign-in on A, and the session cookie accepted by B (auth.me);
-#   3. SIGTERM to A under a steady load of searches (docker/load.mjs: bounded, loopback only), with
+#   3. across replicas (docker/replicas.mjs): an order status changed on B reaches the buyer's socket
+#      on A; an image uploaded through A is served by B; /metrics (METRICS_PORT, bearer token) on A
+#      counts the requests it served, and answers 401 without the token;
+#   4. SIGTERM to A under a steady load of searches (docker/load.mjs: bounded, loopback only), with
 #      refused or reset connections re-sent to B as a load balancer does for GETs: sent / answered
 #      / failed (RATE_LIMIT_PER_MINUTE is raised: the load comes from one IP);
-#   4. A's exit code and drain time; idle RSS of both replicas, and B's after the load.
+#   5. A's exit code and drain time; idle RSS of both replicas, and B's after the load and its /metrics.
 # Env: PGURL (postgresql://postgres@127.0.0.1:5432), REDIS_URL (redis://127.0.0.1:6379),
 #      IMAGE (localhost/bazaar:dev), SKIP_BUILD=1, PORT_A/PORT_B (3701/3702), LOAD_SECONDS (10).
 set -euo pipefail
@@ -23,6 +26,7 @@ PORT_A=${PORT_A:-3701}
 PORT_B=${PORT_B:-3702}
 LOAD_SECONDS=${LOAD_SECONDS:-10}
 DB=bazaar_image_test
+METRICS_TOKEN=image-test-metrics-token-$$
 # podman without systemd logs that it cannot schedule HEALTHCHECK timers (harmless): kept out of the way.
 podman_err=$(mktemp)
 PREFIX="bazaar-image-test-$$:"
@@ -50,7 +54,14 @@ run() { # name port volume [extra args…]
   podman run -d --name "$name" --network host --read-only --tmpfs /tmp \
     -v "$vol:/data" -e HOST=127.0.0.1 -e PORT="$port" -e PAYMENTS=test \
     -e DATABASE_URL="$DATABASE_URL" -e REDIS_URL="$REDIS" -e REDIS_KEY_PREFIX="$PREFIX" \
-    -e RATE_LIMIT_PER_MINUTE=1000000 "$@" "$IMAGE" >/dev/null 2>"$podman_err"
+    -e RATE_LIMIT_PER_MINUTE=1000000 -e METRICS_PORT=$(( port + 1000 )) -e METRICS_TOKEN="$METRICS_TOKEN" \
+    "$@" "$IMAGE" >/dev/null 2>"$podman_err"
+}
+scrape() { # port (the app's; metrics on port + 1000)
+  curl -sf -H "authorization: Bearer $METRICS_TOKEN" "http://127.0.0.1:$(( $1 + 1000 ))/metrics"
+}
+search_count() { # metrics text on stdin → how many catalog.search calls were timed
+  awk '/^marketplace_trpc_procedure_duration_seconds_count\{.*procedure="catalog.search"/ { n += $NF } END { print n + 0 }'
 }
 wait_ready() { # port timeout_s
   local deadline=$(( $(ms) + $2 * 1000 ))
@@ -85,7 +96,16 @@ me=$(curl -s -H "cookie: $cookie" "http://127.0.0.1:$PORT_B/trpc/auth.me")
 echo "B auth.me with A's cookie (${cookie%%=*}): $(echo "$me" | grep -o '"email":"[^"]*"')"
 echo "$me" | grep -q buyer@demo.test || fail "B did not accept A's session"
 
-echo "== 3. SIGTERM to A under steady searches (${LOAD_SECONDS} s, 4 workers, refused → B)"
+echo "== 3. across replicas: live events, uploads, metrics"
+node "$here/replicas.mjs" "http://127.0.0.1:$PORT_A" "http://127.0.0.1:$PORT_B" || fail "replicas"
+unauthorized=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$(( PORT_A + 1000 ))/metrics")
+public=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT_A/metrics")
+metrics_a=$(scrape "$PORT_A") || fail "no /metrics on A's metrics port"
+echo "A /metrics: $(echo "$metrics_a" | grep -c '^marketplace_') marketplace_ samples, catalog.search timed $(echo "$metrics_a" | search_count)×, sockets $(echo "$metrics_a" | awk '/^marketplace_realtime_connected_sockets /{print $2}'), redis_up $(echo "$metrics_a" | awk '/^marketplace_redis_up/{printf "%s ", $2}'); without the token: $unauthorized; on the public port: $public"
+[ "$unauthorized" = 401 ] && [ "$public" = 404 ] || fail "metrics must need the token and stay off the public port"
+[ "$(echo "$metrics_a" | search_count)" -gt 0 ] || fail "A's /metrics did not count the searches"
+
+echo "== 4. SIGTERM to A under steady searches (${LOAD_SECONDS} s, 4 workers, refused → B)"
 node "$here/load.mjs" "$LOAD_SECONDS" 4 "http://127.0.0.1:$PORT_A" "http://127.0.0.1:$PORT_B" > /tmp/bazaar-load.$$ &
 load=$!
 sleep $(( LOAD_SECONDS / 3 ))
@@ -101,9 +121,10 @@ echo "load: $(cat /tmp/bazaar-load.$$)"
 failed=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).failed)' /tmp/bazaar-load.$$)
 rm -f /tmp/bazaar-load.$$
 
-echo "== 4. B after the load"
+echo "== 5. B after the load"
 sleep 3
 echo "B RSS after serving the load: $(rss bazaar-test-b)"
+echo "B /metrics: catalog.search timed $(scrape "$PORT_B" | search_count)× (the searches re-sent to B while A drained, and the replica checks)"
 rm -f "$podman_err"
 [ "$failed" = 0 ] || fail "$failed requests failed during the restart"
 echo "OK"
