@@ -72,8 +72,13 @@ wait_ready() { # port timeout_s
 }
 
 echo "== 1. migrate (one-shot), seed, two replicas"
-podman run --rm --network host --read-only -e DATABASE_URL="$DATABASE_URL" "$IMAGE" node server/dist/cli/migrate.js 2>"$podman_err" | tail -1
-podman run --rm --network host --read-only -e NODE_ENV=development -e DATABASE_URL="$DATABASE_URL" "$IMAGE" node server/dist/cli/seed.js 2>"$podman_err" | tail -1
+# As the Kubernetes Job runs it: production, no PAYMENTS (a migration takes no payments).
+migrated=$(podman run --rm --network host --read-only -e DATABASE_URL="$DATABASE_URL" "$IMAGE" node server/dist/cli/migrate.js 2>&1) ||
+  { echo "$migrated"; fail "the migrate one-shot"; }
+echo "$migrated" | tail -1
+seeded=$(podman run --rm --network host --read-only -e NODE_ENV=development -e DATABASE_URL="$DATABASE_URL" "$IMAGE" node server/dist/cli/seed.js 2>&1) ||
+  { echo "$seeded"; fail "the seed one-shot"; }
+echo "$seeded" | tail -1
 t=$(ms); run bazaar-test-a "$PORT_A" bazaar-test-data-a
 wait_ready "$PORT_A" 60 || { podman logs bazaar-test-a | tail -20; fail "A not ready"; }
 echo "A: podman run → /readyz 200 in $(( $(ms) - t )) ms (migrated database); server: $(podman logs bazaar-test-a 2>&1 | grep -o '^\[marketplace\] listening.*')"

@@ -61,6 +61,8 @@ describe("config", () => {
   it("SECURITY 36: production refuses to start on the test payment provider unless PAYMENTS names it", () => {
     expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(ConfigError);
     expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/PAYMENTS: required when NODE_ENV=production/);
+    // The one-shot migrate and seed commands take no payments: they need no PAYMENTS.
+    expect(loadConfig({ NODE_ENV: "production" }, { forServer: false }).isProduction).toBe(true);
     expect(() => loadConfig({ NODE_ENV: "production", PAYMENTS: "" })).toThrow(/PAYMENTS/);
     const stripe = { NODE_ENV: "production", PAYMENTS: "stripe", STRIPE_SECRET_KEY: "sk_live_x", STRIPE_WEBHOOK_SECRET: "whsec_x" };
     expect(loadConfig(stripe).PAYMENTS).toBe("stripe");

@@ -7,7 +7,7 @@ import { seedDemo } from "../seed/index.ts";
  * embedded one in DATA_DIR) and adds the demo data. Refuses to run in production.
  */
 async function main(): Promise<number> {
-  const config = loadConfig();
+  const config = loadConfig(process.env, { forServer: false });
   if (config.isProduction) {
     console.error("[db:seed] refusing to seed demo data with NODE_ENV=production (demo accounts share a published password).");
     return 1;
