@@ -76,7 +76,14 @@ async function buildAll() {
     const outfile = path.join(distDir, entry.out);
     await build({
       entryPoints: [path.join(serverDir, entry.in)],
-      outfile,
+      // Split so that what is imported only on demand (the S3 image store and its SDK, ~1.3 MB
+      // of source, for UPLOAD_STORE=s3 only) is a chunk of its own, never loaded otherwise:
+      // V8 keeps every loaded module's source in memory. Chunks sit beside their entry, so the
+      // rewritten import.meta.url paths below hold for them too.
+      outdir: path.dirname(outfile),
+      entryNames: path.basename(outfile, ".js"),
+      chunkNames: "chunk-[name]-[hash]",
+      splitting: true,
       bundle: true,
       platform: "node",
       format: "esm",
