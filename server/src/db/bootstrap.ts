@@ -31,7 +31,10 @@ export async function openConfiguredDatabase(config: Config, log: Log, onReadRet
     } finally {
       await conn.close();
     }
-    const firstEmbeddedStart = database.kind === "pglite" && applied.length > 0 && applied.length === (await countMigrations(database));
+    // A new embedded database: made by this start, from the migrated template (nothing applied)
+    // or by applying every migration.
+    const firstEmbeddedStart =
+      database.kind === "pglite" && (database.created || (applied.length > 0 && applied.length === (await countMigrations(database))));
     if (firstEmbeddedStart && config.SEED_DEMO && !config.isProduction) {
       const summary = await seedDemo(database.prisma);
       log(`seeded demo data: ${summary}`);

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
@@ -6,6 +7,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient, type Prisma } from "../generated/prisma/client.ts";
 import type { PoolStats } from "../metrics/metrics.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
+import { readTemplate } from "./pglite-template.ts";
 import { ReadRetryingPool } from "./read-retry.ts";
 import type { SqlConnection } from "./sql.ts";
 
@@ -18,6 +20,8 @@ export interface Database {
   /** Where it is, for messages: host:port/database (no credentials), or the PGlite folder. */
   address: string;
   prisma: PrismaClient;
+  /** This open created the database (a new embedded data folder, or one in memory). */
+  created: boolean;
   /**
    * Runs one read-only statement outside any transaction and returns its rows. On PostgreSQL it
    * goes straight to the pool (a third of the CPU of Prisma's `$queryRaw`: the catalog's hot reads
@@ -37,14 +41,18 @@ export interface Database {
 
 export type DatabaseOptions =
   | PostgresOptions
-  | { dataDir: string | null };
+  | {
+      dataDir: string | null;
+      /** Start a new database from the migrated template when there is one (default: true). */
+      fromTemplate?: boolean;
+    };
 
 /**
  * `url` → PostgreSQL through a node-postgres pool; `dataDir` → embedded PGlite kept in that
  * folder (null: in memory, for tests), locked against a second process.
  */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return "url" in options ? openPostgres(options) : openPglite(options.dataDir);
+  return "url" in options ? openPostgres(options) : openPglite(options.dataDir, options.fromTemplate ?? true);
 }
 
 interface PostgresOptions {
@@ -74,6 +82,7 @@ function openPostgres(options: PostgresOptions): Database {
   const url = new URL(options.url);
   return {
     kind: "postgres",
+    created: false,
     address: `${url.hostname}:${url.port || "5432"}${url.pathname}`,
     prisma,
     read: async (statement) => (await pool.read(statement.text, statement.values)).rows,
@@ -98,13 +107,16 @@ function openPostgres(options: PostgresOptions): Database {
   };
 }
 
-async function openPglite(dataDir: string | null): Promise<Database> {
+async function openPglite(dataDir: string | null, fromTemplate: boolean): Promise<Database> {
   const unlock = dataDir ? lockDataDir(dataDir) : () => {};
   let pglite: PGlite;
+  let fresh: boolean;
   try {
-    pglite = await PGlite.create(dataDir ? path.join(dataDir, "pgdata") : undefined, {
-      extensions: { pg_trgm },
-    });
+    const pgdata = dataDir ? path.join(dataDir, "pgdata") : undefined;
+    // A new database starts from the migrated template when there is one (pglite-template.ts).
+    fresh = !pgdata || !existsSync(path.join(pgdata, "PG_VERSION"));
+    const template = fresh && fromTemplate ? await readTemplate() : undefined;
+    pglite = await PGlite.create(pgdata, { extensions: { pg_trgm }, ...(template ? { loadDataDir: template } : {}) });
   } catch (err) {
     unlock();
     throw err;
@@ -120,6 +132,7 @@ async function openPglite(dataDir: string | null): Promise<Database> {
   };
   return {
     kind: "pglite",
+    created: fresh,
     address: dataDir ?? "(in memory)",
     prisma,
     read: (statement) => prisma.$queryRaw<unknown[]>(statement),

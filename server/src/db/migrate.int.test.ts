@@ -11,7 +11,7 @@ const fake = (name: string, sql: string): Migration => ({ name, sql, checksum: `
 
 /** A fresh, empty database of the kind under test. */
 async function emptyDatabase(): Promise<Database> {
-  if (!usingPostgres) return openDatabase({ dataDir: null });
+  if (!usingPostgres) return openDatabase({ dataDir: null, fromTemplate: false });
   const name = testDatabaseName();
   await adminQuery(`CREATE DATABASE "${name}"`);
   const database = await openDatabase({ url: databaseUrl(name), poolSize: 5 });

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { ensureTemplate } from "../db/pglite-template.ts";
 import { openDatabase } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
 import { adminQuery, databaseUrl, runPidOf, templateName, usingPostgres } from "./db.ts";
@@ -8,7 +9,12 @@ import { adminQuery, databaseUrl, runPidOf, templateName, usingPostgres } from "
  * so each test file's database is a fast `CREATE DATABASE … TEMPLATE` copy of it.
  */
 export async function setup() {
-  if (!usingPostgres) return;
+  // Each PGlite test file's database starts from the migrated template (pglite-template.ts):
+  // made here once if a migration changed since the install made it.
+  if (!usingPostgres) {
+    await ensureTemplate();
+    return;
+  }
   const name = await templateName();
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
