@@ -102,6 +102,7 @@ describe("a new shop, from sign-up to a buyer's search", () => {
     expect(await row.getByTestId("shop-status").getAttribute("data-status")).toBe("PENDING");
     await snap(admin, "admin-shops");
     await row.getByTestId("approve-shop").click();
+    await admin.getByTestId("approve-confirm").click();
     await row.locator('[data-testid="shop-status"][data-status="ACTIVE"]').waitFor();
     await adminCtx.close();
 
