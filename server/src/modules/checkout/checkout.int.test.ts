@@ -51,6 +51,37 @@ describe("checkout.placeOrder", () => {
     expect((order.shippingAddress as { country: string }).country).toBe("US");
   });
 
+  it("refuses a country outside ISO 3166-1 (“Portugal” cut to PO) with a field error, and takes a listed one", async () => {
+    const a = await shopWithProduct([{ priceCents: 1000, stock: 5 }]);
+    const bea = await buyer();
+    await bea.caller.cart.add({ variantId: a.variants[0]!.id, quantity: 1 });
+    for (const country of ["PO", "Portugal", "EU"]) {
+      const err = await bea.caller.checkout.placeOrder({ idempotencyKey: key(), shippingAddress: { ...address, country } }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: "BAD_REQUEST" });
+      const issues = (err as { cause: { issues: { path: string[]; message: string }[] } }).cause.issues;
+      expect(issues).toMatchObject([{ path: ["shippingAddress", "country"], message: "Choose the country from the list" }]);
+    }
+    expect(await stockOf(a.variants[0]!.id)).toBe(5);
+    await bea.caller.checkout.placeOrder({ idempotencyKey: key(), shippingAddress: { ...address, country: "pt" } });
+    expect(await stockOf(a.variants[0]!.id)).toBe(4);
+  });
+
+  it("lastAddress is the buyer's latest order's address, without a field today's rules refuse", async () => {
+    const a = await shopWithProduct([{ priceCents: 1000, stock: 5 }]);
+    const bea = await buyer();
+    expect(await bea.caller.checkout.lastAddress()).toBeNull();
+    await bea.caller.cart.add({ variantId: a.variants[0]!.id, quantity: 1 });
+    await bea.caller.checkout.placeOrder({ idempotencyKey: key(), shippingAddress: { ...address, line2: "Flat 2", country: "GB" } });
+    expect(await bea.caller.checkout.lastAddress()).toEqual({ ...address, line2: "Flat 2", country: "GB" });
+    // An order from before the country list: its "PO" is left for the buyer to choose again.
+    const order = await t.database.prisma.order.findFirstOrThrow({ where: { buyerId: bea.id } });
+    await t.database.prisma.order.update({ where: { id: order.id }, data: { shippingAddress: { ...address, country: "PO" } } });
+    expect(await bea.caller.checkout.lastAddress()).toEqual({ name: address.name, line1: address.line1, city: address.city, postalCode: address.postalCode });
+    // Nobody else's address.
+    const other = await buyer();
+    expect(await other.caller.checkout.lastAddress()).toBeNull();
+  });
+
   it("SECURITY 11: the client sends only ids and quantities; bad quantities are BAD_REQUEST", async () => {
     const a = await shopWithProduct([{ priceCents: 1000, stock: 100 }]);
     const bea = await buyer();
