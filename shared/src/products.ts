@@ -7,6 +7,8 @@ export const MAX_IMAGES = 8;
 /** The most a variant may cost, in minor units (1,000,000.00), and the most units it may stock. */
 export const MAX_PRICE_CENTS = 100_000_000;
 export const MAX_STOCK = 1_000_000;
+export const PRICE_TOO_HIGH_MESSAGE = "A price can be at most 1,000,000.00";
+export const STOCK_TOO_HIGH_MESSAGE = "Stock can be at most 1,000,000 units";
 export const PRODUCT_LIMITS = { title: 140, description: 5000, variantTitle: 80, sku: 64, alt: 200 } as const;
 
 export const variantInput = z.strictObject({
@@ -22,8 +24,8 @@ export const variantInput = z.strictObject({
     .number()
     .int("Whole cents only")
     .min(0, "A price cannot be negative")
-    .max(MAX_PRICE_CENTS, "A price can be at most 1,000,000.00"),
-  stock: z.number().int("Whole units only").min(0, "Stock cannot be negative").max(MAX_STOCK, "Stock can be at most 1,000,000 units"),
+    .max(MAX_PRICE_CENTS, PRICE_TOO_HIGH_MESSAGE),
+  stock: z.number().int("Whole units only").min(0, "Stock cannot be negative").max(MAX_STOCK, STOCK_TOO_HIGH_MESSAGE),
   /**
    * For an existing variant: the stock the seller's form showed. When sent, the seller's change
    * (`stock − stockSeen`) is applied to the stock as it is at saving (never below 0), so units sold
