@@ -196,6 +196,24 @@ describe("payment and the order lifecycle", () => {
     await expect(seller.sellerOrder.updateStatus({ id: so.id, status: "PAID" } as never)).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
+  it("each step of a seller order has its time, Processing too (the buyer's timeline showed none)", async () => {
+    const a = await shopWithProduct([{ priceCents: 2000, stock: 5 }]);
+    const bea = await buyer();
+    const seller = (await t.signIn(a.owner.email)).caller;
+    await bea.caller.cart.add({ variantId: a.variants[0]!.id, quantity: 1 });
+    const placed = await bea.caller.checkout.placeOrder({ idempotencyKey: key(), shippingAddress: address });
+    await bea.caller.payment.confirmTest({ id: placed.orderId });
+    const so = await t.database.prisma.sellerOrder.findFirstOrThrow({ where: { orderId: placed.orderId } });
+    expect((await bea.caller.order.get({ id: placed.orderId })).sellerOrders[0]!.processingAt).toBeNull();
+    const before = Date.now();
+    const mine = await seller.sellerOrder.updateStatus({ id: so.id, status: "PROCESSING" });
+    expect(mine.processingAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    await seller.sellerOrder.updateStatus({ id: so.id, status: "SHIPPED", trackingNumber: "TRACK123" });
+    const part = (await bea.caller.order.get({ id: placed.orderId })).sellerOrders[0]!;
+    expect(part.processingAt).toEqual(mine.processingAt);
+    expect(part.shippedAt!.getTime()).toBeGreaterThanOrEqual(part.processingAt!.getTime());
+  });
+
   it("a cancelled paid seller order is refunded once: stock back, ledger reversed, provider refund keyed per seller order", async () => {
     const a = await shopWithProduct([{ priceCents: 2000, stock: 5 }]);
     const b = await shopWithProduct([{ priceCents: 1000, stock: 5 }]);
