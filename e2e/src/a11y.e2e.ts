@@ -120,7 +120,7 @@ describe("the search results page", () => {
     const { page, context } = await open(null, "/search?q=mug", "product-card");
     const violations = await runAxe(page, "search-outline");
     expect(violations.filter((v) => v.id === "heading-order")).toEqual([]);
-    const levels = await page.locator("main").evaluate((m) => [...m.querySelectorAll("h1, h2, h3, h4")].map((h) => Number(h.tagName[1])));
+    const levels = await page.locator("main").evaluate((m) => Array.from(m.querySelectorAll("h1, h2, h3, h4")).map((h) => Number(h.tagName[1])));
     for (let i = 1; i < levels.length; i++) expect(levels[i]! - levels[i - 1]!).toBeLessThanOrEqual(1);
     await context.close();
   });

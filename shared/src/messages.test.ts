@@ -6,7 +6,7 @@ import * as shared from "./index.ts";
 function leavesOf(schema: z.core.$ZodType, path: string, out: [string, z.core.$ZodType][], seen = new Set<unknown>()): void {
   if (seen.has(schema)) return;
   seen.add(schema);
-  const def = schema._zod.def as z.core.$ZodTypeDef & Record<string, unknown>;
+  const def = schema._zod.def;
   switch (def.type) {
     case "string":
     case "number":
