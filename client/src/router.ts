@@ -1,18 +1,24 @@
 import type { Role } from "@marketplace/shared";
-import { createRouter, createWebHistory } from "vue-router";
+import { createRouter, createWebHistory, type RouteLocationNormalized } from "vue-router";
 import { meQuery, queryClient, type Me } from "./lib/query.ts";
 import { showToast } from "./ui/toast.ts";
 import HomePage from "./pages/HomePage.vue";
 
 declare module "vue-router" {
   interface RouteMeta {
-    /** The document title (before " · Bazaar"). */
-    title?: string;
+    /** The document title (before " · Bazaar"), or a function of the route for titles that name what is shown. */
+    title?: string | ((to: RouteLocationNormalized) => string);
     /** Signed-in only: signed-out visitors go to /sign-in?redirect=…. */
     requiresAuth?: boolean;
     /** Only these roles (implies requiresAuth); others go home. */
     roles?: readonly Role[];
   }
+}
+
+/** "“lamp” · Search": a tab, a bookmark and the history list tell searches apart. */
+function searchTitle(to: RouteLocationNormalized): string {
+  const q = typeof to.query.q === "string" ? to.query.q.trim() : "";
+  return q ? `“${q.slice(0, 80)}” · Search` : "Search";
 }
 
 export const router = createRouter({
@@ -21,7 +27,7 @@ export const router = createRouter({
     { path: "/", name: "home", component: HomePage, meta: { title: "Independent shops, one marketplace" } },
     { path: "/sign-in", name: "sign-in", component: () => import("./pages/SignInPage.vue"), meta: { title: "Sign in" } },
     { path: "/sign-up", name: "sign-up", component: () => import("./pages/SignUpPage.vue"), meta: { title: "Create an account" } },
-    { path: "/search", name: "search", component: () => import("./pages/SearchPage.vue"), meta: { title: "Search" } },
+    { path: "/search", name: "search", component: () => import("./pages/SearchPage.vue"), meta: { title: searchTitle } },
     { path: "/products/:id", name: "product", component: () => import("./pages/ProductPage.vue"), meta: { title: "Product" } },
     { path: "/shops/:slug", name: "shop", component: () => import("./pages/ShopPage.vue"), meta: { title: "Shop" } },
     { path: "/cart", name: "cart", component: () => import("./pages/CartPage.vue"), meta: { title: "Cart" } },
@@ -148,5 +154,6 @@ router.beforeEach(async (to) => {
 });
 
 router.afterEach((to) => {
-  document.title = to.meta.title ? `${to.meta.title} · Bazaar` : "Bazaar";
+  const title = typeof to.meta.title === "function" ? to.meta.title(to) : to.meta.title;
+  document.title = title ? `${title} · Bazaar` : "Bazaar";
 });

@@ -100,11 +100,12 @@ describe("a new shop, from sign-up to a buyer's search", () => {
     expect(await row.getByTestId("shop-status").getAttribute("data-status")).toBe("PENDING");
     await snap(admin, "admin-shops");
     await row.getByTestId("approve-shop").click();
+    await admin.getByTestId("approve-confirm").click();
     await row.locator('[data-testid="shop-status"][data-status="ACTIVE"]').waitFor();
     await adminCtx.close();
 
     // 3. The owner's dashboard opens (and the menu shows the SELLER role); they add a product.
-    // The pending page checks by itself every 20 s; "Check again" asks at once.
+    // The pending page hears the approval at once (shop.updated); "Check again" asks the server.
     if (await seller.getByTestId("check-approval").isVisible()) await seller.getByTestId("check-approval").click();
     await seller.getByTestId("new-product").waitFor();
     await seller.locator('[data-testid="user-role"][data-role="SELLER"]').waitFor();

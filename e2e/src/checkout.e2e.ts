@@ -22,7 +22,7 @@ async function fillAddress(page: Page, name?: string) {
   await page.fill('input[name="line1"]', "12 Orchard Lane");
   await page.fill('input[name="city"]', "Portland");
   await page.fill('input[name="postalCode"]', "97205");
-  await page.fill('input[name="country"]', "us");
+  await page.selectOption('select[name="country"]', "US");
 }
 
 describe("buying from two shops in one checkout", () => {

@@ -16,7 +16,7 @@ export type AdminSetRoleInput = z.infer<typeof adminSetRoleInput>;
 
 export const adminBanInput = z.strictObject({
   id: idSchema,
-  reason: text().trim().max(500).optional(),
+  reason: text().trim().max(500, "Use at most 500 characters").optional(),
 });
 export type AdminBanInput = z.infer<typeof adminBanInput>;
 

@@ -15,7 +15,7 @@ const quantitySchema = z
   .number()
   .int("Whole units only")
   .min(1, "At least 1")
-  .max(MAX_LINE_QUANTITY, `At most ${MAX_LINE_QUANTITY}`);
+  .max(MAX_LINE_QUANTITY, `At most ${MAX_LINE_QUANTITY} of one item per order`);
 
 export const cartAddInput = z.strictObject({ variantId: idSchema, quantity: quantitySchema.default(1) });
 export type CartAddInput = z.infer<typeof cartAddInput>;

@@ -18,7 +18,7 @@ export const CATALOG_QUERY_MAX_LENGTH = 200;
 export const CATALOG_PAGE_SIZE = 24;
 export const CATALOG_PAGE_SIZE_MAX = 48;
 
-const priceCents = z.number().int("Whole cents only").min(0, "A price cannot be negative").max(100_000_000, "Too expensive");
+const priceCents = z.number().int("Whole cents only").min(0, "A price cannot be negative").max(100_000_000, "A price can be at most 1,000,000.00");
 
 /**
  * `catalog.search`. Filters narrow the results; `inStock: false` is the same as leaving it out

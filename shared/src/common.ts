@@ -1,4 +1,6 @@
 import { z } from "zod";
+// Installs the plain-words messages for every check without one of its own, before any schema runs.
+import "./messages.ts";
 
 /**
  * Lone UTF-16 surrogate halves, which have no UTF-8 form (the driver would store U+FFFD in their
@@ -26,7 +28,7 @@ export function isStorableText(s: string): boolean {
 export const text = () => z.string().refine(isStorableText, { message: UNSTORABLE_TEXT_MESSAGE, abort: true });
 
 /** Opaque ids (UUID v7 text; older rows may hold cuid2): checked for shape only, never parsed for meaning. */
-export const idSchema = text().trim().min(1, "Required").max(64, "Too long");
+export const idSchema = text().trim().min(1, "Required").max(64, "Use at most 64 characters");
 
 /** Input of every procedure that acts on one object. */
 export const byIdInput = z.strictObject({ id: idSchema });

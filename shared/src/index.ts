@@ -1,5 +1,7 @@
 export * from "./enums.ts";
 export * from "./common.ts";
+export * from "./messages.ts";
+export * from "./countries.ts";
 export * from "./auth.ts";
 export * from "./admin.ts";
 export * from "./events.ts";

@@ -1,17 +1,15 @@
 import { z } from "zod";
 import { idSchema, pageInput, text } from "./common.ts";
+import { countryCodeSchema } from "./countries.ts";
 import { orderStatusSchema } from "./enums.ts";
 
 export const shippingAddressSchema = z.strictObject({
-  name: text().trim().min(1, "Enter the recipient's name").max(100),
-  line1: text().trim().min(1, "Enter the street address").max(200),
-  line2: text().trim().max(200).optional(),
-  city: text().trim().min(1, "Enter the city").max(100),
-  postalCode: text().trim().min(2, "Enter the postal code").max(20),
-  country: text()
-    .trim()
-    .toUpperCase()
-    .regex(/^[A-Z]{2}$/, "Use the two-letter country code (e.g. US, DE)"),
+  name: text().trim().min(1, "Enter the recipient's name").max(100, "Use at most 100 characters"),
+  line1: text().trim().min(1, "Enter the street address").max(200, "Use at most 200 characters"),
+  line2: text().trim().max(200, "Use at most 200 characters").optional(),
+  city: text().trim().min(1, "Enter the city").max(100, "Use at most 100 characters"),
+  postalCode: text().trim().min(2, "Enter the postal code").max(20, "Use at most 20 characters"),
+  country: countryCodeSchema,
 });
 export type ShippingAddress = z.infer<typeof shippingAddressSchema>;
 
@@ -49,7 +47,7 @@ export const sellerOrderUpdateStatusInput = z
   .strictObject({
     id: idSchema,
     status: z.enum(SELLER_STATUS_TARGETS),
-    trackingNumber: text().trim().min(3).max(64).optional(),
+    trackingNumber: text().trim().min(3, "Use at least 3 characters").max(64, "Use at most 64 characters").optional(),
   })
   .refine((v) => v.status !== "SHIPPED" || Boolean(v.trackingNumber), {
     message: "Enter the tracking number",

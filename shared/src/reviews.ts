@@ -81,6 +81,6 @@ export type AdminReviewsListInput = z.infer<typeof adminReviewsListInput>;
 
 export const adminReviewHideInput = z.strictObject({
   id: idSchema,
-  reason: text().trim().min(3, "Give the author a reason").max(REVIEW_LIMITS.reason),
+  reason: text().trim().min(3, "Give the author a reason").max(REVIEW_LIMITS.reason, `Use at most ${REVIEW_LIMITS.reason} characters`),
 });
 export type AdminReviewHideInput = z.infer<typeof adminReviewHideInput>;

@@ -4,11 +4,11 @@ import { shopStatusSchema } from "./enums.ts";
 
 /** Image references a client may store: files it uploaded to us, or small generated SVGs. */
 export const imageUrlSchema = text()
-  .max(4096, "Image reference too long")
+  .max(4096, "An image reference has at most 4,096 characters")
   .regex(/^(\/uploads\/[a-z0-9]{16,64}\.(jpg|png|webp)|data:image\/svg\+xml,.+)$/s, "Upload the image first");
 
 export const shopNameSchema = text().trim().min(2, "Use at least 2 characters").max(60, "Use at most 60 characters");
-export const shopDescriptionSchema = text().trim().max(2000, "Use at most 2000 characters");
+export const shopDescriptionSchema = text().trim().max(2000, "Use at most 2,000 characters");
 
 export const shopCreateInput = z.strictObject({
   name: shopNameSchema,
@@ -37,6 +37,6 @@ export type AdminShopsListInput = z.infer<typeof adminShopsListInput>;
 export const adminShopApproveInput = z.strictObject({ id: idSchema });
 export const adminShopSuspendInput = z.strictObject({
   id: idSchema,
-  reason: text().trim().min(3, "Say why, in a few words").max(500),
+  reason: text().trim().min(3, "Say why, in a few words").max(500, "Use at most 500 characters"),
 });
 export type AdminShopSuspendInput = z.infer<typeof adminShopSuspendInput>;

@@ -3,7 +3,7 @@ import type { RouterInputs, RouterOutputs } from "@marketplace/server/router";
 import type { ServerToClientEvents } from "@marketplace/shared";
 import { showToast } from "../ui/toast.ts";
 import { formatMoney } from "./format.ts";
-import { clearUnseenOrders, noteNewOrder } from "./order-alerts.ts";
+import { clearUnseenOrders, noteNewOrder, noticeOnOrdersPage } from "./order-alerts.ts";
 import { queryClient } from "./query.ts";
 import { queryKeys } from "./query-keys.ts";
 import { onLiveEvent } from "./socket.ts";
@@ -12,6 +12,7 @@ type CatalogProduct = RouterOutputs["catalog"]["product"];
 type SellerProductRow = RouterOutputs["product"]["listMine"][number];
 type SellerProduct = RouterOutputs["product"]["getMine"];
 type ActivityPage = RouterOutputs["admin"]["activity"]["list"];
+type MyShop = RouterOutputs["shop"]["mine"];
 type ActivityFilters = Omit<RouterInputs["admin"]["activity"]["list"], "cursor" | "limit">;
 type Handler<K extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[K]>[0];
 
@@ -27,6 +28,7 @@ export function connectLiveCache(): void {
   onLiveEvent("order.updated", () => invalidateOrders());
   onLiveEvent("order.created", onOrderCreated);
   onLiveEvent("activity", onActivity);
+  onLiveEvent("shop.updated", onShopUpdated);
   // A new person in this tab: the previous one's order badge is not theirs.
   queryClient.getQueryCache().subscribe((event) => {
     if (event.type === "updated" && event.query.queryKey[1] === queryKeys.me[1] && event.query.state.data === null) clearUnseenOrders();
@@ -102,7 +104,26 @@ function onOrderCreated(e: Handler<"order.created">) {
   const what = first ? (e.items.length === 1 ? `${first.quantity} × ${first.productTitle}` : `${count} items`) : "";
   // The event names no currency yet; the seeded shops sell in USD.
   const currency = "currency" in e && typeof e.currency === "string" ? e.currency : "USD";
-  showToast(`New order: ${[what, formatMoney(e.totalCents, currency)].filter(Boolean).join(" · ")}`, "success");
+  const message = `New order: ${[what, formatMoney(e.totalCents, currency)].filter(Boolean).join(" · ")}`;
+  if (!noticeOnOrdersPage(message)) showToast(message, "success");
+}
+
+/**
+ * An admin approved, reopened or suspended the owner's shop: the seller area shows it at once
+ * (the status and reason are patched in, then the shop and `me`, whose role may now be SELLER,
+ * refetch), and a toast says so on whatever page the owner is.
+ */
+function onShopUpdated(e: Handler<"shop.updated">) {
+  const before = queryClient.getQueryData<MyShop>(queryKeys.seller.shop);
+  queryClient.setQueryData<MyShop>(queryKeys.seller.shop, (shop) =>
+    shop && shop.id === e.shopId ? { ...shop, status: e.status, statusReason: e.reason } : shop,
+  );
+  void queryClient.invalidateQueries({ queryKey: queryKeys.seller.shop });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.me });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.catalog.shopAll });
+  if (before?.status === e.status) return;
+  if (e.status === "ACTIVE") showToast(before?.status === "SUSPENDED" ? "Your shop is open again." : "Your shop is approved: you can sell now.", "success");
+  else if (e.status === "SUSPENDED") showToast(`Your shop is suspended${e.reason ? `: ${e.reason}` : "."}`, "error");
 }
 
 function onActivity(e: Handler<"activity">) {

@@ -70,6 +70,7 @@ export const queryKeys = {
   },
   /** The signed-in person's server cart (a guest's cart lives in localStorage, not in the cache). */
   cart: ["cart"] as const,
+  checkout: { lastAddress: ["checkout", "lastAddress"] as const },
   /** Review lists: a product's or a shop's (per filter under the target's key), the author's, the seller's. */
   reviews: {
     all: ["reviews"] as const,

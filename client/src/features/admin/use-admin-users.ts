@@ -1,6 +1,6 @@
 import { keepPreviousData, useInfiniteQuery, useMutation } from "@tanstack/vue-query";
 import type { RouterInputs, RouterOutputs } from "@marketplace/server/router";
-import { ROLES, USER_STATUSES } from "@marketplace/shared";
+import { ROLES, USER_STATUSES, type Role } from "@marketplace/shared";
 import type { Ref } from "vue";
 import { queryClient } from "../../lib/query.ts";
 import { queryKeys } from "../../lib/query-keys.ts";
@@ -10,6 +10,13 @@ import { useUrlFilters, type FiltersOf } from "./use-url-filters.ts";
 export type AdminUser = RouterOutputs["admin"]["users"]["list"]["items"][number];
 
 const PAGE_SIZE = 20;
+
+/** "seller" in a sentence, "Seller" in a list; an admin is "an admin" in a sentence. */
+export function roleLabel(role: Role, capital = false): string {
+  const word = role.toLowerCase();
+  if (capital) return word.charAt(0).toUpperCase() + word.slice(1);
+  return role === "ADMIN" ? "an admin" : `a ${word}`;
+}
 
 /** The filters live in the URL (?q=&role=&status=). */
 export const useUserFilters = () => useUrlFilters({ q: "text", role: ROLES, status: USER_STATUSES });

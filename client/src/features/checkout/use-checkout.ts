@@ -1,4 +1,4 @@
-import { useMutation } from "@tanstack/vue-query";
+import { useMutation, useQuery } from "@tanstack/vue-query";
 import type { RouterInputs, RouterOutputs } from "@marketplace/server/router";
 import { queryClient } from "../../lib/query.ts";
 import { queryKeys } from "../../lib/query-keys.ts";
@@ -29,4 +29,9 @@ export function usePlaceOrder() {
       void queryClient.invalidateQueries({ queryKey: queryKeys.orders.all });
     },
   });
+}
+
+/** The address of the buyer's latest order (null: none yet), to fill the checkout form with. */
+export function useLastAddress() {
+  return useQuery({ queryKey: queryKeys.checkout.lastAddress, queryFn: () => trpc.checkout.lastAddress.query(), staleTime: 0 });
 }

@@ -43,6 +43,7 @@ interface TimelineInput {
   status: OrderStatus;
   placedAt: Date;
   paidAt: Date | null;
+  processingAt: Date | null;
   shippedAt: Date | null;
   deliveredAt: Date | null;
   cancelledAt: Date | null;
@@ -68,7 +69,7 @@ export function timeline(o: TimelineInput): TimelineStep[] {
   return [
     { key: "PLACED", label: "Placed", state: state(0), at: o.placedAt, detail: reached === 0 ? "Waiting for payment" : null },
     { key: "PAID", label: "Paid", state: state(1), at: o.paidAt },
-    { key: "PROCESSING", label: "Processing", state: state(2), at: null },
+    { key: "PROCESSING", label: "Processing", state: state(2), at: o.processingAt },
     { key: "SHIPPED", label: "Shipped", state: state(3), at: o.shippedAt, detail: o.trackingNumber ? `Tracking ${o.trackingNumber}` : null },
     { key: "DELIVERED", label: "Delivered", state: state(4), at: o.deliveredAt },
   ];

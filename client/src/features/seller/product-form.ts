@@ -1,5 +1,5 @@
-import type { ProductCreateInput } from "@marketplace/shared";
-import { formatMoneyInput, parseCountInput, parseMoneyInput } from "../../lib/money.ts";
+import { MAX_PRICE_CENTS, MAX_STOCK, PRICE_TOO_HIGH_MESSAGE as PRICE_TOO_HIGH, STOCK_TOO_HIGH_MESSAGE as STOCK_TOO_HIGH, type ProductCreateInput } from "@marketplace/shared";
+import { formatMoneyInput, parseMoneyInput } from "../../lib/money.ts";
 import type { SellerProduct } from "./use-seller.ts";
 
 /**
@@ -69,16 +69,46 @@ export function draftFromProduct(p: SellerProduct): ProductDraft {
 }
 
 /**
+ * A typed price → cents, or what is wrong with it in words that fit what was typed: too many
+ * digits is "at most 1,000,000.00" (not "like 12.50", which told a seller who typed
+ * 99,999,999,999 nothing), three decimals and thousands separators are named as such.
+ */
+export function readPrice(text: string): { cents: number } | { problem: string } {
+  const t = text.trim();
+  if (!t) return { problem: "Enter a price, like 12.50" };
+  const cents = parseMoneyInput(t);
+  if (cents !== null) return cents > MAX_PRICE_CENTS ? { problem: PRICE_TOO_HIGH } : { cents };
+  if (/^[\d\s.,']+$/.test(t) && /\d/.test(t)) {
+    // Whatever the separators mean, more than nine digits is past 1,000,000.00.
+    if (t.replace(/\D/g, "").replace(/^0+/, "").length > 9) return { problem: PRICE_TOO_HIGH };
+    if (/^\d*[.,]\d{3,}$/.test(t)) return { problem: "Use at most 2 decimals, like 12.50" };
+    return { problem: "Leave out thousands separators: 1234.50, not 1,234.50" };
+  }
+  if (t.startsWith("-")) return { problem: "A price cannot be negative" };
+  return { problem: "Enter a price, like 12.50" };
+}
+
+/** A typed stock → units, or what is wrong with it. */
+export function readStock(text: string): { units: number } | { problem: string } {
+  const t = text.trim();
+  if (/^\d+$/.test(t)) return t.replace(/^0+/, "").length > 7 || Number(t) > MAX_STOCK ? { problem: STOCK_TOO_HIGH } : { units: Number(t) };
+  if (t.startsWith("-")) return { problem: "Stock cannot be negative" };
+  return { problem: "Enter a whole number, 0 or more" };
+}
+
+/**
  * The API input for a draft, and the problems only the editor can see (a price that is not a
  * number). Bad numbers become 0 in the input so the shared schema does not report them twice.
  */
 export function draftToInput(d: ProductDraft): { input: ProductCreateInput & { variants: { id?: string }[] }; problems: Record<string, string[]> } {
   const problems: Record<string, string[]> = {};
   const variants = d.variants.map((v, i) => {
-    const priceCents = parseMoneyInput(v.price);
-    const stock = parseCountInput(v.stock);
-    if (priceCents === null) problems[`variants.${i}.priceCents`] = ["Enter a price like 12 or 12.50"];
-    if (stock === null) problems[`variants.${i}.stock`] = ["Enter a whole number, 0 or more"];
+    const price = readPrice(v.price);
+    const count = readStock(v.stock);
+    if ("problem" in price) problems[`variants.${i}.priceCents`] = [price.problem];
+    if ("problem" in count) problems[`variants.${i}.stock`] = [count.problem];
+    const priceCents = "cents" in price ? price.cents : null;
+    const stock = "units" in count ? count.units : null;
     return {
       ...(v.id ? { id: v.id } : {}),
       ...(v.id && v.stockSeen !== undefined ? { stockSeen: v.stockSeen } : {}),

@@ -12,14 +12,14 @@ export type SellerProduct = RouterOutputs["product"]["getMine"];
 export type SellerProductStatus = NonNullable<RouterInputs["product"]["listMine"]["status"]>;
 
 /**
- * The caller's own shop, or null. While it waits for approval it is checked every 20 s (no
- * event tells its owner yet); when it turns ACTIVE, `me` is refetched for the new SELLER role.
+ * The caller's own shop, or null. An approval or a suspension arrives as `shop.updated` (see
+ * live-cache.ts), which patches this entry at once; after a reconnect every query refetches, so
+ * no poll is needed. When the status changes, `me` is refetched for the new SELLER role.
  */
 export function useMyShop() {
   const query = useQuery({
     queryKey: queryKeys.seller.shop,
     queryFn: () => trpc.shop.mine.query(),
-    refetchInterval: (q) => (q.state.data?.status === "PENDING" ? 20_000 : false),
   });
   watch(
     () => query.data.value?.status,

@@ -90,6 +90,7 @@ export function buildOrders(
       const commission = Math.round((subtotal * COMMISSION_BPS) / 10_000);
 
       // Each shop ships on its own schedule.
+      let processingAt: Date | null = null;
       let shippedAt: Date | null = null;
       let deliveredAt: Date | null = null;
       if (spec.status === "SHIPPED" || spec.status === "DELIVERED") {
@@ -97,6 +98,10 @@ export function buildOrders(
       }
       if (spec.status === "DELIVERED") {
         deliveredAt = time.min(time.plusHours(shippedAt!, rng.int(40, 120)), latest);
+      }
+      // Half-way to shipping, or a few hours after payment (no draw: the demo's other figures stay as they were).
+      if (spec.status === "PROCESSING" || shippedAt) {
+        processingAt = shippedAt ? new Date((paidAt!.getTime() + shippedAt.getTime()) / 2) : time.min(time.plusHours(paidAt!, 4), latest);
       }
       const soUpdatedAt = deliveredAt ?? shippedAt ?? cancelledAt ?? paidAt ?? createdAt;
       if (soUpdatedAt > orderUpdatedAt) orderUpdatedAt = soUpdatedAt;
@@ -109,6 +114,7 @@ export function buildOrders(
         commissionBps: COMMISSION_BPS,
         commissionCents: commission,
         trackingNumber: shippedAt ? trackingNumber(rng) : null,
+        processingAt,
         shippedAt,
         deliveredAt,
         cancelledAt,

@@ -52,14 +52,40 @@ describe("admin.users.setRole and ban", () => {
     expect(log).toMatchObject({ actorId: adminId, summary: "Ada Admin made Promote Me seller (was buyer)" });
   });
 
-  it("bans and unbans; a banned user cannot sign in; admins cannot ban or demote themselves", async () => {
+  it("bans and unbans; a banned user cannot sign in", async () => {
     const u = await t.createUser();
     await admin.caller.admin.users.ban({ id: u.id });
     await expect(t.signIn(u.email)).rejects.toMatchObject({ code: "FORBIDDEN" });
     await admin.caller.admin.users.unban({ id: u.id });
     await t.signIn(u.email);
-    await expect(admin.caller.admin.users.ban({ id: adminId })).rejects.toMatchObject({ code: "CONFLICT" });
-    await expect(admin.caller.admin.users.setRole({ id: adminId, role: "BUYER" })).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+
+  it("refuses an admin who demotes or bans themselves with FORBIDDEN and a message that says so, changing nothing", async () => {
+    await expect(admin.caller.admin.users.ban({ id: adminId })).rejects.toMatchObject({ code: "FORBIDDEN", message: "You cannot ban yourself" });
+    for (const role of ["SELLER", "BUYER"] as const) {
+      await expect(admin.caller.admin.users.setRole({ id: adminId, role })).rejects.toMatchObject({
+        code: "FORBIDDEN",
+        message: "You cannot change your own role: ask another admin",
+      });
+    }
+    const me = await t.database.prisma.user.findUniqueOrThrow({ where: { id: adminId } });
+    expect(me).toMatchObject({ role: "ADMIN", status: "ACTIVE" });
+    expect(await t.database.prisma.activity.count({ where: { subjectId: adminId } })).toBe(0);
+  });
+
+  it("an undone role change and ban are both in the activity log", async () => {
+    const u = await t.createUser({ name: "Undo Me" });
+    await admin.caller.admin.users.setRole({ id: u.id, role: "SELLER" });
+    await admin.caller.admin.users.setRole({ id: u.id, role: "BUYER" });
+    await admin.caller.admin.users.ban({ id: u.id });
+    await admin.caller.admin.users.unban({ id: u.id });
+    const log = await t.database.prisma.activity.findMany({ where: { subjectId: u.id }, orderBy: { createdAt: "asc" }, select: { summary: true } });
+    expect(log.map((l) => l.summary)).toEqual([
+      "Ada Admin made Undo Me seller (was buyer)",
+      "Ada Admin made Undo Me buyer (was seller)",
+      "Ada Admin banned Undo Me",
+      "Ada Admin lifted the ban on Undo Me",
+    ]);
   });
 
   it("answers an unknown user id with NOT_FOUND and an invalid role with BAD_REQUEST", async () => {

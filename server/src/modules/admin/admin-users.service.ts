@@ -1,6 +1,6 @@
 import type { AdminBanInput, AdminSetRoleInput, AdminUsersListInput } from "@marketplace/shared";
 import type { Prisma } from "../../generated/prisma/client.ts";
-import { conflict, notFound } from "../../lib/errors.ts";
+import { forbidden, notFound } from "../../lib/errors.ts";
 import { newestFirst } from "../../lib/cursor.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import { rooms } from "../../realtime/publish.ts";
@@ -42,8 +42,12 @@ export async function listUsers(ctx: AuthedContext, input: AdminUsersListInput) 
   return newestFirst.page(rows, input.limit);
 }
 
-async function loadTarget(ctx: AuthedContext, id: string) {
-  if (id === ctx.user.id) throw conflict("Admins cannot change their own role or ban themselves");
+/**
+ * The user an admin acts on, never the admin themselves: one slip would lock them out of the
+ * admin area (a demotion) or out of the site (a ban), with no other admin perhaps to undo it.
+ */
+async function loadTarget(ctx: AuthedContext, id: string, selfMessage: string) {
+  if (id === ctx.user.id) throw forbidden(selfMessage);
   const user = await ctx.db.user.findUnique({ where: { id }, select: { id: true, name: true, role: true, status: true } });
   if (!user) throw notFound("User");
   return user;
@@ -56,7 +60,7 @@ async function loadTarget(ctx: AuthedContext, id: string) {
  * so two changes racing each other still leave the rooms matching the role that won.
  */
 export async function setRole(ctx: AuthedContext, input: AdminSetRoleInput) {
-  const target = await loadTarget(ctx, input.id);
+  const target = await loadTarget(ctx, input.id, "You cannot change your own role: ask another admin");
   return inTransaction(ctx, async (tx, events) => {
     const user = await tx.user.update({ where: { id: target.id }, data: { role: input.role }, select: adminUserSelect });
     if (input.role === "ADMIN") events.joinRooms(rooms.user(target.id), [rooms.admins()]);
@@ -74,7 +78,7 @@ export async function setRole(ctx: AuthedContext, input: AdminSetRoleInput) {
 
 /** Bans a user: status BANNED, every session revoked (their sockets are disconnected). */
 export async function ban(ctx: AuthedContext, input: AdminBanInput) {
-  const target = await loadTarget(ctx, input.id);
+  const target = await loadTarget(ctx, input.id, "You cannot ban yourself");
   return inTransaction(ctx, async (tx, events) => {
     const user = await tx.user.update({ where: { id: target.id }, data: { status: "BANNED" }, select: adminUserSelect });
     events.revokeSessions(await revokeUserSessions(tx, target.id));
@@ -90,7 +94,7 @@ export async function ban(ctx: AuthedContext, input: AdminBanInput) {
 }
 
 export async function unban(ctx: AuthedContext, id: string) {
-  const target = await loadTarget(ctx, id);
+  const target = await loadTarget(ctx, id, "You cannot lift a ban on yourself");
   return inTransaction(ctx, async (tx, events) => {
     const user = await tx.user.update({ where: { id: target.id }, data: { status: "ACTIVE" }, select: adminUserSelect });
     await recordActivity(tx, events, {

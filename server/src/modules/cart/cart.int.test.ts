@@ -71,9 +71,26 @@ describe("cart.add", () => {
     await bea.caller.cart.add({ variantId: a.variantIds[0]!, quantity: 2 });
     await expect(bea.caller.cart.add({ variantId: a.variantIds[0]!, quantity: 2 })).rejects.toMatchObject({
       code: "PRECONDITION_FAILED",
-      message: "Only 3 left",
+      message: "Only 3 available, and your cart already has 2",
+    });
+    await expect(bea.caller.cart.update({ variantId: a.variantIds[0]!, quantity: 5 })).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: "Only 3 available",
     });
     expect(line(await bea.caller.cart.get(), a.variantIds[0]!)?.quantity).toBe(2);
+  });
+
+  it("refuses an add that would take a line past 99 instead of capping it silently at 99", async () => {
+    const a = await shopWith([{ stock: 500 }]);
+    const bea = await buyer();
+    await bea.caller.cart.add({ variantId: a.variantIds[0]!, quantity: 98 });
+    await expect(bea.caller.cart.add({ variantId: a.variantIds[0]!, quantity: 5 })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: "At most 99 of one item per order, and your cart already has 98",
+    });
+    expect(line(await bea.caller.cart.get(), a.variantIds[0]!)?.quantity).toBe(98);
+    await bea.caller.cart.add({ variantId: a.variantIds[0]!, quantity: 1 });
+    expect(line(await bea.caller.cart.get(), a.variantIds[0]!)?.quantity).toBe(99);
   });
 
   it("refuses a product that cannot be bought: a draft or a suspended shop's is NOT_FOUND, one's own shop's FORBIDDEN", async () => {

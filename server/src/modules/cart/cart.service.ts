@@ -131,14 +131,15 @@ async function loadBuyableVariant(ctx: AuthedContext, variantId: string) {
   return v;
 }
 
-function assertStock(variantId: string, quantity: number, stock: number) {
+/**
+ * A line may not hold more than the stock: refused with the number available (and, for an add,
+ * how many the cart already holds), never cut down to fit behind the buyer's back.
+ */
+function assertStock(variantId: string, quantity: number, stock: number, inCartBefore = 0) {
   if (quantity > stock) {
-    throw new DomainError(
-      "PRECONDITION_FAILED",
-      stock === 0 ? "This item is out of stock" : `Only ${stock} left`,
-      { quantity: [stock === 0 ? "Out of stock" : `Only ${stock} left`] },
-      { variantIds: [variantId], available: stock },
-    );
+    const already = inCartBefore > 0 ? `, and your cart already has ${inCartBefore}` : "";
+    const message = stock === 0 ? "This item is out of stock" : `Only ${stock} available${already}`;
+    throw new DomainError("PRECONDITION_FAILED", message, { quantity: [message] }, { variantIds: [variantId], available: stock });
   }
 }
 
@@ -157,8 +158,8 @@ export async function lockCart(tx: Tx, userId: string): Promise<string> {
 
 /**
  * Adds to a line (or creates it at today's price) in one transaction: the quantity is added in
- * the database, so concurrent adds lose no unit. The line is capped at 99 units and may not pass
- * the stock; a new line may not pass the cart's size.
+ * the database, so concurrent adds lose no unit. A line past 99 units or the stock is refused
+ * (the transaction rolls back, the line stays as it was); a new line may not pass the cart's size.
  */
 async function addLine(ctx: AuthedContext, input: CartAddInput): Promise<void> {
   const v = await loadBuyableVariant(ctx, input.variantId);
@@ -168,12 +169,17 @@ async function addLine(ctx: AuthedContext, input: CartAddInput): Promise<void> {
       INSERT INTO "cart_items" ("id", "cart_id", "variant_id", "quantity", "added_price_cents")
       VALUES (${newId()}, ${cartId}, ${v.id}, ${input.quantity}, ${v.priceCents})
       ON CONFLICT ("cart_id", "variant_id")
-        DO UPDATE SET "quantity" = LEAST("cart_items"."quantity" + EXCLUDED."quantity", ${MAX_LINE_QUANTITY}::int)
+        DO UPDATE SET "quantity" = "cart_items"."quantity" + EXCLUDED."quantity"
       RETURNING "quantity", (xmax = 0) AS "created"`;
     if (line!.created && (await tx.cartItem.count({ where: { cartId } })) > MAX_CART_LINES) {
       throw new DomainError("BAD_REQUEST", `A cart holds at most ${MAX_CART_LINES} different items`);
     }
-    assertStock(v.id, line!.quantity, v.stock);
+    const before = line!.quantity - input.quantity;
+    if (line!.quantity > MAX_LINE_QUANTITY) {
+      const message = `At most ${MAX_LINE_QUANTITY} of one item per order, and your cart already has ${before}`;
+      throw new DomainError("BAD_REQUEST", message, { quantity: [message] });
+    }
+    assertStock(v.id, line!.quantity, v.stock, before);
     assertLineTotal(v.priceCents, line!.quantity, v.currency);
   });
 }

@@ -51,6 +51,37 @@ describe("checkout.placeOrder", () => {
     expect((order.shippingAddress as { country: string }).country).toBe("US");
   });
 
+  it("refuses a country outside ISO 3166-1 (“Portugal” cut to PO) with a field error, and takes a listed one", async () => {
+    const a = await shopWithProduct([{ priceCents: 1000, stock: 5 }]);
+    const bea = await buyer();
+    await bea.caller.cart.add({ variantId: a.variants[0]!.id, quantity: 1 });
+    for (const country of ["PO", "Portugal", "EU"]) {
+      const err = await bea.caller.checkout.placeOrder({ idempotencyKey: key(), shippingAddress: { ...address, country } }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: "BAD_REQUEST" });
+      const issues = (err as { cause: { issues: { path: string[]; message: string }[] } }).cause.issues;
+      expect(issues).toMatchObject([{ path: ["shippingAddress", "country"], message: "Choose the country from the list" }]);
+    }
+    expect(await stockOf(a.variants[0]!.id)).toBe(5);
+    await bea.caller.checkout.placeOrder({ idempotencyKey: key(), shippingAddress: { ...address, country: "pt" } });
+    expect(await stockOf(a.variants[0]!.id)).toBe(4);
+  });
+
+  it("lastAddress is the buyer's latest order's address, without a field today's rules refuse", async () => {
+    const a = await shopWithProduct([{ priceCents: 1000, stock: 5 }]);
+    const bea = await buyer();
+    expect(await bea.caller.checkout.lastAddress()).toBeNull();
+    await bea.caller.cart.add({ variantId: a.variants[0]!.id, quantity: 1 });
+    await bea.caller.checkout.placeOrder({ idempotencyKey: key(), shippingAddress: { ...address, line2: "Flat 2", country: "GB" } });
+    expect(await bea.caller.checkout.lastAddress()).toEqual({ ...address, line2: "Flat 2", country: "GB" });
+    // An order from before the country list: its "PO" is left for the buyer to choose again.
+    const order = await t.database.prisma.order.findFirstOrThrow({ where: { buyerId: bea.id } });
+    await t.database.prisma.order.update({ where: { id: order.id }, data: { shippingAddress: { ...address, country: "PO" } } });
+    expect(await bea.caller.checkout.lastAddress()).toEqual({ name: address.name, line1: address.line1, city: address.city, postalCode: address.postalCode });
+    // Nobody else's address.
+    const other = await buyer();
+    expect(await other.caller.checkout.lastAddress()).toBeNull();
+  });
+
   it("SECURITY 11: the client sends only ids and quantities; bad quantities are BAD_REQUEST", async () => {
     const a = await shopWithProduct([{ priceCents: 1000, stock: 100 }]);
     const bea = await buyer();
@@ -163,6 +194,24 @@ describe("payment and the order lifecycle", () => {
     await expect(seller.sellerOrder.updateStatus({ id: so.id, status: "DELIVERED" })).rejects.toMatchObject({ code: "CONFLICT" }); // twice
     expect((await bea.caller.order.get({ id: placed.orderId })).status).toBe("DELIVERED");
     await expect(seller.sellerOrder.updateStatus({ id: so.id, status: "PAID" } as never)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it("each step of a seller order has its time, Processing too (the buyer's timeline showed none)", async () => {
+    const a = await shopWithProduct([{ priceCents: 2000, stock: 5 }]);
+    const bea = await buyer();
+    const seller = (await t.signIn(a.owner.email)).caller;
+    await bea.caller.cart.add({ variantId: a.variants[0]!.id, quantity: 1 });
+    const placed = await bea.caller.checkout.placeOrder({ idempotencyKey: key(), shippingAddress: address });
+    await bea.caller.payment.confirmTest({ id: placed.orderId });
+    const so = await t.database.prisma.sellerOrder.findFirstOrThrow({ where: { orderId: placed.orderId } });
+    expect((await bea.caller.order.get({ id: placed.orderId })).sellerOrders[0]!.processingAt).toBeNull();
+    const before = Date.now();
+    const mine = await seller.sellerOrder.updateStatus({ id: so.id, status: "PROCESSING" });
+    expect(mine.processingAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    await seller.sellerOrder.updateStatus({ id: so.id, status: "SHIPPED", trackingNumber: "TRACK123" });
+    const part = (await bea.caller.order.get({ id: placed.orderId })).sellerOrders[0]!;
+    expect(part.processingAt).toEqual(mine.processingAt);
+    expect(part.shippedAt!.getTime()).toBeGreaterThanOrEqual(part.processingAt!.getTime());
   });
 
   it("a cancelled paid seller order is refunded once: stock back, ledger reversed, provider refund keyed per seller order", async () => {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { MAX_ORDER_TOTAL_CENTS, type OrderStatus, type PlaceOrderInput } from "@marketplace/shared";
+import { MAX_ORDER_TOTAL_CENTS, shippingAddressSchema, type OrderStatus, type PlaceOrderInput, type ShippingAddress } from "@marketplace/shared";
 import type { Tx } from "../../db/client.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { DomainError, conflict } from "../../lib/errors.ts";
@@ -31,6 +31,32 @@ function requestHash(address: PlaceOrderInput["shippingAddress"], lines: Ordered
 
 async function readCart(tx: Tx | AuthedContext["db"], userId: string): Promise<OrderedLine[]> {
   return tx.cartItem.findMany({ where: { cart: { userId } }, select: { variantId: true, quantity: true }, orderBy: { variantId: "asc" } });
+}
+
+/**
+ * The address of the caller's latest order, to fill the checkout form with. Read through today's
+ * schema: an address from before a rule existed (a country code outside the list) comes back
+ * without the fields that no longer pass, for the buyer to choose again, rather than being
+ * offered as it was and refused at "Place order".
+ */
+export async function lastAddress(ctx: AuthedContext): Promise<Partial<ShippingAddress> | null> {
+  const order = await ctx.db.order.findFirst({
+    where: { buyerId: ctx.user.id },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: { shippingAddress: true },
+  });
+  if (!order || typeof order.shippingAddress !== "object" || order.shippingAddress === null) return null;
+  const parsed = shippingAddressSchema.safeParse(order.shippingAddress);
+  if (parsed.success) return parsed.data;
+  const bad = new Set(parsed.error.issues.map((i) => String(i.path[0])));
+  const fields = shippingAddressSchema.shape;
+  const kept: Partial<ShippingAddress> = {};
+  for (const [key, value] of Object.entries(order.shippingAddress as Record<string, unknown>)) {
+    if (!(key in fields) || bad.has(key)) continue;
+    const field = fields[key as keyof typeof fields].safeParse(value);
+    if (field.success && field.data !== undefined) Object.assign(kept, { [key]: field.data });
+  }
+  return kept;
 }
 
 /**

@@ -27,6 +27,7 @@ export const buyerOrderSelect = {
       subtotalCents: true,
       currency: true,
       trackingNumber: true,
+      processingAt: true,
       shippedAt: true,
       deliveredAt: true,
       cancelledAt: true,

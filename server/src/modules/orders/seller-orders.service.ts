@@ -20,6 +20,7 @@ const sellerOrderSelect = {
   commissionCents: true,
   currency: true,
   trackingNumber: true,
+  processingAt: true,
   shippedAt: true,
   deliveredAt: true,
   cancelledAt: true,
@@ -65,6 +66,7 @@ export async function updateSellerOrderStatus(ctx: ShopContext, input: SellerOrd
       where: { id: so.id, status: from },
       data: {
         status: input.status,
+        ...(input.status === "PROCESSING" ? { processingAt: now } : {}),
         ...(input.status === "SHIPPED" ? { shippedAt: now, trackingNumber: input.trackingNumber } : {}),
         ...(input.status === "DELIVERED" ? { deliveredAt: now } : {}),
       },
