@@ -23,10 +23,6 @@ async function main() {
   const limits = limiterRedis ? redisLimiterStore(limiterRedis, config.REDIS_KEY_PREFIX) : memoryLimiterStore();
   const server = await createServer({ config, database, limits, sink: nullSink, payments: createPaymentProvider(config) });
   const url = await server.start();
-  log(
-    `listening on ${url} (${database.kind === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"}) ` +
-      `in ${Math.round(performance.now() - startedAt)} ms`,
-  );
 
   // SIGTERM/SIGINT: stop accepting, finish in-flight requests, close sockets and the database,
   // exit 0 — or exit 1 if that takes more than 10 s.
@@ -49,6 +45,12 @@ async function main() {
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
+  // Announced once the handlers are in place: a supervisor that stops the process as soon as it
+  // reads this line gets a clean shutdown, not the signal's default (killed, no exit code).
+  log(
+    `listening on ${url} (${database.kind === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"}) ` +
+      `in ${Math.round(performance.now() - startedAt)} ms`,
+  );
 }
 
 /** Errors that say what is wrong in their message: printed as one line, without a stack. */
