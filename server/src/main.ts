@@ -27,12 +27,6 @@ async function main() {
   if (limiterRedis) metrics.watchRedis("limits", () => limiterRedis.status === "ready");
   const server = await createServer({ config, database, limits, sink: nullSink, payments: createPaymentProvider(config), metrics });
   const url = await server.start();
-  log(
-    `listening on ${url} (${database.kind === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"}; ` +
-      `uploaded images: ${config.UPLOAD_STORE}) ` +
-      `in ${Math.round(performance.now() - startedAt)} ms`,
-  );
-  if (server.metricsUrl) log(`metrics on ${server.metricsUrl}${config.metrics?.token ? " (bearer token required)" : ""}`);
 
   // SIGTERM/SIGINT: stop accepting, finish in-flight requests, close sockets and the database,
   // exit 0 — or exit 1 if that takes more than 10 s.
@@ -55,6 +49,14 @@ async function main() {
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
+  // Announced once the handlers are in place: a supervisor that stops the process as soon as it
+  // reads this line gets a clean shutdown, not the signal's default (killed, no exit code).
+  log(
+    `listening on ${url} (${database.kind === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"}; ` +
+      `uploaded images: ${config.UPLOAD_STORE}) ` +
+      `in ${Math.round(performance.now() - startedAt)} ms`,
+  );
+  if (server.metricsUrl) log(`metrics on ${server.metricsUrl}${config.metrics?.token ? " (bearer token required)" : ""}`);
 }
 
 /** Errors that say what is wrong in their message: printed as one line, without a stack. */

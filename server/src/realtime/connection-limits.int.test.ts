@@ -1,9 +1,9 @@
 import { io as connect, type Socket } from "socket.io-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { loadConfig } from "../config.ts";
 import { createServer, type MarketplaceServer } from "../server.ts";
 import { createTestApp, type TestApp } from "../test/harness.ts";
-import { limiterStoresUnderTest, type MadeStore } from "../test/limiter-stores.ts";
+import { describeEachLimiterStore, type MadeStore } from "../test/limiter-stores.ts";
 import { until } from "../test/until.ts";
 
 /**
@@ -12,7 +12,7 @@ import { until } from "../test/until.ts";
  * and (with TRUST_PROXY_HOPS=1) takes the client IP from X-Forwarded-For, so one test process can
  * act as several addresses.
  */
-describe.each(limiterStoresUnderTest())("SECURITY 39: Socket.IO connections and handshakes are limited per IP (%s)", (storeName, makeStore) => {
+describeEachLimiterStore("SECURITY 39: Socket.IO connections and handshakes are limited per IP (%s)", (storeName, makeStore) => {
   let t: TestApp;
   const stores: MadeStore[] = [];
   const servers: MarketplaceServer[] = [];

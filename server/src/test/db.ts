@@ -6,6 +6,7 @@ import { migrate, readMigrations } from "../db/migrate.ts";
 /**
  * One database per test file: with DATABASE_URL, a PostgreSQL database cloned from a migrated
  * template (made once by global-setup.ts); without it, an in-memory PGlite, migrated here.
+ * Under vitest the project decides which (vitest.config.ts, applied by use-services.ts).
  */
 export const usingPostgres = Boolean(process.env.DATABASE_URL);
 
@@ -14,14 +15,15 @@ export async function templateName(): Promise<string> {
   return `mk_tpl_${createHash("sha256").update(sums).digest("hex").slice(0, 12)}`;
 }
 
-export function databaseUrl(name: string): string {
-  const url = new URL(process.env.DATABASE_URL!);
+/** The URL of database `name` on the server of `serverUrl` (DATABASE_URL unless given). */
+export function databaseUrl(name: string, serverUrl = process.env.DATABASE_URL!): string {
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
 }
 
-export async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+export async function adminQuery(sql: string, serverUrl = process.env.DATABASE_URL): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
     await client.query(sql);

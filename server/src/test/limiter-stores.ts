@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
 import { randomBytes } from "node:crypto";
+import { describe } from "vitest";
 import { memoryLimiterStore, type LimiterStore } from "../lib/rate-limiter.ts";
 import { redisLimiterStore } from "../lib/redis-rate-limiter.ts";
 
@@ -10,35 +11,33 @@ export interface MadeStore {
   close(): Promise<void>;
 }
 
+export type StoreName = "in memory" | "on Redis";
+
 /**
- * The limiter stores a limit test runs on: this process's memory and, with REDIS_URL, Redis under a
- * key prefix of its own (so no other run's counters are seen; its keys are deleted at close).
+ * `describe.each` over the limiter stores a limit test runs on: this process's memory and Redis
+ * (REDIS_URL) under a key prefix of its own, so no other run's counters are seen; its keys are
+ * deleted at close. `%s` in the title names the store. Without Redis the Redis suite is declared
+ * skipped, not left out, so the run's closing line names it.
  */
-export function limiterStoresUnderTest(): [string, () => Promise<MadeStore>][] {
-  const stores: [string, () => Promise<MadeStore>][] = [
-    ["in memory", async () => ({ store: memoryLimiterStore(), redisKeys: async () => [], close: async () => {} })],
-  ];
+export function describeEachLimiterStore(title: string, body: (storeName: StoreName, makeStore: () => Promise<MadeStore>) => void) {
+  describe(title.replace("%s", "in memory"), () => body("in memory", async () => ({ store: memoryLimiterStore(), redisKeys: async () => [], close: async () => {} })));
   const url = process.env.REDIS_URL;
-  if (url) {
-    stores.push([
-      "on Redis",
-      async () => {
-        const redis = new Redis(url, { maxRetriesPerRequest: 1 });
-        // Ready before use: until then the limiters count in memory (their outage fallback),
-        // and a test would see two budgets.
-        if (redis.status !== "ready") await new Promise((resolve) => redis.once("ready", resolve));
-        const prefix = `mk-test-${randomBytes(6).toString("hex")}:`;
-        return {
-          store: redisLimiterStore(redis, prefix),
-          redisKeys: () => redis.keys(`${prefix}*`),
-          async close() {
-            const keys = await redis.keys(`${prefix}*`);
-            if (keys.length) await redis.del(...keys);
-            redis.disconnect();
-          },
-        };
-      },
-    ]);
-  }
-  return stores;
+  describe.skipIf(!url)(title.replace("%s", "on Redis"), () => body("on Redis", () => redisStore(url!)));
+}
+
+async function redisStore(url: string): Promise<MadeStore> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  // Ready before use: until then the limiters count in memory (their outage fallback), and a test
+  // would see two budgets.
+  if (redis.status !== "ready") await new Promise((resolve) => redis.once("ready", resolve));
+  const prefix = `mk-test-${randomBytes(6).toString("hex")}:`;
+  return {
+    store: redisLimiterStore(redis, prefix),
+    redisKeys: () => redis.keys(`${prefix}*`),
+    async close() {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+    },
+  };
 }

@@ -40,6 +40,11 @@ export class PrivateRedis {
     throw new Error("redis-server did not start");
   }
 
+  /** Stops it without waiting, for a process 'exit' handler (which cannot wait). */
+  kill(): void {
+    if (this.child?.exitCode === null) this.child.kill("SIGKILL");
+  }
+
   async stop(): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null) return;

@@ -1,9 +1,9 @@
 import argon2 from "argon2";
 import { TRPCError } from "@trpc/server";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi, type MockInstance } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it, vi, type MockInstance } from "vitest";
 import { DomainError } from "../../lib/errors.ts";
 import { createTestApp, TEST_PASSWORD, type TestApp } from "../../test/harness.ts";
-import { limiterStoresUnderTest, type MadeStore } from "../../test/limiter-stores.ts";
+import { describeEachLimiterStore, type MadeStore } from "../../test/limiter-stores.ts";
 import { LOGIN_LIMITS, PASSWORD_CHECK_LIMITS } from "./login-throttle.ts";
 
 /** What a call ended with: "OK", a tRPC code, and the retry time a TOO_MANY_REQUESTS named. */
@@ -21,9 +21,7 @@ async function outcome(p: Promise<unknown>): Promise<{ code: string; retryAfterS
 const count = (results: { code: string }[], code: string) => results.filter((r) => r.code === code).length;
 const WINDOW_SECONDS = LOGIN_LIMITS.perAccount.durationSeconds;
 
-const stores = limiterStoresUnderTest();
-
-describe.each(stores)("SECURITY 32: limits hold under concurrency (%s)", (name, makeStore) => {
+describeEachLimiterStore("SECURITY 32: limits hold under concurrency (%s)", (name, makeStore) => {
   let t: TestApp;
   let made: MadeStore;
   let verify: MockInstance<typeof argon2.verify>;

@@ -131,7 +131,7 @@ describe("checkout.placeOrder", () => {
     await expect(bea.caller.checkout.placeOrder({ idempotencyKey: k, shippingAddress: { ...address, city: "Elsewhere" } })).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
-  it("SECURITY 7: another buyer's order is NOT_FOUND for get, cancel and payment; lists show only one's own", async () => {
+  it("SECURITY 7: another buyer's order is NOT_FOUND for get, cancel and payment; lists show only one's own; SECURITY 8: so is its seller order to another shop's owner", async () => {
     const a = await shopWithProduct([{ priceCents: 700, stock: 10 }]);
     const bea = await buyer();
     const eve = await buyer();
@@ -142,7 +142,7 @@ describe("checkout.placeOrder", () => {
     await expect(eve.caller.payment.confirmTest({ id: placed.orderId })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await eve.caller.order.list({})).items).toHaveLength(0);
     expect((await bea.caller.order.list({})).items.map((o) => o.id)).toEqual([placed.orderId]);
-    // A seller of another shop cannot see this shop's part either (SECURITY 8).
+    // A seller of another shop cannot see or move this shop's part either.
     const so = await t.database.prisma.sellerOrder.findFirstOrThrow({ where: { orderId: placed.orderId } });
     const other = await shopWithProduct([{ priceCents: 1, stock: 1 }]);
     const otherSeller = (await t.signIn(other.owner.email)).caller;

@@ -156,7 +156,7 @@ describe("Stripe checkout: one PaymentIntent per order", () => {
     expect(res.body).not.toContain(WHSEC);
   });
 
-  it("the page's CSP lets Stripe's payment form load from Stripe, and nothing else from outside", async () => {
+  it("SECURITY 25: the page's CSP lets Stripe's payment form load from Stripe, and nothing else from outside", async () => {
     const csp = (await server.app.inject("/healthz")).headers["content-security-policy"] as string;
     const directive = (name: string) => csp.split(";").map((d) => d.trim()).find((d) => d.startsWith(`${name} `));
     expect(directive("script-src")).toBe("script-src 'self' https://js.stripe.com");
