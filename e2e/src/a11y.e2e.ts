@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { expectAccessible, runAxe } from "./axe.ts";
-import { launch, newPage, signIn, snap } from "./browser.ts";
+import { launch, newPage, signIn, signUp, snap } from "./browser.ts";
 
 /**
  * axe on the main pages of every role (failing on serious and critical violations), the outline
@@ -48,7 +48,11 @@ describe("axe finds no serious or critical violation", () => {
   });
 
   it("on the buyer's cart and checkout", async () => {
-    const buyer = await open("buyer@demo.test", "/search?q=mug", "product-card");
+    // A buyer of its own: the demo buyer's cart belongs to the other journeys.
+    const buyer = await newPage(browser, baseUrl);
+    await signUp(buyer.page, { name: "Axel Axe", email: `axel-${Date.now().toString(36)}@example.test` });
+    await buyer.page.goto("/search?q=mug");
+    await buyer.page.getByTestId("product-card").first().waitFor();
     const card = buyer.page.getByTestId("product-card").filter({ hasNotText: "Sold out" }).first();
     await card.getByTestId("product-link").click();
     await buyer.page.getByTestId("add-to-cart").click();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { DEMO_PASSWORD, launch, newPage, signIn, signUp, snap } from "./browser.ts";
+import { launch, newPage, signIn, signUp, snap } from "./browser.ts";
 
 /**
  * Forms that say what is wrong (limits in plain words, no silent cuts, a country from a list),
@@ -208,12 +208,12 @@ describe("the seller's orders on a phone", () => {
 
     // A buyer pays an order from this shop while the seller's page is open.
     const { page: buyer, context: buyerCtx } = await newPage(browser, baseUrl);
-    await signIn(buyer, "buyer@demo.test", DEMO_PASSWORD);
+    await signUp(buyer, { name: "Pia Phone", email: `pia-${stamp}@example.test` });
     await buyer.goto(`/products/${productId}`);
     await buyer.getByTestId("add-to-cart").click();
     await buyer.locator('[data-testid="add-to-cart-status"][data-tone="success"]').waitFor();
     await buyer.goto("/checkout");
-    await buyer.waitForFunction(() => (document.querySelector('select[name="country"]') as HTMLSelectElement | null)?.value !== "");
+    await buyer.locator('select[name="country"]').waitFor();
     await buyer.fill('input[name="line1"]', "12 Orchard Lane");
     await buyer.fill('input[name="city"]', "Portland");
     await buyer.fill('input[name="postalCode"]', "97205");
