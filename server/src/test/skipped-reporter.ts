@@ -21,6 +21,8 @@ export class SkippedReporter implements Reporter {
     const ran = new Set<string>();
     const skipped = new Map<string, TestCase>();
     for (const module of testModules) {
+      // A file that failed (a hook timed out, say) leaves its tests unrun: its failure says so.
+      if (module.state() === "failed") continue;
       for (const test of module.children.allTests()) {
         const key = `${module.moduleId} > ${test.fullName}`;
         if (test.result().state === "skipped") skipped.set(key, test);
@@ -38,7 +40,7 @@ export class SkippedReporter implements Reporter {
       groups.set(label, (groups.get(label) ?? 0) + 1);
     }
     // The summary's "skipped" counts these too: say what they are.
-    if (ranElsewhere) vitest.logger.log(`${ranElsewhere} of the skipped tests need the other database and ran in its project.`);
+    if (ranElsewhere) vitest.logger.log(`${ranElsewhere} of the skipped tests ran in the other project (they need its database).`);
     if (!groups.size) return;
     const count = [...groups.values()].reduce((a, b) => a + b, 0);
     const services = vitest.getRootProject().getProvidedContext().testServices;
