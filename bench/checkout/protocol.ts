@@ -1,12 +1,4 @@
-/** Messages between the checkout benchmark's runner and its server processes (IPC). */
-export type FromServer =
-  | { type: "ready"; url: string }
-  /** Process CPU time so far, in ms (process.cpuUsage). */
-  | { type: "cpu"; userMs: number; systemMs: number };
-
-export type ToServer = { type: "cpu" };
-
-/** What both servers take from the environment. */
+/** What both checkout servers take from the environment. */
 export interface ServerEnv {
   DATABASE_URL: string;
   DATABASE_POOL_SIZE: string;
@@ -15,13 +7,14 @@ export interface ServerEnv {
 /** The cookie both servers read the session from (the production name: NODE_ENV=production). */
 export const SESSION_COOKIE = "__Host-session";
 
-/** Answers the runner's CPU question; exits when the runner goes away. */
-export function serveIpc(send: (msg: FromServer) => void) {
-  process.on("disconnect", () => process.exit(1));
-  process.on("message", (msg: ToServer) => {
-    if (msg.type === "cpu") {
-      const u = process.cpuUsage();
-      send({ type: "cpu", userMs: u.user / 1000, systemMs: u.system / 1000 });
-    }
-  });
-}
+/**
+ * What the raw checkout server does not do that ours does, written next to the ratio (results
+ * file and bench/README.md). Everything else of a checkout it does by hand: see server-raw.ts.
+ */
+export const RAW_SKIPS = [
+  "tRPC (routing, its fetch-style Request/Response adaptation, the envelope, error formatting) and superjson",
+  "Fastify's security hooks: helmet headers, CORS, the per-IP rate limit, the JSON-only mutation check",
+  "Prisma: query building, its interactive transaction and result mapping (raw sends the same statements through pg)",
+  "the retry of a transaction aborted by a deadlock or a serialization failure (raw would answer 500; none happened)",
+  "the session's last-seen touch (at most once per session per interval in ours; the bench's sessions are fresh)",
+];

@@ -5,7 +5,7 @@
  *   1. Creates a template database of its own (migrated, seeded by fixture.ts: 5 shops × 4 hot
  *      variants with `--stock` units each, `--buyers` buyers with a session and a cart each).
  *   2. For each run, and in it for each server — "ours" (the real server, server-ours.ts) and
- *      "raw" (plain Fastify + node-postgres doing the core SQL, server-raw.ts), alternating which
+ *      "raw" (plain Fastify + node-postgres doing the same statements, server-raw.ts), alternating which
  *      goes first — copies the template, starts the server in a child process and plays rounds:
  *      every buyer's cart is refilled with 1–3 random hot variants (untimed; the same carts for
  *      ours and raw in a run), then all buyers check out at once over HTTP (keep-alive, one
@@ -14,124 +14,58 @@
  *   3. After each phase, proves in SQL: no variant's stock < 0, and for every variant
  *      initial stock = stock + units in its non-cancelled orders; every order's total equals the
  *      sum of its lines; as many orders as 200 responses.
- *   4. Prints the tables (medians over runs), writes bench/results/checkout-<time>.json, stops the
+ *   4. Prints the figures (medians over runs), writes bench/results/checkout-<time>.json, stops the
  *      servers and drops the databases, also after a failure or at the deadline.
  *
- * Usage: pnpm --filter @marketplace/bench checkout [--runs=3] [--rounds=5] [--warmup=1]
- *        [--buyers=200] [--stock=110] [--pool=20] [--only=ours,raw] [--deadline=175]
- * Env: BENCH_PG_URL (postgresql://postgres@127.0.0.1:5432/postgres), BENCH_DB (mk_bench_co),
- *      BENCH_TX_MAX_WAIT (ms: ours' Prisma transaction maxWait/timeout, see server-ours.ts),
- *      BENCH_LOG_LEVEL (ours' log level, default silent), BENCH_SERVER_NODE_ARGS (e.g. --cpu-prof).
+ * `pnpm --filter @marketplace/bench checkout --help` lists the options.
  */
-import { fork, type ChildProcess } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import os from "node:os";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { list, num, parseOptions, PG_ENV, pgAdminUrl } from "../lib/args.ts";
 import { dropDatabase } from "../lib/databases.ts";
+import { BenchRun } from "../lib/lifecycle.ts";
+import { ServerProcess } from "../lib/processes.ts";
+import { rng } from "../lib/random.ts";
+import { ResultsRecorder } from "../lib/results.ts";
+import { fmt, median, percentile, sortedCopy } from "../lib/stats.ts";
 import { checkInvariants, cloneDatabase, createTemplate, fillCarts, type Buyer, type InvariantReport, type Seeded } from "./fixture.ts";
-import { SESSION_COOKIE, type FromServer, type ServerEnv, type ToServer } from "./protocol.ts";
-import { fmt, median, percentile, rng, sortedCopy } from "../lib/stats.ts";
+import { RAW_SKIPS, SESSION_COOKIE, type ServerEnv } from "./protocol.ts";
+import type { CheckoutSummary } from "./report.ts";
 
-function arg(name: string, fallback: string): string {
-  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return hit ? hit.slice(name.length + 3) : fallback;
-}
-
-const opts = {
-  runs: Number(arg("runs", "3")),
-  rounds: Number(arg("rounds", "5")),
-  warmup: Number(arg("warmup", "1")),
-  buyers: Number(arg("buyers", "200")),
-  shops: 5,
-  variantsPerShop: 4,
-  stock: Number(arg("stock", "110")),
-  pool: Number(arg("pool", "20")),
-  only: arg("only", "ours,raw").split(",").filter(Boolean) as Kind[],
-  seed: 20261127,
-  /** Hard stop: children killed, databases dropped, exit 1. */
-  deadlineS: Number(arg("deadline", "175")),
-};
-const adminUrl = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const opts = parseOptions(
+  {
+    command: "pnpm --filter @marketplace/bench checkout",
+    about: "200 buyers checking out at once over 20 hot variants: the real server against plain Fastify + pg doing the same statements.",
+    env: {
+      ...PG_ENV,
+      BENCH_DB: "prefix of the databases the run creates and drops (default mk_bench_co)",
+      BENCH_TX_MAX_WAIT: "ms: ours' Prisma transaction maxWait/timeout (a what-if, see server-ours.ts)",
+      BENCH_LOG_LEVEL: "ours' log level (default silent)",
+    },
+  },
+  {
+    runs: num(3, "runs (each: ours and raw on fresh copies of the template, alternating which goes first)"),
+    rounds: num(5, "measured rounds per run and server"),
+    warmup: num(1, "unmeasured rounds first"),
+    buyers: num(200, "buyers checking out at once"),
+    stock: num(110, "units of each hot variant"),
+    pool: num(20, "database pool size of both servers"),
+    only: list(["ours", "raw"], "servers to run"),
+    deadline: num(175, "seconds: hard stop (servers killed, databases dropped, exit 1)"),
+  },
+);
+const SHOPS = 5;
+const VARIANTS_PER_SHOP = 4;
+const SEED = 20261127;
+const adminUrl = pgAdminUrl();
 const dbBase = process.env.BENCH_DB ?? "mk_bench_co";
-const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
-const log = (msg: string) => console.log(`[checkout] ${msg}`);
+const bench = new BenchRun("checkout", adminUrl, opts.deadline);
+const log = bench.log;
+const recorder = new ResultsRecorder("checkout");
 
 type Kind = "ours" | "raw";
+const kinds = opts.only.filter((k): k is Kind => k === "ours" || k === "raw");
 const PATHS: Record<Kind, string> = { ours: "/trpc/checkout.placeOrder", raw: "/checkout" };
-
-// ---- cleanup: whatever happens, children stop and databases go -------------------------------
-const children = new Set<ChildProcess>();
-const databases = new Set<string>();
-let cleaning: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const c of children) c.kill("SIGKILL");
-    for (const name of databases) await dropDatabase(adminUrl, name).catch((e: unknown) => console.error(`drop ${name}:`, e));
-  })();
-  return cleaning;
-}
-const deadline = setTimeout(() => {
-  console.error(`[checkout] deadline of ${opts.deadlineS} s reached: stopping`);
-  void cleanup().finally(() => process.exit(1));
-}, opts.deadlineS * 1000);
-deadline.unref();
-for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => void cleanup().finally(() => process.exit(130)));
-
-// ---- server processes ------------------------------------------------------------------------
-interface Running {
-  url: string;
-  child: ChildProcess;
-  cpu(): Promise<number>;
-  stop(): Promise<void>;
-}
-
-async function startServer(kind: Kind, env: ServerEnv): Promise<Running> {
-  const child = fork(here(`./server-${kind}.ts`), [], {
-    execArgv: ["--import", "tsx", ...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean)],
-    env: { ...process.env, ...env, NODE_ENV: "production" },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  children.add(child);
-  const exited = new Promise<void>((resolve) =>
-    child.once("exit", () => {
-      children.delete(child);
-      resolve();
-    }),
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${kind} server did not start in 30 s`)), 30_000);
-    child.on("message", (m: FromServer) => {
-      if (m.type !== "ready") return;
-      clearTimeout(timer);
-      resolve(m.url);
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${kind} server exited with ${code}`));
-    });
-  });
-  return {
-    url,
-    child,
-    cpu: () =>
-      new Promise((resolve) => {
-        const on = (m: FromServer) => {
-          if (m.type !== "cpu") return;
-          child.off("message", on);
-          resolve(m.userMs + m.systemMs);
-        };
-        child.on("message", on);
-        child.send({ type: "cpu" } satisfies ToServer);
-      }),
-    async stop() {
-      child.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-      if (children.has(child)) child.kill("SIGKILL");
-    },
-  };
-}
 
 // ---- one checkout over HTTP ------------------------------------------------------------------
 interface Attempt {
@@ -203,14 +137,15 @@ interface PhaseResult {
 
 async function phase(kind: Kind, run: number, seeded: Seeded, template: string): Promise<PhaseResult> {
   const name = `${dbBase}_${kind}`;
-  databases.add(name);
+  bench.ownDatabase(name);
   const url = await cloneDatabase(adminUrl, template, name);
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   pool.on("error", () => {});
-  const server = await startServer(kind, { DATABASE_URL: url, DATABASE_POOL_SIZE: String(opts.pool) });
+  const env: ServerEnv = { DATABASE_URL: url, DATABASE_POOL_SIZE: String(opts.pool) };
+  const server = await ServerProcess.start({ name: kind, script: new URL(`./server-${kind}.ts`, import.meta.url), env: { ...env } });
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.buyers, maxFreeSockets: opts.buyers });
   const base = new URL(server.url);
-  const random = rng(opts.seed + run); // the same carts for ours and raw in this run
+  const random = rng(SEED + run); // the same carts for ours and raw in this run
   const rounds: RoundResult[] = [];
   const all: number[] = [];
   const okMs: number[] = [];
@@ -220,7 +155,7 @@ async function phase(kind: Kind, run: number, seeded: Seeded, template: string):
   try {
     for (let r = 0; r < opts.warmup + opts.rounds; r++) {
       const measured = r >= opts.warmup;
-      if (r === opts.warmup) cpuStart = await server.cpu();
+      if (r === opts.warmup) cpuStart = await server.cpuMs();
       await fillCarts(pool, seeded.buyers, seeded.variants, random);
       const started = performance.now();
       const attempts = await Promise.all(seeded.buyers.map((b, i) => checkout(agent, base, PATHS[kind], b, `bench-${run}-${r}-${i}`)));
@@ -235,7 +170,7 @@ async function phase(kind: Kind, run: number, seeded: Seeded, template: string):
         if (a.outcome === "ok") okMs.push(a.ms);
       }
     }
-    const cpuMs = (await server.cpu()) - cpuStart;
+    const cpuMs = (await server.cpuMs()) - cpuStart;
     await server.stop();
     agent.destroy();
     const invariants = await checkInvariants(pool, seeded.variants);
@@ -270,44 +205,26 @@ async function phase(kind: Kind, run: number, seeded: Seeded, template: string):
     agent.destroy();
     await pool.end();
     await dropDatabase(adminUrl, name);
-    databases.delete(name);
+    bench.droppedDatabase(name);
   }
 }
 
 // ---- main ------------------------------------------------------------------------------------
-async function main() {
-  const startedAt = performance.now();
-  const pgVersion = await (async () => {
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    try {
-      return (await c.query<{ server_version: string }>("SHOW server_version")).rows[0]!.server_version;
-    } finally {
-      await c.end();
-    }
-  })();
-  const machine = {
-    nproc: os.availableParallelism(),
-    cpu: os.cpus()[0]?.model ?? "?",
-    memGiB: Math.round(os.totalmem() / 2 ** 30),
-    node: process.version,
-    postgres: pgVersion,
-    loadavg: os.loadavg().map((l) => Number(l.toFixed(2))),
-  };
-  log(`machine: ${machine.nproc} CPUs (${machine.cpu}), ${machine.memGiB} GiB, node ${machine.node}, PostgreSQL ${machine.postgres}, load ${machine.loadavg.join(" ")}`);
+async function main(): Promise<boolean> {
+  await recorder.readPostgresVersion(adminUrl);
+  log(recorder.describeMachine());
   log(
-    `${opts.buyers} buyers, ${opts.shops * opts.variantsPerShop} hot variants × ${opts.stock} units, carts of 1–3 lines (qty 1), ` +
+    `${opts.buyers} buyers, ${SHOPS * VARIANTS_PER_SHOP} hot variants × ${opts.stock} units, carts of 1–3 lines (qty 1), ` +
       `${opts.warmup} warmup + ${opts.rounds} measured rounds, ${opts.runs} run(s), pool ${opts.pool}`,
   );
   const template = `${dbBase}_tpl`;
-  databases.add(template);
-  const seeded = await createTemplate(adminUrl, template, { buyers: opts.buyers, shops: opts.shops, variantsPerShop: opts.variantsPerShop, stock: opts.stock });
-  log(`template seeded in ${fmt((performance.now() - startedAt) / 1000)} s`);
+  bench.ownDatabase(template);
+  const seeded = await createTemplate(adminUrl, template, { buyers: opts.buyers, shops: SHOPS, variantsPerShop: VARIANTS_PER_SHOP, stock: opts.stock });
+  log("template seeded");
 
   const results: PhaseResult[] = [];
   for (let run = 1; run <= opts.runs; run++) {
-    const order = run % 2 ? opts.only : [...opts.only].reverse();
-    for (const kind of order) {
+    for (const kind of run % 2 ? kinds : [...kinds].reverse()) {
       const p = await phase(kind, run, seeded, template);
       results.push(p);
       const inv = p.invariants;
@@ -323,49 +240,45 @@ async function main() {
     }
   }
 
-  // ---- summary ----
   const byKind = (k: Kind) => results.filter((r) => r.kind === k);
   const med = (k: Kind, f: (r: PhaseResult) => number) => median(byKind(k).map(f));
-  console.log("\n| server | orders/s | attempts/s | p50 ms | p95 ms | p99 ms | p50 ok | p95 ok | ok | PRECONDITION_FAILED | other | server CPU ms/order |");
-  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-  for (const k of opts.only) {
-    console.log(
-      `| ${k} | ${fmt(med(k, (r) => r.ordersPerS), 0)} | ${fmt(med(k, (r) => r.attemptsPerS), 0)} | ${fmt(med(k, (r) => r.latency.p50))} | ` +
-        `${fmt(med(k, (r) => r.latency.p95))} | ${fmt(med(k, (r) => r.latency.p99))} | ${fmt(med(k, (r) => r.latencyOk.p50))} | ` +
-        `${fmt(med(k, (r) => r.latencyOk.p95))} | ${fmt(med(k, (r) => r.ok), 0)} | ${fmt(med(k, (r) => r.precondition), 0)} | ` +
-        `${fmt(med(k, (r) => r.other), 0)} | ${fmt(med(k, (r) => r.serverCpuPerOrderMs), 2)} |`,
-    );
-  }
-  const ratios: { run: number; orders: number; attempts: number }[] = [];
-  if (opts.only.includes("ours") && opts.only.includes("raw")) {
+  const ratios: number[] = [];
+  if (kinds.includes("ours") && kinds.includes("raw")) {
     for (let run = 1; run <= opts.runs; run++) {
       const o = results.find((r) => r.kind === "ours" && r.run === run)!;
       const w = results.find((r) => r.kind === "raw" && r.run === run)!;
-      ratios.push({ run, orders: o.ordersPerS / w.ordersPerS, attempts: o.attemptsPerS / w.attemptsPerS });
+      ratios.push(o.ordersPerS / w.ordersPerS);
     }
-    console.log(
-      `\nours/raw throughput: orders/s ${ratios.map((r) => fmt(r.orders, 2)).join(", ")} (median ${fmt(median(ratios.map((r) => r.orders)), 2)}); ` +
-        `attempts/s median ${fmt(median(ratios.map((r) => r.attempts)), 2)}`,
-    );
   }
   const allHold = results.every((r) => r.invariantsHold);
-  console.log(`invariants (every phase): ${allHold ? "HOLD" : "BROKEN"} — no stock < 0, initial = stock + sold for every variant, totals = sum of lines, orders = 200 responses`);
-
-  const resultsDir = here("../results");
-  mkdirSync(resultsDir, { recursive: true });
-  const file = `${resultsDir}/checkout-${new Date().toISOString().replace(/[:.]/g, "-")}.json`;
-  writeFileSync(file, JSON.stringify({ machine, opts, results, ratios, allHold }, null, 2));
-  log(`results: ${file}; took ${fmt((performance.now() - startedAt) / 1000)} s`);
+  const summary: CheckoutSummary = {
+    buyers: opts.buyers,
+    hotVariants: SHOPS * VARIANTS_PER_SHOP,
+    stock: opts.stock,
+    runs: opts.runs,
+    rounds: opts.rounds,
+    servers: kinds.map((k) => ({
+      kind: k,
+      ordersPerS: med(k, (r) => r.ordersPerS),
+      attemptsPerS: med(k, (r) => r.attemptsPerS),
+      p50: med(k, (r) => r.latency.p50),
+      p95: med(k, (r) => r.latency.p95),
+      p99: med(k, (r) => r.latency.p99),
+      ok: med(k, (r) => r.ok),
+      precondition: med(k, (r) => r.precondition),
+      other: med(k, (r) => r.other),
+      cpuMsPerOrder: med(k, (r) => r.serverCpuPerOrderMs),
+    })),
+    ratio: ratios.length ? { median: median(ratios), range: [Math.min(...ratios), Math.max(...ratios)] } : null,
+    invariantsHold: allHold,
+    rawSkips: RAW_SKIPS,
+  };
+  for (const x of summary.servers) log(`${x.kind}: ${fmt(x.ordersPerS, 0)} orders/s, ${fmt(x.cpuMsPerOrder, 2)} ms CPU/order (medians)`);
+  if (summary.ratio) log(`ours/raw orders/s: ${ratios.map((r) => fmt(r, 2)).join(", ")} (median ${fmt(summary.ratio.median, 2)})`);
+  log(`invariants (every phase): ${allHold ? "HOLD" : "BROKEN"}`);
+  const file = recorder.write({ ...opts, shops: SHOPS, variantsPerShop: VARIANTS_PER_SHOP, seed: SEED }, summary, { results });
+  log(`results: ${file}`);
   return allHold;
 }
 
-main()
-  .then(async (ok) => {
-    await cleanup();
-    process.exit(ok ? 0 : 1);
-  })
-  .catch(async (err: unknown) => {
-    console.error(err);
-    await cleanup();
-    process.exit(1);
-  });
+bench.run(main);

@@ -1,44 +1,21 @@
 /**
  * "Ours": the real marketplace server in its own process, built as server/src/main.ts builds it
- * (PostgreSQL pool, memory limiter store, nullSink, TestPaymentProvider) with NODE_ENV=production,
- * a rate limit no benchmark reaches, logs off and the expired-order sweeper off. A checkout goes
+ * (PostgreSQL pool, memory limiter store, nullSink, TestPaymentProvider) with the configuration of
+ * config.ts (production, a rate limit and hold limits out of reach, logs and the sweeper off). A checkout goes
  * through Fastify, the security hooks, tRPC, zod, superjson, the session lookup and Prisma, as in
  * production: `POST /trpc/checkout.placeOrder`.
- *
- * Env: see protocol.ts (ServerEnv). Started by run.ts (it needs the IPC channel).
  */
-import os from "node:os";
-import path from "node:path";
-import { loadConfig } from "../../server/src/config.ts";
 import { openDatabase } from "../../server/src/db/client.ts";
 import { memoryLimiterStore } from "../../server/src/lib/rate-limiter.ts";
+import { createMetrics } from "../../server/src/metrics/metrics.ts";
 import { TestPaymentProvider } from "../../server/src/modules/payments/provider.ts";
 import { nullSink } from "../../server/src/realtime/publish.ts";
 import { createServer } from "../../server/src/server.ts";
-import { serveIpc, type FromServer } from "./protocol.ts";
-import { createMetrics } from "../../server/src/metrics/metrics.ts";
+import { serveRunner } from "../lib/server-side.ts";
+import { checkoutConfig } from "./config.ts";
 
-if (!process.send) {
-  console.error("server-ours.ts is started by bench/checkout/run.ts (it needs an IPC channel)");
-  process.exit(2);
-}
-const send = (msg: FromServer) => process.send?.(msg);
-serveIpc(send);
-
-const config = loadConfig({
-  NODE_ENV: "production",
-  HOST: "127.0.0.1",
-  PORT: "0",
-  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "silent",
-  DATABASE_URL: process.env.DATABASE_URL,
-  DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? "20",
-  RATE_LIMIT_PER_MINUTE: "100000000",
-  SWEEP_INTERVAL_SECONDS: "0",
-  PAYMENTS: "test",
-  SEED_DEMO: "false",
-  CLIENT_DIST: "/nonexistent",
-  DATA_DIR: path.join(os.tmpdir(), "mk-bench-checkout"), // uploads folder; nothing is uploaded
-});
+const runner = serveRunner("bench/checkout/server-ours.ts", () => server.stop());
+const config = checkoutConfig(process.env);
 const database = await openDatabase({ url: config.DATABASE_URL!, poolSize: config.DATABASE_POOL_SIZE });
 // BENCH_TX_MAX_WAIT=<ms>: what-if for the finding in bench/README.md ("Checkout"): Prisma's
 // interactive transactions wait at most 2 s for a pool connection (maxWait) and run at most 5 s
@@ -51,6 +28,4 @@ if (txWait > 0) {
   prisma.$transaction = (arg, options) => original(arg, typeof arg === "function" ? { maxWait: txWait, timeout: txWait, ...options } : options);
 }
 const server = await createServer({ config, database, limits: memoryLimiterStore(), sink: nullSink, payments: new TestPaymentProvider(), metrics: createMetrics() });
-send({ type: "ready", url: await server.start() });
-// Stop cleanly on SIGTERM (so that --cpu-prof can write its profile).
-process.on("SIGTERM", () => void server.stop().finally(() => process.exit(0)));
+runner.ready(await server.start());

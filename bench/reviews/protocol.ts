@@ -1,12 +1,4 @@
-/** Messages between the reviews benchmark's runner and its server processes (IPC). */
-export type FromServer =
-  | { type: "ready"; url: string }
-  /** Process CPU time so far, in ms (process.cpuUsage). */
-  | { type: "cpu"; userMs: number; systemMs: number };
-
-export type ToServer = { type: "cpu" };
-
-/** What both servers take from the environment. */
+/** What both reviews servers take from the environment. */
 export interface ServerEnv {
   DATABASE_URL: string;
   DATABASE_POOL_SIZE: string;
@@ -15,13 +7,11 @@ export interface ServerEnv {
 /** The cookie both servers read the session from (the production name: NODE_ENV=production). */
 export const SESSION_COOKIE = "__Host-session";
 
-/** Answers the runner's CPU question; exits when the runner goes away. */
-export function serveIpc(send: (msg: FromServer) => void) {
-  process.on("disconnect", () => process.exit(1));
-  process.on("message", (msg: ToServer) => {
-    if (msg.type === "cpu") {
-      const u = process.cpuUsage();
-      send({ type: "cpu", userMs: u.user / 1000, systemMs: u.system / 1000 });
-    }
-  });
-}
+/** What the raw reviews server does not do that ours does, written next to the ratios (results file and bench/README.md). */
+export const RAW_SKIPS = [
+  "tRPC (routing, its fetch-style Request/Response adaptation, the envelope, error formatting) and superjson",
+  "zod: raw's input is JSON.parse and a few checks, the cursor decoded without its schema",
+  "Fastify's security hooks: helmet headers, CORS, the per-IP rate limit, the JSON-only mutation check",
+  "Prisma on the write path: query building, its interactive transaction and result mapping (the list path reads through the pool in both)",
+  "the per-user review allowance (in-memory limiter), the event buffer, and the retry of a transaction aborted by a deadlock (raw would answer 500)",
+];

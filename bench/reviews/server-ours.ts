@@ -15,15 +15,10 @@ import { memoryLimiterStore } from "../../server/src/lib/rate-limiter.ts";
 import { TestPaymentProvider } from "../../server/src/modules/payments/provider.ts";
 import { nullSink } from "../../server/src/realtime/publish.ts";
 import { createServer } from "../../server/src/server.ts";
-import { serveIpc, type FromServer } from "./protocol.ts";
+import { serveRunner } from "../lib/server-side.ts";
 import { createMetrics } from "../../server/src/metrics/metrics.ts";
 
-if (!process.send) {
-  console.error("server-ours.ts is started by bench/reviews/run.ts (it needs an IPC channel)");
-  process.exit(2);
-}
-const send = (msg: FromServer) => process.send?.(msg);
-serveIpc(send);
+const runner = serveRunner("bench/reviews/server-ours.ts", () => server.stop());
 
 const config = loadConfig({
   NODE_ENV: "production",
@@ -34,12 +29,11 @@ const config = loadConfig({
   DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? "10",
   RATE_LIMIT_PER_MINUTE: "100000000",
   SWEEP_INTERVAL_SECONDS: "0",
+  PAYMENTS: "test",
   SEED_DEMO: "false",
   CLIENT_DIST: "/nonexistent",
   DATA_DIR: path.join(os.tmpdir(), "mk-bench-reviews"), // uploads folder; nothing is uploaded
 });
 const database = await openDatabase({ url: config.DATABASE_URL!, poolSize: config.DATABASE_POOL_SIZE });
 const server = await createServer({ config, database, limits: memoryLimiterStore(), sink: nullSink, payments: new TestPaymentProvider(), metrics: createMetrics() });
-send({ type: "ready", url: await server.start() });
-// Stop cleanly on SIGTERM (so that --cpu-prof can write its profile).
-process.on("SIGTERM", () => void server.stop().finally(() => process.exit(0)));
+runner.ready(await server.start());

@@ -22,15 +22,11 @@ import { createHash } from "node:crypto";
 import Fastify from "fastify";
 import pg from "pg";
 import { newId } from "../../server/src/lib/ids.ts";
-import { serveIpc, SESSION_COOKIE, type FromServer } from "./protocol.ts";
+import { serveRunner } from "../lib/server-side.ts";
+import { SESSION_COOKIE } from "./protocol.ts";
 import * as S from "./statements.ts";
 
-if (!process.send) {
-  console.error("server-raw.ts is started by bench/reviews/run.ts (it needs an IPC channel)");
-  process.exit(2);
-}
-const send = (msg: FromServer) => process.send?.(msg);
-serveIpc(send);
+const runner = serveRunner("bench/reviews/server-raw.ts", () => app.close());
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, options: "-c jit=off", max: Number(process.env.DATABASE_POOL_SIZE ?? "10") });
 pool.on("error", () => {});
@@ -161,6 +157,4 @@ app.post("/review", async (req, reply) => {
   }
 });
 
-send({ type: "ready", url: await app.listen({ host: "127.0.0.1", port: 0 }) });
-// Stop cleanly on SIGTERM (so that --cpu-prof can write its profile).
-process.on("SIGTERM", () => void app.close().finally(() => process.exit(0)));
+runner.ready(await app.listen({ host: "127.0.0.1", port: 0 }));

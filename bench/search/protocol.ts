@@ -1,26 +1,7 @@
-/** Messages between the search benchmark's runner and its server processes (IPC). */
-export type FromServer =
-  | { type: "ready"; url: string }
-  /** Process CPU time so far, in ms (process.cpuUsage). */
-  | { type: "cpu"; userMs: number; systemMs: number };
-
-export type ToServer = { type: "cpu" };
-
-/** Settings both server processes take from the environment. */
+/** Settings both search server processes take from the environment. */
 export interface ServerEnv {
   DATABASE_URL: string;
   DATABASE_POOL_SIZE: string;
   /** Facet cache time to live, ms ("0": off). */
   BENCH_FACET_TTL_MS: string;
-}
-
-/** Answers the runner's CPU question; exits when the runner goes away. */
-export function serveIpc(send: (msg: FromServer) => void) {
-  process.on("disconnect", () => process.exit(1));
-  process.on("message", (msg: ToServer) => {
-    if (msg.type === "cpu") {
-      const u = process.cpuUsage();
-      send({ type: "cpu", userMs: u.user / 1000, systemMs: u.system / 1000 });
-    }
-  });
 }

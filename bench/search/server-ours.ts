@@ -15,15 +15,11 @@ import { facetCacheFor } from "../../server/src/modules/catalog/catalog-facet-ca
 import { TestPaymentProvider } from "../../server/src/modules/payments/provider.ts";
 import { nullSink } from "../../server/src/realtime/publish.ts";
 import { createServer } from "../../server/src/server.ts";
-import { serveIpc, type FromServer } from "./protocol.ts";
+import { serveRunner } from "../lib/server-side.ts";
 import { createMetrics } from "../../server/src/metrics/metrics.ts";
 
-if (!process.send) {
-  console.error("server-ours.ts is started by bench/search/run.ts (it needs an IPC channel)");
-  process.exit(2);
-}
-const send = (msg: FromServer) => process.send?.(msg);
-serveIpc(send);
+
+const runner = serveRunner("bench/search/server-ours.ts", () => server.stop());
 
 const config = loadConfig({
   NODE_ENV: "production",
@@ -42,4 +38,4 @@ const config = loadConfig({
 const database = await openDatabase({ url: config.DATABASE_URL!, poolSize: config.DATABASE_POOL_SIZE });
 facetCacheFor(database.prisma).ttlMs = Number(process.env.BENCH_FACET_TTL_MS ?? "10000");
 const server = await createServer({ config, database, limits: memoryLimiterStore(), sink: nullSink, payments: new TestPaymentProvider(), metrics: createMetrics() });
-send({ type: "ready", url: await server.start() });
+runner.ready(await server.start());

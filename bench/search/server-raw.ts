@@ -11,14 +11,10 @@ import pg from "pg";
 import { catalogSearchInput, type CatalogSearchFacets } from "@marketplace/shared";
 import { FacetCache } from "../../server/src/modules/catalog/catalog-facet-cache.ts";
 import { runSearch } from "../../server/src/modules/catalog/catalog-search.service.ts";
-import { serveIpc, type FromServer } from "./protocol.ts";
+import { serveRunner } from "../lib/server-side.ts";
 
-if (!process.send) {
-  console.error("server-raw.ts is started by bench/search/run.ts (it needs an IPC channel)");
-  process.exit(2);
-}
-const send = (msg: FromServer) => process.send?.(msg);
-serveIpc(send);
+
+const runner = serveRunner("bench/search/server-raw.ts", () => app.close());
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, options: "-c jit=off", max: Number(process.env.DATABASE_POOL_SIZE ?? "10") });
 pool.on("error", () => {});
@@ -31,4 +27,4 @@ app.get("/search", async (req) => {
   return runSearch(async (statement) => (await pool.query(statement.text, statement.values)).rows, input, cache);
 });
 
-send({ type: "ready", url: await app.listen({ host: "127.0.0.1", port: 0 }) });
+runner.ready(await app.listen({ host: "127.0.0.1", port: 0 }));

@@ -1,0 +1,17 @@
+/**
+ * The benchmarks' one pseudo-random generator (mulberry32): seeded, so that a run can be
+ * repeated and ours and raw get the very same inputs (carts, buyers, events) in a run.
+ */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** An integer in [0, n). */
+export const pick = (random: () => number, n: number) => Math.floor(random() * n);

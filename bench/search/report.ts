@@ -1,0 +1,64 @@
+import type { ResultsFile } from "../lib/results.ts";
+import { fmt, mdTable, triple, withRange } from "../lib/markdown.ts";
+
+/** What a search run keeps as its summary (medians over rounds, ratios of the same round), and its tables. */
+export interface SearchSummary {
+  products: number;
+  listed: number;
+  connections: number;
+  durationS: number;
+  rounds: number;
+  rows: {
+    key: string;
+    title: string;
+    ours: { rps: number; p50: number; p95: number; p99: number; cpuMs: number };
+    raw: { rps: number; p50: number; p95: number; p99: number; cpuMs: number };
+    /** ours/raw req/s of the same round: median and range over rounds. */
+    ratio: number;
+    ratioRange: [number, number];
+    errors: number;
+  }[];
+  paced: { share: number; durationS: number; rows: { key: string; title: string; rate: number; ours: Latency; raw: Latency }[] } | null;
+  statements: { title: string; role: string; medianMs: number; executionMs: number }[];
+}
+
+interface Latency {
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export function renderSearch(r: ResultsFile<SearchSummary>): string {
+  const s = r.summary;
+  const parts = [
+    `Saturated: autocannon, ${s.connections} connections, ${s.durationS} s per search per server, ours and raw back to back, ` +
+      `${s.rounds} round(s); medians over rounds, the ratio's range over rounds in parentheses. ${s.products.toLocaleString("en")} products ` +
+      `(${s.listed.toLocaleString("en")} listed).`,
+    "",
+    mdTable(
+      ["search", "ours req/s", "ours p50 / p95 / p99 ms", "raw req/s", "raw p50 / p95 / p99 ms", "ours/raw req/s", "Node CPU ms/req ours / raw", "errors"],
+      s.rows.map((x) => [x.title, fmt(x.ours.rps, 0), triple(x.ours), fmt(x.raw.rps, 0), triple(x.raw), withRange(x.ratio, x.ratioRange), `${fmt(x.ours.cpuMs, 2)} / ${fmt(x.raw.cpuMs, 2)}`, x.errors]),
+    ),
+  ];
+  if (s.paced) {
+    parts.push(
+      "",
+      `Paced: the same offered rate for both (${s.paced.share} × ours' saturated req/s, evenly spaced), ${s.paced.durationS} s each, one run.`,
+      "",
+      mdTable(
+        ["search", "offered req/s", "ours p50 / p95 / p99 ms", "raw p50 / p95 / p99 ms"],
+        s.paced.rows.map((x) => [x.title, x.rate, triple(x.ours), triple(x.raw)]),
+      ),
+    );
+  }
+  parts.push(
+    "",
+    "Statements alone (no other load), client round trip, median of 15 (`search/explain.txt`):",
+    "",
+    mdTable(
+      ["search", "statement", "median ms", "execution ms"],
+      s.statements.map((x) => [x.title, x.role, fmt(x.medianMs, 2), fmt(x.executionMs, 2)]),
+    ),
+  );
+  return parts.join("\n");
+}
