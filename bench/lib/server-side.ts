@@ -5,8 +5,6 @@
  * its profile) and announces itself with `ready`.
  */
 
-type Handler = (msg: { type: string; [key: string]: unknown }) => void;
-
 export interface ServerSide {
   send(msg: { type: string; [key: string]: unknown }): void;
   /** Announces the server: the runner's `ServerProcess.start` resolves with this message. */
@@ -18,20 +16,24 @@ export interface ServerSide {
  * @param stop    closes the server; the process exits after it
  * @param handlers  the benchmark's own messages, by type
  */
-export function serveRunner(script: string, stop: () => Promise<unknown>, handlers: Record<string, Handler> = {}): ServerSide {
+export function serveRunner<ToServer extends { type: string } = { type: "cpu" }>(
+  script: string,
+  stop: () => Promise<unknown>,
+  handlers: { [K in ToServer["type"]]?: (msg: Extract<ToServer, { type: K }>) => void } = {},
+): ServerSide {
   if (!process.send) {
     console.error(`${script} is started by a benchmark runner (it needs an IPC channel)`);
     process.exit(2);
   }
   const send = (msg: { type: string; [key: string]: unknown }) => process.send?.(msg);
   process.on("disconnect", () => process.exit(1));
-  process.on("message", (msg: { type: string; [key: string]: unknown }) => {
+  process.on("message", (msg: ToServer) => {
     if (msg.type === "cpu") {
       const u = process.cpuUsage();
       send({ type: "cpu", userMs: u.user / 1000, systemMs: u.system / 1000 });
       return;
     }
-    handlers[msg.type]?.(msg);
+    (handlers as Record<string, ((m: ToServer) => void) | undefined>)[msg.type]?.(msg);
   });
   process.on("SIGTERM", () =>
     void stop().then(

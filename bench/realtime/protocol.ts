@@ -1,5 +1,6 @@
 /**
- * IPC between the bench runner (which holds the client sockets) and a server child process.
+ * IPC between the bench runner (which holds the client sockets) and a server child process (ours,
+ * server-process.ts, or the raw floor, server-raw.ts); stopping is SIGTERM (lib/processes.ts).
  * Times are `performance.timeOrigin + performance.now()` in each process (epoch ms, sub-ms
  * resolution); the runner measures the offset between the two clocks with `clock` pings.
  */
@@ -18,8 +19,7 @@ export interface PublishRequest {
 export type ToServer =
   | PublishRequest
   | { type: "clock"; sentAt: number }
-  | { type: "stats"; gc: boolean }
-  | { type: "stop" };
+  | { type: "stats"; gc: boolean };
 
 export interface MemorySample {
   rss: number;
@@ -43,6 +43,7 @@ export interface ServerStats {
 
 export type FromServer =
   | { type: "ready"; url: string; cookieName: string; pid: number }
+  | { type: "cpu"; userMs: number; systemMs: number }
   | { type: "clock"; sentAt: number; serverNow: number }
   | { type: "stats"; stats: ServerStats }
   | {
@@ -59,3 +60,6 @@ export type FromServer =
 
 /** High-resolution wall clock, comparable between processes on one machine. */
 export const clock = () => performance.timeOrigin + performance.now();
+
+/** A Socket.IO event packet as engine.io carries it over a WebSocket: "4" (message), "2" (event), the JSON array. */
+export const socketIoEventPacket = (name: string, payload: unknown) => `42${JSON.stringify([name, payload])}`;

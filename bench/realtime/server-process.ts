@@ -16,17 +16,19 @@ import { createPaymentProvider } from "../../server/src/modules/payments/index.t
 import { sessionCookie } from "../../server/src/modules/auth/session-cookie.ts";
 import { nullSink, rooms, type EventSink } from "../../server/src/realtime/publish.ts";
 import { createServer } from "../../server/src/server.ts";
+import { serveRunner } from "../lib/server-side.ts";
 import { clock, type FromServer, type PublishRequest, type ToServer } from "./protocol.ts";
 import { createMetrics } from "../../server/src/metrics/metrics.ts";
 
-const send = (msg: FromServer) => process.send?.(msg);
-
-if (!process.send) {
-  console.error("server-process.ts is started by bench/realtime/run.ts (it needs an IPC channel)");
-  process.exit(2);
-}
-// The runner gone: never outlive it.
-process.on("disconnect", () => process.exit(1));
+const runner = serveRunner<ToServer>("bench/realtime/server-process.ts", () => server.stop(), {
+  clock: (msg) => send({ type: "clock", sentAt: msg.sentAt, serverNow: clock() }),
+  publish: (msg) => {
+    const req = msg;
+    publish(req).catch((err: unknown) => send({ type: "error", message: `publish ${req.seq}: ${String(err)}` }));
+  },
+  stats: (msg) => stats(msg.gc),
+});
+const send = (msg: FromServer) => runner.send(msg);
 
 const config = loadConfig({
   NODE_ENV: "production",
@@ -105,24 +107,4 @@ function stats(withGc: boolean) {
   });
 }
 
-process.on("message", (msg: ToServer) => {
-  switch (msg.type) {
-    case "clock":
-      send({ type: "clock", sentAt: msg.sentAt, serverNow: clock() });
-      break;
-    case "publish":
-      publish(msg).catch((err: unknown) => send({ type: "error", message: `publish ${msg.seq}: ${String(err)}` }));
-      break;
-    case "stats":
-      stats(msg.gc);
-      break;
-    case "stop":
-      server.stop().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-      break;
-  }
-});
-
-send({ type: "ready", url, cookieName: sessionCookie(config).name, pid: process.pid });
+runner.ready(url, { cookieName: sessionCookie(config).name, pid: process.pid });
