@@ -35,7 +35,7 @@ export interface ResultsFile<Summary = unknown> {
   /** When the run started, ISO 8601 UTC. */
   date: string;
   durationS: number;
-  /** The commit the run measured; `dirty` when bench/, server/ or shared/ had uncommitted changes. */
+  /** The commit the run measured; `dirty` when bench/, server/ or shared/ had uncommitted changes (besides the run's own outputs). */
   commit: string;
   dirty: boolean;
   machine: Machine;
@@ -108,7 +108,8 @@ function gitState(): { commit: string; dirty: boolean } {
   try {
     const commit = execFileSync("git", ["rev-parse", "HEAD"], { cwd: repoDir, encoding: "utf8" }).trim();
     const status = execFileSync("git", ["status", "--porcelain", "--", "bench", "server", "shared"], { cwd: repoDir, encoding: "utf8" });
-    const dirty = status.split("\n").some((l) => l.trim() && !l.includes("bench/results/"));
+    // The run's own outputs (results files, the EXPLAIN files it rewrites) do not count.
+    const dirty = status.split("\n").some((l) => l.trim() && !l.includes("bench/results/") && !l.endsWith("/explain.txt"));
     return { commit, dirty };
   } catch {
     return { commit: "unknown", dirty: true };
