@@ -15,6 +15,6 @@ export const RAW_SKIPS = [
   "tRPC (routing, its fetch-style Request/Response adaptation, the envelope, error formatting) and superjson",
   "Fastify's security hooks: helmet headers, CORS, the per-IP rate limit, the JSON-only mutation check",
   "Prisma: query building, its interactive transaction and result mapping (raw sends the same statements through pg)",
-  "the retry of a transaction aborted by a deadlock or a serialization failure (raw would answer 500; none happened)",
+  "the retry of a transaction aborted by a deadlock or a serialization failure (raw would answer 500, counted under 'other')",
   "the session's last-seen touch (at most once per session per interval in ours; the bench's sessions are fresh)",
 ];

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 /**
  * The benchmarks' command-line options: each benchmark declares its options once (name, default,
  * what it means) and gets typed values back; `--help` prints them with their defaults and exits;
- * an unknown option or a malformed number stops the run before anything starts.
+ * an unknown option or a malformed number stops the run (exit 2) before anything starts.
  */
 
 interface Option<T> {
@@ -34,7 +34,7 @@ export function parseOptions<S extends Record<string, Option<unknown>>>(
     console.log(helpText(usage, spec));
     process.exit(0);
   }
-  const { values } = parseArgs({
+  const { values } = parseOrExit(usage.command, {
     args,
     strict: true,
     allowPositionals: false,
@@ -44,18 +44,32 @@ export function parseOptions<S extends Record<string, Option<unknown>>>(
     >,
   });
   const out: Record<string, unknown> = {};
+  const bad = (message: string): never => {
+    console.error(`${message}\n(${usage.command} --help lists the options)`);
+    process.exit(2);
+  };
   for (const [name, o] of Object.entries(spec)) {
     const raw = values[name];
     if (raw === undefined) out[name] = o.default;
     else if (o.kind === "flag") out[name] = raw === true;
     else if (o.kind === "number") {
       const n = Number(raw);
-      if (raw === "" || !Number.isFinite(n)) throw new Error(`--${name} takes a number, not "${String(raw)}"`);
+      if (raw === "" || !Number.isFinite(n)) bad(`--${name} takes a number, not "${String(raw)}"`);
       out[name] = n;
     } else if (o.kind === "list") out[name] = String(raw).split(",").map((s) => s.trim()).filter(Boolean);
     else out[name] = String(raw);
   }
   return out as Values<S>;
+}
+
+/** node:util's parseArgs; an unknown option or a missing value ends the run with its message and a pointer to --help. */
+function parseOrExit(command: string, config: Parameters<typeof parseArgs>[0]) {
+  try {
+    return parseArgs(config);
+  } catch (err) {
+    console.error(`${(err as Error).message}\n(${command} --help lists the options)`);
+    process.exit(2);
+  }
 }
 
 export function helpText(usage: { command: string; about: string; env?: Record<string, string> }, spec: Record<string, Option<unknown>>): string {

@@ -58,6 +58,7 @@ export function renderSearch(r: ResultsFile<SearchSummary>): string {
     mdTable(
       ["search", "statement", "median ms", "execution ms"],
       s.statements.map((x) => [x.title, x.role, fmt(x.medianMs, 2), fmt(x.executionMs, 2)]),
+      ["l", "l", "r", "r"],
     ),
   );
   return parts.join("\n");
