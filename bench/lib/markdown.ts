@@ -1,6 +1,7 @@
 /** Markdown for the generated tables of bench/README.md. */
+import { fmt } from "./stats.ts";
 
-export const fmt = (v: number | null | undefined, digits = 1): string => (v != null && Number.isFinite(v) ? v.toFixed(digits) : "–");
+export { fmt };
 
 /** A table; `align` per column: "l" or "r" (default "r" except the first column). */
 export function mdTable(columns: string[], rows: (string | number)[][], align?: ("l" | "r")[]): string {

@@ -17,4 +17,4 @@ export function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-export const fmt = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : "–");
+export const fmt = (v: number | null | undefined, digits = 1): string => (v != null && Number.isFinite(v) ? v.toFixed(digits) : "–");
