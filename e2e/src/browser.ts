@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect, inject } from "vitest";
 
 /** Debian's Chromium, started so that it makes no network calls of its own. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -21,6 +21,37 @@ mkdirSync(ARTIFACTS, { recursive: true });
 
 export function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}
+
+/**
+ * The opening of every journey file: the app's address (started by global-setup.ts) and one
+ * Chromium for the file, launched before its journeys and closed after them. `browser` is there
+ * from the first journey on.
+ */
+export function journeyBrowser(): {
+  readonly browser: Browser;
+  readonly baseUrl: string;
+  /** A fresh context (no cookies) and page on the app, desktop-sized unless told. */
+  open(viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
+} {
+  const baseUrl = inject("baseUrl");
+  let launched: Browser | undefined;
+  beforeAll(async () => {
+    launched = await launch();
+  });
+  afterAll(async () => {
+    await launched?.close();
+  });
+  return {
+    baseUrl,
+    get browser(): Browser {
+      if (!launched) throw new Error("The browser starts before the journeys: use it inside one.");
+      return launched;
+    },
+    open(viewport) {
+      return newPage(this.browser, baseUrl, viewport);
+    },
+  };
 }
 
 export async function newPage(browser: Browser, baseURL: string, viewport = { width: 1280, height: 860 }): Promise<{ context: BrowserContext; page: Page }> {
