@@ -115,6 +115,31 @@ export async function onPhoneScreen(target: Locator): Promise<void> {
 }
 
 /**
+ * The toast shown now covers none of the `buttons` on screen (the first `most` of them): their
+ * boxes do not meet. The toast is fixed to the screen, so its box is read once (it may time out
+ * meanwhile); each button is checked where it stands and again scrolled to the bottom of the
+ * screen (where toasts used to sit) and to its middle. Returns how many buttons it checked.
+ */
+export async function toastCoversNone(toast: Locator, buttons: Locator, most = 6): Promise<number> {
+  await toast.waitFor();
+  const t = await toast.boundingBox();
+  expect(t, "the toast is shown").not.toBeNull();
+  const meet = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
+    a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  const count = Math.min(await buttons.count(), most);
+  for (let i = 0; i < count; i++) {
+    const button = buttons.nth(i);
+    for (const block of ["nearest", "end", "center"] as const) {
+      await button.evaluate((el, b) => el.scrollIntoView({ block: b }), block);
+      const b = await button.boundingBox();
+      expect(b, "the button is shown").not.toBeNull();
+      expect(meet(t!, b!), `the toast covers "${await button.textContent()}" (scrolled to ${block})`).toBe(false);
+    }
+  }
+  return count;
+}
+
+/**
  * A journey on a phone-sized page in which every page shown is checked for sideways scrolling.
  * `check(shot?)` checks the page as it is now (and saves a screenshot under that name);
  * `signIn(email, then)` checks the sign-in page on its way to `then`; `end()` fails naming any

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { addToCart, journeyBrowser, openSellerEditor, PHONE, phoneTour, seedProduct, signIn, signUp, snap } from "./browser.ts";
+import { addToCart, ARTIFACTS, journeyBrowser, openSellerEditor, PHONE, phoneTour, seedProduct, signIn, signUp, snap, toastCoversNone } from "./browser.ts";
 
 const app = journeyBrowser();
 
@@ -290,6 +290,7 @@ describe("the buying pages on a phone", () => {
     await page.click('main button[type="submit"]');
     await page.getByTestId("payment-step").waitFor();
     await tour.check("checkout-payment-mobile");
+    const orderId = (await page.getByTestId("payment-step").getAttribute("data-order-id"))!;
     await page.getByTestId("pay-now").click();
     await page.getByTestId("order-confirmation").waitFor();
     await tour.check("order-mobile");
@@ -300,6 +301,19 @@ describe("the buying pages on a phone", () => {
     await tour.signIn("owner5@demo.test", "/seller/orders");
     await page.getByTestId("seller-order-row").first().waitFor();
     await tour.check("seller-orders-mobile");
+    // A toast covers none of the orders' buttons on a phone: the order is started and shipped,
+    // and while "marked shipped" shows, every next-step button on the page is checked against it.
+    const row = page.locator(`[data-testid="seller-order-row"][data-order-id="${orderId}"]`);
+    await row.getByTestId("start-processing").click();
+    await row.getByTestId("mark-shipped").click();
+    await page.fill('input[name="trackingNumber"]', "1Z999AA10123456785");
+    await page.getByTestId("confirm-ship").click();
+    await page.locator(`[data-testid="seller-order-row"][data-order-id="${orderId}"][data-status="SHIPPED"]`).waitFor();
+    const toast = page.getByTestId("toast").filter({ hasText: "marked shipped" });
+    const actions = page.locator('[data-testid="seller-order-row"] footer button');
+    await toast.waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/seller-orders-toast-mobile.png` }); // the screen as the seller sees it
+    expect(await toastCoversNone(toast, actions)).toBeGreaterThan(0);
     await page.goto("/seller/sales");
     await page.getByTestId("sales-summary").waitFor();
     await tour.check("sales-summary-mobile");
