@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { DEMO_PASSWORD, launch, newPage, onPhoneScreen, PHONE, phoneTour, signIn, snap } from "./browser.ts";
+import { describe, expect, it } from "vitest";
+import { DEMO_PASSWORD, journeyBrowser, onPhoneScreen, PHONE, phoneTour, signIn, snap } from "./browser.ts";
 
-const baseUrl = inject("baseUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const app = journeyBrowser();
 
 describe("a visitor", () => {
   it("sees the newest products of the demo catalog on the home page", async () => {
-    const { page, context } = await newPage(browser, baseUrl);
+    const { page, context } = await app.open();
     await page.goto("/");
     await page.getByTestId("product-card").first().waitFor();
     expect(await page.getByTestId("product-card").count()).toBeGreaterThanOrEqual(12);
@@ -23,19 +14,26 @@ describe("a visitor", () => {
   });
 
   it("gets the server's field errors on the sign-up form", async () => {
-    const { page, context } = await newPage(browser, baseUrl);
+    const { page, context } = await app.open();
     await page.goto("/sign-up");
     await page.fill('input[name="name"]', "Common Carl");
     await page.fill('input[name="email"]', "carl@example.test");
     await page.fill('input[name="password"]', "password123");
     await page.click('main button[type="submit"]');
     await page.getByText("too common").waitFor();
+    // The summary names the field to fix; its link takes the focus there.
+    const summary = page.getByTestId("error-summary");
+    expect(await summary.textContent()).toContain("Check this field: Password.");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe("password"); // the first wrong field, after the submit
+    await page.focus('input[name="name"]');
+    await summary.getByRole("link", { name: "Password" }).click();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe("password");
     await snap(page, "sign-up-field-error");
     await context.close();
   });
 
   it("signs up, signs out and signs in again", async () => {
-    const { page, context } = await newPage(browser, baseUrl);
+    const { page, context } = await app.open();
     const email = `e2e-${Date.now()}@example.test`;
     await page.goto("/sign-up");
     await snap(page, "sign-up");
@@ -57,12 +55,12 @@ describe("a visitor", () => {
   });
 
   it("is told 'Wrong email or password' for a bad password", async () => {
-    const { page, context } = await newPage(browser, baseUrl);
+    const { page, context } = await app.open();
     await page.goto("/sign-in");
     await page.fill('input[name="email"]', "buyer@demo.test");
     await page.fill('input[name="password"]', "not-the-password");
     await page.click('main button[type="submit"]');
-    await page.getByText("Wrong email or password").waitFor();
+    await page.getByTestId("sign-in-form").getByTestId("form-error").getByText("Wrong email or password").waitFor();
     await snap(page, "sign-in-error");
     await context.close();
   });
@@ -76,7 +74,7 @@ describe("each demo user sees the menu of their role", () => {
   ];
   for (const c of cases) {
     it(`${c.email} → ${c.role}`, async () => {
-      const { page, context } = await newPage(browser, baseUrl);
+      const { page, context } = await app.open();
       await signIn(page, c.email, DEMO_PASSWORD);
       await page.getByTestId("account-menu-button").click();
       await page.getByTestId("account-menu").waitFor();
@@ -92,7 +90,7 @@ describe("each demo user sees the menu of their role", () => {
 
 describe("pages behind sign-in", () => {
   it("the account page lists this device's session", async () => {
-    const { page, context } = await newPage(browser, baseUrl);
+    const { page, context } = await app.open();
     await signIn(page, "buyer@demo.test");
     await page.goto("/account");
     await page.getByText("This device").first().waitFor();
@@ -101,7 +99,7 @@ describe("pages behind sign-in", () => {
   });
 
   it("the admin users page lists the demo users and searches them", async () => {
-    const { page, context } = await newPage(browser, baseUrl);
+    const { page, context } = await app.open();
     await signIn(page, "admin@demo.test");
     await page.getByTestId("account-menu-button").click();
     await page.getByTestId("menu-admin").click();
@@ -113,7 +111,7 @@ describe("pages behind sign-in", () => {
   });
 
   it("a buyer who opens /admin/users is sent away", async () => {
-    const { page, context } = await newPage(browser, baseUrl);
+    const { page, context } = await app.open();
     await signIn(page, "buyer@demo.test");
     await page.goto("/admin/users");
     await page.waitForURL((url) => !url.pathname.startsWith("/admin"));
@@ -121,7 +119,7 @@ describe("pages behind sign-in", () => {
   });
 
   it("the app is usable on a phone-sized screen: nothing scrolls sideways, search, cart and sign-in are on screen, a visitor finds and opens a product", async () => {
-    const { page, context } = await newPage(browser, baseUrl, PHONE);
+    const { page, context } = await app.open(PHONE);
     const tour = phoneTour(page);
     await page.goto("/");
     await page.getByTestId("product-card").first().waitFor();
