@@ -12,6 +12,7 @@ import { openImageStore } from "./modules/uploads/stores.ts";
 import { registerUploads } from "./modules/uploads/uploads.route.ts";
 import { startUploadSweeper } from "./modules/uploads/upload-sweeper.ts";
 import { startSweeper } from "./modules/orders/sweeper.ts";
+import { startRollupRebuilder } from "./modules/stats/rollup-rebuilder.ts";
 import { registerStripeWebhook } from "./modules/payments/stripe-webhook.route.ts";
 import { loggerOptions } from "./lib/logger.ts";
 import { attachRealtime, type Realtime } from "./realtime/io.ts";
@@ -144,6 +145,10 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
     (err) => app.log.error({ err }, "unreferenced-upload sweep failed"),
   );
 
+  const stopRollups = startRollupRebuilder(deps.database.prisma, { timeZone: config.STATS_TIME_ZONE, intervalSeconds: config.STATS_ROLLUP_INTERVAL_SECONDS }, (err) =>
+    app.log.error({ err }, "sales rollup run failed"),
+  );
+
   let metricsListener: MetricsListener | undefined;
   let stopped: Promise<void> | undefined;
   return {
@@ -170,6 +175,7 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
       stopped ??= (async () => {
         stopSweeper();
         stopUploadSweeper();
+        stopRollups();
         await metricsListener?.close();
         unwatchPool();
         // Sockets first: an open WebSocket would keep the HTTP server from closing.
