@@ -14,7 +14,7 @@ import type { TestApp } from "../../test/harness.ts";
  * | 4 | cal   | 2026-01-12 20:00  | A: mug ×1 = 20.00              | never paid; the buyer cancels          |
  * | 5 | dan   | 2026-01-13 10:00  | A: mug ×1 = 20.00              | paid, then A ships it                  |
  *
- * Users: bea signs up 2026-01-10 01:00 (New York: 01-09), cal 2026-01-12 09:00, dan 2026-01-13 09:00;
+ * Users: bea signs up 2026-01-10 01:00 (New York: 01-09), cal 2026-01-12 09:00, dan 2026-01-13 03:00 (New York: 01-12);
  * sellers and shops 2026-01-01. Reviews of shop A: 5 stars 2026-01-11 12:00, 2 stars 2026-01-13 12:00.
  */
 export async function seedStatsFixture(t: TestApp) {
@@ -74,7 +74,7 @@ export async function seedStatsFixture(t: TestApp) {
   await db.shop.updateMany({ where: { id: { in: [a.shop.id, b.shop.id] } }, data: { createdAt: day("2026-01-01T12:00:00Z") } });
   await db.user.update({ where: { id: bea.id }, data: { createdAt: day("2026-01-10T01:00:00Z") } });
   await db.user.update({ where: { id: cal.id }, data: { createdAt: day("2026-01-12T09:00:00Z") } });
-  await db.user.update({ where: { id: dan.id }, data: { createdAt: day("2026-01-13T09:00:00Z") } });
+  await db.user.update({ where: { id: dan.id }, data: { createdAt: day("2026-01-13T03:00:00Z") } });
   await db.review.create({ data: { authorId: bea.id, shopId: a.shop.id, rating: 5, body: "Lovely mug", createdAt: day("2026-01-11T12:00:00Z") } });
   await db.review.create({ data: { authorId: dan.id, shopId: a.shop.id, rating: 2, body: "Slow", createdAt: day("2026-01-13T12:00:00Z") } });
 
