@@ -151,7 +151,7 @@ export function startRollupRebuilder(db: Db, opts: { timeZone: string; intervalS
   const tick = () => {
     if (running) return;
     running = true;
-    refreshRollups(db, opts.timeZone)
+    void refreshRollups(db, opts.timeZone)
       .catch(onError)
       .finally(() => {
         running = false;
