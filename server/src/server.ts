@@ -13,6 +13,7 @@ import { registerUploads } from "./modules/uploads/uploads.route.ts";
 import { startUploadSweeper } from "./modules/uploads/upload-sweeper.ts";
 import { startSweeper } from "./modules/orders/sweeper.ts";
 import { startRollupRebuilder } from "./modules/stats/rollup-rebuilder.ts";
+import { registerExports } from "./modules/stats/exports.route.ts";
 import { registerStripeWebhook } from "./modules/payments/stripe-webhook.route.ts";
 import { loggerOptions } from "./lib/logger.ts";
 import { attachRealtime, type Realtime } from "./realtime/io.ts";
@@ -133,6 +134,7 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
   const images = await openImageStore(config, deps.database);
   await registerUploads(app, deps, images);
   await registerStripeWebhook(app, deps);
+  await registerExports(app, deps);
   await serveClient(app, config.clientDist);
 
   const stopSweeper = startSweeper({ db: deps.database.prisma, deps }, config.SWEEP_INTERVAL_SECONDS, (err, orderId) =>
