@@ -28,6 +28,28 @@ CREATE TABLE "sales_daily" (
 );
 CREATE INDEX "sales_daily_shop_id_day_idx" ON "sales_daily"("shop_id", "day");
 
+-- The same figures summed over every shop, per day × currency: the admin's totals and series
+-- read a row per day instead of a row per shop and day.
+CREATE TABLE "platform_sales_daily" (
+    "day" DATE NOT NULL,
+    "currency" CHAR(3) NOT NULL,
+    "placed_pending" INTEGER NOT NULL DEFAULT 0,
+    "placed_paid" INTEGER NOT NULL DEFAULT 0,
+    "placed_processing" INTEGER NOT NULL DEFAULT 0,
+    "placed_shipped" INTEGER NOT NULL DEFAULT 0,
+    "placed_delivered" INTEGER NOT NULL DEFAULT 0,
+    "placed_cancelled" INTEGER NOT NULL DEFAULT 0,
+    "placed_refunded" INTEGER NOT NULL DEFAULT 0,
+    "orders_paid" INTEGER NOT NULL DEFAULT 0,
+    "units_paid" INTEGER NOT NULL DEFAULT 0,
+    "gross_cents" BIGINT NOT NULL DEFAULT 0,
+    "commission_cents" BIGINT NOT NULL DEFAULT 0,
+    "refunds" INTEGER NOT NULL DEFAULT 0,
+    "refund_cents" BIGINT NOT NULL DEFAULT 0,
+    "commission_refund_cents" BIGINT NOT NULL DEFAULT 0,
+    CONSTRAINT "platform_sales_daily_pkey" PRIMARY KEY ("day", "currency")
+);
+
 CREATE TABLE "product_sales_daily" (
     "day" DATE NOT NULL,
     "product_id" TEXT NOT NULL,

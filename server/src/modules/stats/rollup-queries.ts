@@ -8,11 +8,13 @@ import { eachDay, type DaySpan, type ResolvedPeriod } from "./period.ts";
  * `seller.stats` (one shop). Each reads a few hundred rows per shop-day at most, never orders.
  */
 const forShop = (shopId: string | null) => (shopId === null ? Prisma.sql`TRUE` : Prisma.sql`"shop_id" = ${shopId}`);
+/** Every shop's figures come from the per-day sums, a shop's from its own rows. */
+const salesTable = (shopId: string | null) => Prisma.raw(shopId === null ? `"platform_sales_daily"` : `"sales_daily"`);
 
 /** The currencies sold in over the period and the one before, the most sold first. */
 export async function currenciesSold(db: Db, period: ResolvedPeriod, shopId: string | null): Promise<string[]> {
   const rows = await db.$queryRaw<{ currency: string }[]>`
-    SELECT "currency" FROM "sales_daily"
+    SELECT "currency" FROM ${salesTable(shopId)}
      WHERE "day" BETWEEN ${period.previous.from}::date AND ${period.to}::date AND ${forShop(shopId)}
      GROUP BY "currency" ORDER BY sum("gross_cents") DESC, "currency"`;
   return rows.map((r) => r.currency.trim());
@@ -52,7 +54,7 @@ export async function salesTotals(db: Db, period: ResolvedPeriod, currency: stri
            coalesce(sum("units_paid"), 0)::int AS "unitsPaid",
            coalesce(sum("refunds"), 0)::int AS "refunds",
            ${placed}
-      FROM "sales_daily"
+      FROM ${salesTable(shopId)}
      WHERE "day" BETWEEN ${period.previous.from}::date AND ${period.to}::date AND "currency" = ${currency} AND ${forShop(shopId)}
      GROUP BY 1`;
   const shape = (r: Record<string, number> | undefined): SalesTotals => ({
@@ -81,7 +83,7 @@ export async function salesSeries(db: Db, span: DaySpan, currency: string, shopI
     SELECT to_char("day", 'YYYY-MM-DD') AS "day", sum("gross_cents")::float8 AS "grossCents",
            sum("gross_cents" - "commission_cents" - "refund_cents" + "commission_refund_cents")::float8 AS "netCents",
            sum("orders_paid")::int AS "orders"
-      FROM "sales_daily"
+      FROM ${salesTable(shopId)}
      WHERE "day" BETWEEN ${span.from}::date AND ${span.to}::date AND "currency" = ${currency} AND ${forShop(shopId)}
      GROUP BY "day"`;
   const byDay = new Map(rows.map((r) => [r.day, r]));

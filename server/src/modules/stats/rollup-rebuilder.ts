@@ -51,6 +51,8 @@ async function runLocked(tx: Tx, timeZone: string, full: boolean): Promise<Rollu
     await tx.$executeRaw`DELETE FROM "sales_daily"`;
     await tx.$executeRaw`DELETE FROM "product_sales_daily"`;
     keys = await insertRollups(tx, timeZone, null);
+    await tx.$executeRaw`DELETE FROM "platform_sales_daily"`;
+    await sumPlatformDays(tx, null);
   } else {
     const since = state!.watermark!;
     await tx.$executeRaw`CREATE TEMP TABLE "stats_changed_keys" ("day" date NOT NULL, "shop_id" text NOT NULL) ON COMMIT DROP`;
@@ -68,6 +70,8 @@ async function runLocked(tx: Tx, timeZone: string, full: boolean): Promise<Rollu
     await tx.$executeRaw`DELETE FROM "sales_daily" s USING "stats_changed_keys" k WHERE s."day" = k."day" AND s."shop_id" = k."shop_id"`;
     await tx.$executeRaw`DELETE FROM "product_sales_daily" p USING "stats_changed_keys" k WHERE p."day" = k."day" AND p."shop_id" = k."shop_id"`;
     keys = await insertRollups(tx, timeZone, Prisma.sql`"stats_changed_keys"`);
+    await tx.$executeRaw`DELETE FROM "platform_sales_daily" WHERE "day" IN (SELECT "day" FROM "stats_changed_keys")`;
+    await sumPlatformDays(tx, Prisma.sql`SELECT "day" FROM "stats_changed_keys"`);
   }
   await tx.statsRollupState.upsert({
     where: { id: 1 },
@@ -139,6 +143,19 @@ async function insertRollups(tx: Tx, tz: string, keys: Prisma.Sql | null): Promi
      WHERE le."kind" = 'SALE'
      GROUP BY 1, 2, 3, 4`;
   return written;
+}
+
+const SUMMED = ["placed_pending", "placed_paid", "placed_processing", "placed_shipped", "placed_delivered", "placed_cancelled", "placed_refunded", "orders_paid", "units_paid", "gross_cents", "commission_cents", "refunds", "refund_cents", "commission_refund_cents"];
+
+/** platform_sales_daily of the given days (a query of `day`s), or of every day: sums of sales_daily. */
+async function sumPlatformDays(tx: Tx, days: Prisma.Sql | null): Promise<void> {
+  const columns = Prisma.raw(SUMMED.map((c) => `"${c}"`).join(", "));
+  const sums = Prisma.raw(SUMMED.map((c) => `sum("${c}")`).join(", "));
+  await tx.$executeRaw`
+    INSERT INTO "platform_sales_daily" ("day", "currency", ${columns})
+    SELECT "day", "currency", ${sums} FROM "sales_daily"
+     WHERE ${days ? Prisma.sql`"day" IN (${days})` : Prisma.sql`TRUE`}
+     GROUP BY 1, 2`;
 }
 
 /**

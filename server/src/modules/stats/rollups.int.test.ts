@@ -6,7 +6,7 @@ import { rebuildAllRollups, refreshRollups } from "./rollup-rebuilder.ts";
 import { seedStatsFixture } from "./stats-fixture.ts";
 
 /**
- * The rollups against an oracle computed here, in TypeScript, from the source rows: after
+ * The rollups (per shop, per product and the platform's sums) against an oracle computed here, in TypeScript, from the source rows: after
  * incremental runs that follow real orders, payments, refunds and cancellations, after a full
  * rebuild, in two time zones, and after runs that were missed (a process that crashed).
  */
@@ -59,8 +59,14 @@ async function oracle(tz: string) {
     }
     if (le.kind === "COMMISSION_REFUND") r.commission_refund_cents! += le.amountCents;
   }
+  const platform = new Map<string, Row>();
+  for (const r of sales.values()) {
+    const key = `${r.day}|${r.currency}`;
+    const p = (platform.get(key) ?? platform.set(key, { day: r.day!, currency: r.currency! }).get(key)!) as Record<string, number>;
+    for (const [k, v] of Object.entries(r)) if (typeof v === "number") p[k] = (p[k] ?? 0) + v;
+  }
   const sort = (rows: Row[]) => rows.sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
-  return { sales: sort([...sales.values()]), products: sort([...products.values()]) };
+  return { sales: sort([...sales.values()]), products: sort([...products.values()]), platform: sort([...platform.values()]) };
 }
 
 /** The rollup tables as they are, in the oracle's shape. */
@@ -73,8 +79,13 @@ async function rollups() {
   const products = await db().$queryRaw<Row[]>`
     SELECT to_char("day", 'YYYY-MM-DD') AS "day", "product_id" AS "productId", "currency", "shop_id" AS "shopId", "units"::int, "revenue_cents"::int
       FROM "product_sales_daily"`;
+  const platform = await db().$queryRaw<Row[]>`
+    SELECT to_char("day", 'YYYY-MM-DD') AS "day", "currency", "placed_pending"::int, "placed_paid"::int, "placed_processing"::int,
+           "placed_shipped"::int, "placed_delivered"::int, "placed_cancelled"::int, "placed_refunded"::int, "orders_paid"::int, "units_paid"::int,
+           "gross_cents"::int, "commission_cents"::int, "refunds"::int, "refund_cents"::int, "commission_refund_cents"::int
+      FROM "platform_sales_daily"`;
   const sort = (rows: Row[]) => rows.map((r) => ({ ...r })).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
-  return { sales: sort(sales), products: sort(products) };
+  return { sales: sort(sales), products: sort(products), platform: sort(platform) };
 }
 
 describe("sales rollups", () => {
