@@ -11,7 +11,8 @@
  *   4. Writes stats/results/stats-<time>.json and drops the database (unless `--keep`).
  *
  * Usage: pnpm --filter @marketplace/bench stats [--orders=1000000] [--shops=5000] [--buyers=50000]
- *        [--days=730] [--admin-calls=40] [--seller-calls=200] [--keep]
+ *        [--days=730] [--admin-calls=40] [--seller-calls=200] [--keep] [--reuse]
+ * `--keep` leaves the database; `--reuse` measures again on a kept one (no seed, no rebuild).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -34,7 +35,8 @@ const opts = {
   days: Number(arg("days", "730")),
   adminCalls: Number(arg("admin-calls", "40")),
   sellerCalls: Number(arg("seller-calls", "200")),
-  keep: process.argv.includes("--keep"),
+  keep: process.argv.includes("--keep") || process.argv.includes("--reuse"),
+  reuse: process.argv.includes("--reuse"),
   pgUrl: process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
   dbName: "mk_bench_stats",
 };
@@ -72,32 +74,41 @@ async function timed(calls: number, warmup: number, fn: (i: number) => Promise<u
 async function main() {
   const loadBefore = load();
   log(`dashboards benchmark: ${opts.orders} orders over ${opts.days} days, ${opts.shops} shops; load average ${loadBefore}, ${os.cpus().length} CPUs`);
-  await admin(`DROP DATABASE IF EXISTS "${opts.dbName}" WITH (FORCE)`);
-  await admin(`CREATE DATABASE "${opts.dbName}"`);
+  if (!opts.reuse) {
+    await admin(`DROP DATABASE IF EXISTS "${opts.dbName}" WITH (FORCE)`);
+    await admin(`CREATE DATABASE "${opts.dbName}"`);
+  }
   const url = new URL(opts.pgUrl);
   url.pathname = `/${opts.dbName}`;
   const database = await openDatabase({ url: url.toString(), poolSize: 10 });
   try {
-    const conn = await database.connect();
-    await migrate(conn);
-    await conn.close();
     const client = new pg.Client({ connectionString: url.toString() });
     await client.connect();
     let t0 = performance.now();
-    log("seeding:");
-    await seedStats(client, opts, log);
-    const seedS = seconds(t0);
+    let seedS = 0;
+    let rebuildS = 0;
     const db = database.prisma;
-    t0 = performance.now();
-    await rebuildAllRollups(db, "UTC");
-    const rebuildS = seconds(t0);
+    if (opts.reuse) {
+      log("reusing the kept database: vacuum analyze");
+      await client.query("VACUUM ANALYZE");
+    } else {
+      const conn = await database.connect();
+      await migrate(conn);
+      await conn.close();
+      log("seeding:");
+      await seedStats(client, opts, log);
+      seedS = seconds(t0);
+      t0 = performance.now();
+      await rebuildAllRollups(db, "UTC");
+      rebuildS = seconds(t0);
+    }
     const check = await client.query<{ rollup: string; ledger: string; rows: string }>(`
       SELECT (SELECT sum("gross_cents") FROM "sales_daily")::text AS "rollup",
              (SELECT sum("amount_cents") FROM "ledger_entries" WHERE "kind" = 'SALE')::text AS "ledger",
              (SELECT count(*) FROM "sales_daily")::text AS "rows"`);
     const c = check.rows[0]!;
     if (c.rollup !== c.ledger) throw new Error(`rollups ${c.rollup} ≠ ledger ${c.ledger}`);
-    log(`rollups rebuilt in full: ${rebuildS.toFixed(1)} s, ${c.rows} day × shop rows; gross equals the ledger's sales (${c.ledger} cents)`);
+    log(`rollups${opts.reuse ? "" : ` rebuilt in full: ${rebuildS.toFixed(1)} s,`} ${c.rows} day × shop rows; gross equals the ledger's sales (${c.ledger} cents)`);
     await client.end();
 
     t0 = performance.now();
