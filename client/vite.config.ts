@@ -33,6 +33,7 @@ export default defineConfig({
       // same-origin check on uploads sees the page's own origin.
       "/uploads": { target: API },
       "/webhooks": API,
+      "/exports": API,
       "/healthz": API,
       "/readyz": API,
     },
@@ -48,6 +49,8 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: "vendor-vue", test: /node_modules[\\/](@vue|vue|vue-router|@tanstack)[\\/]/ },
+            // The dashboards' chart library: loaded with the dashboard pages only, never on the home page.
+            { name: "vendor-charts", test: /node_modules[\\/]uplot[\\/]/ },
             { name: "vendor", test: /node_modules[\\/]/ },
             { name: "shared", test: /[\\/]shared[\\/]src[\\/]/ },
           ],

@@ -121,7 +121,14 @@ export const router = createRouter({
       component: () => import("./pages/AdminReviewsPage.vue"),
       meta: { title: "Reviews · Admin", roles: ["ADMIN"] },
     },
-    { path: "/admin", redirect: "/admin/users" },
+    {
+      path: "/admin/overview",
+      name: "admin-overview",
+      component: () => import("./pages/AdminOverviewPage.vue"),
+      meta: { title: "Overview · Admin", roles: ["ADMIN"] },
+    },
+    // The admins' landing page (sign-in sends them to /admin).
+    { path: "/admin", redirect: "/admin/overview" },
     {
       path: "/:pathMatch(.*)*",
       name: "not-found",

@@ -79,6 +79,9 @@ describe("axe finds no serious or critical violation", () => {
     await page.goto("/seller/settings");
     await page.locator('input[name="name"]').waitFor();
     await expectAccessible(page, "seller-settings");
+    await page.goto("/seller/sales");
+    await page.getByTestId("seller-figures").waitFor();
+    await expectAccessible(page, "seller-sales");
     await context.close();
   });
 
@@ -93,6 +96,7 @@ describe("axe finds no serious or critical violation", () => {
       ["/admin/shops", "shop-row"],
       ["/admin/activity", "activity-item"],
       ["/admin/reviews", "admin-review"],
+      ["/admin/overview", "admin-overview"],
     ] as const) {
       await page.goto(path);
       await page.getByTestId(ready).first().waitFor();

@@ -34,8 +34,8 @@ describe("an admin", () => {
     await page.fill('input[name="email"]', "admin@demo.test");
     await page.fill('input[name="password"]', "demo-password-1");
     await page.click('main button[type="submit"]');
-    await page.waitForURL("**/admin/users");
-    await page.getByTestId("user-row").first().waitFor();
+    await page.waitForURL("**/admin/overview");
+    await page.getByTestId("admin-overview").waitFor();
     // A page that asked for sign-in still gets the admin back to it.
     await context.clearCookies();
     await page.goto("/orders");

@@ -9,6 +9,16 @@ const boolish = z
   .enum(["true", "false", "1", "0", "yes", "no"])
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
+/** Whether the runtime knows this IANA time zone (PostgreSQL's list is the same tz database). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const configSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -59,6 +69,10 @@ const configSchema = z.object({
   PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(1000),
   /** How often the expired-order sweeper runs (0: never, e.g. in tests that sweep by hand). */
   SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** The platform's time zone: where a dashboard's day starts and ends (an IANA name). */
+  STATS_TIME_ZONE: z.string().default("UTC").refine(isTimeZone, "Use an IANA time zone such as UTC or Europe/Paris"),
+  /** How often each process brings the sales rollups up to date (0: never, e.g. in tests that do it by hand). */
+  STATS_ROLLUP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
   /** Image bytes a shop may keep stored (uploads not yet swept count too). */
   UPLOAD_QUOTA_MB: z.coerce.number().int().min(1).max(1_000_000).default(200),
   /** How long an uploaded image nothing references is kept before the sweeper removes it. */

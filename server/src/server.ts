@@ -12,6 +12,8 @@ import { openImageStore } from "./modules/uploads/stores.ts";
 import { registerUploads } from "./modules/uploads/uploads.route.ts";
 import { startUploadSweeper } from "./modules/uploads/upload-sweeper.ts";
 import { startSweeper } from "./modules/orders/sweeper.ts";
+import { startRollupRebuilder } from "./modules/stats/rollup-rebuilder.ts";
+import { registerExports } from "./modules/stats/exports.route.ts";
 import { registerStripeWebhook } from "./modules/payments/stripe-webhook.route.ts";
 import { loggerOptions } from "./lib/logger.ts";
 import { attachRealtime, type Realtime } from "./realtime/io.ts";
@@ -132,6 +134,7 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
   const images = await openImageStore(config, deps.database);
   await registerUploads(app, deps, images);
   await registerStripeWebhook(app, deps);
+  await registerExports(app, deps);
   await serveClient(app, config.clientDist);
 
   const stopSweeper = startSweeper({ db: deps.database.prisma, deps }, config.SWEEP_INTERVAL_SECONDS, (err, orderId) =>
@@ -142,6 +145,10 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
     images,
     { intervalSeconds: config.UPLOAD_SWEEP_INTERVAL_SECONDS, graceMs: config.UPLOAD_GRACE_HOURS * 3_600_000, metrics },
     (err) => app.log.error({ err }, "unreferenced-upload sweep failed"),
+  );
+
+  const stopRollups = startRollupRebuilder(deps.database.prisma, { timeZone: config.STATS_TIME_ZONE, intervalSeconds: config.STATS_ROLLUP_INTERVAL_SECONDS }, (err) =>
+    app.log.error({ err }, "sales rollup run failed"),
   );
 
   let metricsListener: MetricsListener | undefined;
@@ -170,6 +177,7 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
       stopped ??= (async () => {
         stopSweeper();
         stopUploadSweeper();
+        stopRollups();
         await metricsListener?.close();
         unwatchPool();
         // Sockets first: an open WebSocket would keep the HTTP server from closing.

@@ -10,6 +10,7 @@ import { paymentRouter } from "../modules/payments/payments.router.ts";
 import { productRouter } from "../modules/products/products.router.ts";
 import { reviewRouter } from "../modules/reviews/reviews.router.ts";
 import { shopRouter } from "../modules/shops/shops.router.ts";
+import { sellerRouter } from "../modules/stats/stats.router.ts";
 import { createCallerFactory, router } from "./init.ts";
 
 export const appRouter = router({
@@ -24,6 +25,7 @@ export const appRouter = router({
   payment: paymentRouter,
   order: orderRouter,
   sellerOrder: sellerOrderRouter,
+  seller: sellerRouter,
   review: reviewRouter,
 });
 

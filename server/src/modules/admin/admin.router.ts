@@ -9,12 +9,14 @@ import {
   adminReviewsListInput,
   adminUsersListInput,
   byIdInput,
+  statsInput,
 } from "@marketplace/shared";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { adminProcedure } from "../../trpc/init.ts";
 import { listActivity } from "../activity/activity.query.ts";
 import * as shops from "../shops/admin-shops.service.ts";
 import * as moderation from "../reviews/review-moderation.ts";
+import { adminStats } from "../stats/admin-stats.service.ts";
 import * as users from "./admin-users.service.ts";
 
 export const adminRouter = {
@@ -34,6 +36,7 @@ export const adminRouter = {
     hide: adminProcedure.input(adminReviewHideInput).mutation(({ ctx, input }) => moderation.hideReview(ctx, input)),
     restore: adminProcedure.input(byIdInput).mutation(({ ctx, input }) => moderation.restoreReview(ctx, input.id)),
   },
+  stats: adminProcedure.input(statsInput).query(({ ctx, input }) => adminStats(ctx, input)),
   activity: {
     list: adminProcedure.input(adminActivityListInput).query(({ ctx, input }) => listActivity(ctx, input)),
   },

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { changePct, eachDay, localDate, resolvePeriod } from "./period.ts";
+
+describe("dashboard periods", () => {
+  const now = new Date("2026-03-01T02:30:00Z");
+
+  it("end today in the platform's time zone, today included", () => {
+    expect(resolvePeriod({ period: "today" }, "UTC", now)).toMatchObject({ from: "2026-03-01", to: "2026-03-01", days: 1, previous: { from: "2026-02-28", to: "2026-02-28" } });
+    // 02:30 UTC is still the last day of February in New York.
+    expect(resolvePeriod({ period: "7d" }, "America/New_York", now)).toMatchObject({ from: "2026-02-22", to: "2026-02-28", days: 7, previous: { from: "2026-02-15", to: "2026-02-21" } });
+    expect(resolvePeriod({}, "UTC", now)).toMatchObject({ from: "2026-01-31", to: "2026-03-01", days: 30 });
+  });
+
+  it("take custom days as given, across a leap day", () => {
+    expect(resolvePeriod({ from: "2028-02-27", to: "2028-03-01" }, "UTC", now)).toMatchObject({ days: 4, previous: { from: "2028-02-23", to: "2028-02-26" } });
+    expect(eachDay({ from: "2028-02-28", to: "2028-03-01" })).toEqual(["2028-02-28", "2028-02-29", "2028-03-01"]);
+  });
+
+  it("give the change in percent, none from nothing", () => {
+    expect(changePct(150, 100)).toBe(50);
+    expect(changePct(1, 3)).toBe(-66.7);
+    expect(changePct(5, 0)).toBeNull();
+    expect(changePct(0, 0)).toBe(0);
+    expect(localDate(new Date("2026-07-01T23:30:00Z"), "Asia/Tokyo")).toBe("2026-07-02");
+  });
+});

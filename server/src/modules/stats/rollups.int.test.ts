@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeCategory, makeProduct, makeShop } from "../../test/factories.ts";
+import { usingPostgres } from "../../test/db.ts";
+import { createTestApp, type TestApp } from "../../test/harness.ts";
+import { rebuildAllRollups, refreshRollups } from "./rollup-rebuilder.ts";
+import { seedStatsFixture } from "./stats-fixture.ts";
+
+/**
+ * The rollups (per shop, per product and the platform's sums) against an oracle computed here, in TypeScript, from the source rows: after
+ * incremental runs that follow real orders, payments, refunds and cancellations, after a full
+ * rebuild, in two time zones, and after runs that were missed (a process that crashed).
+ */
+let t: TestApp;
+const db = () => t.database.prisma;
+
+beforeAll(async () => {
+  t = await createTestApp({ config: { PLATFORM_FEE_BPS: "1000", SWEEP_INTERVAL_SECONDS: "0", MAX_UNPAID_ORDERS: "1000", MAX_HELD_UNITS: "100000" } });
+});
+afterAll(() => t.close());
+
+const localDay = (at: Date, tz: string) => new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+
+type Row = Record<string, number | string>;
+
+/** sales_daily and product_sales_daily as they should be, from seller orders, items and the ledger. */
+async function oracle(tz: string) {
+  const orders = await db().sellerOrder.findMany({ select: { id: true, shopId: true, currency: true, status: true, createdAt: true, items: { select: { productId: true, quantity: true, lineTotalCents: true } } } });
+  const ledger = await db().ledgerEntry.findMany({ select: { sellerOrderId: true, shopId: true, currency: true, kind: true, amountCents: true, createdAt: true } });
+  const sales = new Map<string, Row>();
+  const row = (day: string, shopId: string, currency: string) => {
+    const key = `${day}|${shopId}|${currency}`;
+    let r = sales.get(key);
+    if (!r) {
+      r = { day, shopId, currency, placed_pending: 0, placed_paid: 0, placed_processing: 0, placed_shipped: 0, placed_delivered: 0, placed_cancelled: 0, placed_refunded: 0, orders_paid: 0, units_paid: 0, gross_cents: 0, commission_cents: 0, refunds: 0, refund_cents: 0, commission_refund_cents: 0 };
+      sales.set(key, r);
+    }
+    return r as Record<string, number>;
+  };
+  const products = new Map<string, Row>();
+  for (const so of orders) row(localDay(so.createdAt, tz), so.shopId, so.currency)[`placed_${so.status.toLowerCase().replace("pending_payment", "pending")}`]! += 1;
+  for (const le of ledger) {
+    const r = row(localDay(le.createdAt, tz), le.shopId, le.currency);
+    const day = localDay(le.createdAt, tz);
+    if (le.kind === "SALE") {
+      r.orders_paid! += 1;
+      r.gross_cents! += le.amountCents;
+      for (const it of orders.find((o) => o.id === le.sellerOrderId)!.items) {
+        r.units_paid! += it.quantity;
+        const key = `${day}|${it.productId}|${le.currency}`;
+        const p = (products.get(key) ?? products.set(key, { day, productId: it.productId, currency: le.currency, shopId: le.shopId, units: 0, revenue_cents: 0 }).get(key)!) as Record<string, number>;
+        p.units! += it.quantity;
+        p.revenue_cents! += it.lineTotalCents;
+      }
+    }
+    if (le.kind === "COMMISSION") r.commission_cents! -= le.amountCents;
+    if (le.kind === "REFUND") {
+      r.refunds! += 1;
+      r.refund_cents! -= le.amountCents;
+    }
+    if (le.kind === "COMMISSION_REFUND") r.commission_refund_cents! += le.amountCents;
+  }
+  const platform = new Map<string, Row>();
+  for (const r of sales.values()) {
+    const key = `${r.day}|${r.currency}`;
+    const p = (platform.get(key) ?? platform.set(key, { day: r.day!, currency: r.currency! }).get(key)!) as Record<string, number>;
+    for (const [k, v] of Object.entries(r)) if (typeof v === "number") p[k] = (p[k] ?? 0) + v;
+  }
+  const sort = (rows: Row[]) => rows.sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+  return { sales: sort([...sales.values()]), products: sort([...products.values()]), platform: sort([...platform.values()]) };
+}
+
+/** The rollup tables as they are, in the oracle's shape. */
+async function rollups() {
+  const sales = await db().$queryRaw<Row[]>`
+    SELECT to_char("day", 'YYYY-MM-DD') AS "day", "shop_id" AS "shopId", "currency", "placed_pending"::int, "placed_paid"::int, "placed_processing"::int,
+           "placed_shipped"::int, "placed_delivered"::int, "placed_cancelled"::int, "placed_refunded"::int, "orders_paid"::int, "units_paid"::int,
+           "gross_cents"::int, "commission_cents"::int, "refunds"::int, "refund_cents"::int, "commission_refund_cents"::int
+      FROM "sales_daily"`;
+  const products = await db().$queryRaw<Row[]>`
+    SELECT to_char("day", 'YYYY-MM-DD') AS "day", "product_id" AS "productId", "currency", "shop_id" AS "shopId", "units"::int, "revenue_cents"::int
+      FROM "product_sales_daily"`;
+  const platform = await db().$queryRaw<Row[]>`
+    SELECT to_char("day", 'YYYY-MM-DD') AS "day", "currency", "placed_pending"::int, "placed_paid"::int, "placed_processing"::int,
+           "placed_shipped"::int, "placed_delivered"::int, "placed_cancelled"::int, "placed_refunded"::int, "orders_paid"::int, "units_paid"::int,
+           "gross_cents"::int, "commission_cents"::int, "refunds"::int, "refund_cents"::int, "commission_refund_cents"::int
+      FROM "platform_sales_daily"`;
+  const sort = (rows: Row[]) => rows.map((r) => ({ ...r })).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+  return { sales: sort(sales), products: sort(products), platform: sort(platform) };
+}
+
+describe("sales rollups", () => {
+  it("follow real orders run by run: payments, a seller's refund, a buyer's cancellation, shipping", async () => {
+    expect(await refreshRollups(db(), "UTC")).toMatchObject({ outcome: "full" });
+    const categoryId = (await makeCategory(db())).id;
+    const owner = await t.createUser({ role: "SELLER" });
+    const shop = await makeShop(db(), owner.id);
+    const product = await makeProduct(db(), shop.id, categoryId, { variants: [{ priceCents: 1250, stock: 100 }] });
+    const seller = (await t.signIn(owner.email)).caller;
+    const u = await t.createUser();
+    const buyer = (await t.signIn(u.email)).caller;
+    const address = { name: "Bea Buyer", line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "us" };
+    const place = async (quantity: number, key: string) => {
+      await buyer.cart.add({ variantId: product.variants[0]!.id, quantity });
+      return (await buyer.checkout.placeOrder({ idempotencyKey: key, shippingAddress: address })).orderId;
+    };
+    const step = async () => {
+      expect(await refreshRollups(db(), "UTC")).toMatchObject({ outcome: "incremental" });
+      expect(await rollups()).toEqual(await oracle("UTC"));
+    };
+    const first = await place(2, "rollup-run-1");
+    await step();
+    await buyer.payment.confirmTest({ id: first });
+    await step();
+    const part = (await db().sellerOrder.findFirstOrThrow({ where: { orderId: first } })).id;
+    await seller.sellerOrder.cancel({ id: part });
+    await step();
+    const second = await place(1, "rollup-run-2");
+    await buyer.order.cancel({ id: second });
+    const third = await place(3, "rollup-run-3");
+    await buyer.payment.confirmTest({ id: third });
+    const thirdPart = (await db().sellerOrder.findFirstOrThrow({ where: { orderId: third } })).id;
+    await seller.sellerOrder.updateStatus({ id: thirdPart, status: "PROCESSING" });
+    await step();
+    const [today] = await rollups().then((r) => r.sales);
+    expect(today).toMatchObject({ placed_refunded: 1, placed_cancelled: 1, placed_processing: 1, orders_paid: 2, gross_cents: 6250, refunds: 1, refund_cents: 2500, units_paid: 5 });
+    // A second run with nothing new changes nothing.
+    const before = await rollups();
+    await refreshRollups(db(), "UTC");
+    expect(await rollups()).toEqual(before);
+  });
+
+  it("catch up after missed runs, equal a full rebuild, and move their days with the time zone", async () => {
+    await refreshRollups(db(), "UTC");
+    // Orders over several days, with no run in between (as if every process were down).
+    await seedStatsFixture(t);
+    expect(await refreshRollups(db(), "UTC")).toMatchObject({ outcome: "incremental" });
+    const incremental = await rollups();
+    expect(incremental).toEqual(await oracle("UTC"));
+    expect(await rebuildAllRollups(db(), "UTC")).toMatchObject({ outcome: "full" });
+    expect(await rollups()).toEqual(incremental);
+    // Order 2 (2026-01-11 03:30 UTC) belongs to 01-10 in New York: a new time zone rebuilds in full.
+    expect(await refreshRollups(db(), "America/New_York")).toMatchObject({ outcome: "full" });
+    const ny = await rollups();
+    expect(ny).toEqual(await oracle("America/New_York"));
+    expect(ny).not.toEqual(incremental);
+  });
+
+  // PGlite has one connection: a second process cannot exist there.
+  it.runIf(usingPostgres)("skips a round while another process holds the lock", async () => {
+    await db().$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${0x5ea1e5_01}::bigint)`;
+      expect(await refreshRollups(db(), "America/New_York")).toEqual({ outcome: "skipped" });
+    });
+  });
+});
