@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `pnpm start` calls this before starting the server: it builds the client only when
+ * `pnpm start` runs this beside the server's start (server/src/client-build.ts; the server
+ * serves once it is done): it builds the client only when
  * dist/index.html is missing or older than any of its sources, so a restart costs nothing
  * when the client has not changed. Sources: client/src, client/public, client/index.html,
  * client/vite.config.ts, client/package.json and shared/src (the client bundles its schemas).
