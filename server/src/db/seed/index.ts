@@ -1,9 +1,8 @@
 import { newId } from "../../lib/ids.ts";
-import { hashPassword } from "../../modules/auth/password.ts";
 import type { Db, Tx } from "../client.ts";
 import { buildCategories, buildShops } from "./catalog.ts";
 import { CATEGORIES, SHOPS } from "./data/catalog.ts";
-import { DEMO_PASSWORD, USERS } from "./data/people.ts";
+import { DEMO_PASSWORD_HASH, USERS } from "./data/people.ts";
 import { buildOrders } from "./orders.ts";
 import { buildProducts } from "./products.ts";
 import { Rng } from "./random.ts";
@@ -28,7 +27,7 @@ export interface SeedOptions {
 export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<string> {
   if (await demoPresent(db)) return ALREADY_PRESENT;
   await assertNoConflicts(db);
-  const data = buildDemoData(options.now ?? new Date(), await hashPassword(DEMO_PASSWORD));
+  const data = buildDemoData(options.now ?? new Date(), DEMO_PASSWORD_HASH);
   try {
     await db.$transaction((tx) => insert(tx, data), { timeout: 120_000, maxWait: 20_000 });
   } catch (err) {
