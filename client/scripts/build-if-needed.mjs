@@ -64,5 +64,8 @@ if (!reason) {
   const started = performance.now();
   const { build } = await import("vite");
   await build({ root: clientDir, logLevel: "warn" });
-  console.log(`[client] built ${rel(path.join(clientDir, "dist"))} in ${Math.round(performance.now() - started)} ms`);
+  const { user, system } = process.cpuUsage();
+  console.log(
+    `[client] built ${rel(path.join(clientDir, "dist"))} in ${Math.round(performance.now() - started)} ms (${Math.round((user + system) / 1000)} ms of CPU)`,
+  );
 }

@@ -5,7 +5,8 @@
  * `--fresh-client` the client's build is removed first, so the run includes the client build, as a
  * first start after `pnpm install` does. Prints each run's figures, the server's own phases
  * (its "listening" line: modules, open database, migrations, demo seed, server, listen), the
- * client build's time, the machine's load average, and the medians.
+ * client build's time, the CPU time each process used (which another process's load hardly
+ * moves, unlike the wall time), the machine's load average, and the medians.
  *
  *   node server/scripts/first-start.mjs [--runs=3] [--fresh-client] [--command="npx -y pnpm@12.4.2 start"]
  *
@@ -90,13 +91,16 @@ async function oneRun(n) {
     await new Promise((r) => (exited ? r() : child.once("exit", r)));
     rmSync(dataDir, { recursive: true, force: true });
   }
-  const server = /after the process started \((.*)\)/.exec(output)?.[1] ?? "?";
+  const server = /after the process started, \d+ ms of CPU \((.*)\)/.exec(output)?.[1] ?? "?";
+  const serverCpu = Number(/(\d+) ms of CPU \(/.exec(output)?.[1] ?? NaN);
+  const clientCpu = Number(/\[client\] built .* \((\d+) ms of CPU\)/.exec(output)?.[1] ?? 0);
   const serverTotal = Number(/(\d+) ms after the process started/.exec(output)?.[1] ?? NaN);
   const clientBuild = Number(/\[client\] built \S+ in (\d+) ms/.exec(output)?.[1] ?? 0);
-  const run = { ready, storefront, both: Math.max(ready, storefront), serverTotal, clientBuild, load };
+  const run = { ready, storefront, both: Math.max(ready, storefront), serverTotal, serverCpu, clientBuild, clientCpu, load };
   console.log(
-    `run ${n}: ready ${ms(ready)}, storefront ${ms(storefront)}; server ${ms(serverTotal)} from its process start ` +
-      `(${server}); client build ${clientBuild ? ms(clientBuild) : "skipped"}; load ${load.toFixed(2)}`,
+    `run ${n}: ready ${ms(ready)}, storefront ${ms(storefront)}; server ${ms(serverTotal)} from its process start, ` +
+      `${ms(serverCpu)} of CPU (${server}); client build ${clientBuild ? `${ms(clientBuild)}, ${ms(clientCpu)} of CPU` : "skipped"}; ` +
+      `load ${load.toFixed(2)}`,
   );
   return run;
 }
@@ -113,7 +117,8 @@ const results = [];
 for (let i = 1; i <= runs; i++) results.push(await oneRun(i));
 console.log(
   `median: ready and storefront ${ms(median(results.map((r) => r.both)))} ` +
-    `(/readyz ${ms(median(results.map((r) => r.ready)))}, server ${ms(median(results.map((r) => r.serverTotal)))}` +
-    `${freshClient ? `, client build ${ms(median(results.map((r) => r.clientBuild)))}` : ""}); ` +
+    `(/readyz ${ms(median(results.map((r) => r.ready)))}, server ${ms(median(results.map((r) => r.serverTotal)))} ` +
+    `and ${ms(median(results.map((r) => r.serverCpu)))} of CPU` +
+    `${freshClient ? `, client build ${ms(median(results.map((r) => r.clientBuild)))} and ${ms(median(results.map((r) => r.clientCpu)))} of CPU` : ""}); ` +
     `load average ${results.map((r) => r.load.toFixed(2)).join(", ")} at the runs' starts`,
 );
