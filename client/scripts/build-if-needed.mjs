@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `pnpm start` calls this before starting the server: it builds the client only when
+ * `pnpm start` runs this beside the server's start (server/src/client-build.ts; the server
+ * serves once it is done): it builds the client only when
  * dist/index.html is missing or older than any of its sources, so a restart costs nothing
  * when the client has not changed. Sources: client/src, client/public, client/index.html,
  * client/vite.config.ts, client/package.json and shared/src (the client bundles its schemas).
@@ -63,5 +64,8 @@ if (!reason) {
   const started = performance.now();
   const { build } = await import("vite");
   await build({ root: clientDir, logLevel: "warn" });
-  console.log(`[client] built ${rel(path.join(clientDir, "dist"))} in ${Math.round(performance.now() - started)} ms`);
+  const { user, system } = process.cpuUsage();
+  console.log(
+    `[client] built ${rel(path.join(clientDir, "dist"))} in ${Math.round(performance.now() - started)} ms (${Math.round((user + system) / 1000)} ms of CPU)`,
+  );
 }

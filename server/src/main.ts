@@ -7,16 +7,18 @@ import { nullSink } from "./realtime/publish.ts";
 import { createPaymentProvider } from "./modules/payments/index.ts";
 import { createServer } from "./server.ts";
 import { createMetrics } from "./metrics/metrics.ts";
+import { StartupPhases } from "./lib/startup-phases.ts";
+import { clientBuildFinished } from "./client-build.ts";
 
 /** Start: config → database (migrate; seed on the first embedded start) → server → listen. */
 async function main() {
-  const startedAt = performance.now();
+  const phases = new StartupPhases();
   const config = loadConfig();
   const log = (msg: string) => console.log(`[marketplace] ${msg}`);
   for (const warning of startupWarnings(config)) console.warn(`[marketplace] ${warning}`);
   // One registry for the process; served on METRICS_PORT only, never on the public port.
   const metrics = createMetrics();
-  const database = await openConfiguredDatabase(config, log, () => metrics.readRetries.inc());
+  const database = await openConfiguredDatabase(config, log, () => metrics.readRetries.inc(), phases);
   // With REDIS_URL the attempt limits (logins, sign-ups, password checks, Socket.IO requests) are
   // shared by every process; alone, one process counts.
   const limiterRedis = config.REDIS_URL
@@ -25,8 +27,12 @@ async function main() {
   limiterRedis?.on("error", () => {}); // outages are reported by the real-time adapter's client
   const limits = limiterRedis ? redisLimiterStore(limiterRedis, config.REDIS_KEY_PREFIX) : memoryLimiterStore();
   if (limiterRedis) metrics.watchRedis("limits", () => limiterRedis.status === "ready");
-  const server = await createServer({ config, database, limits, sink: nullSink, payments: createPaymentProvider(config), metrics });
-  const url = await server.start();
+  // The root `pnpm start` builds the client meanwhile (client-build.ts): served once it is there.
+  await phases.time("waiting for the client build", () => clientBuildFinished());
+  const server = await phases.time("server", () =>
+    createServer({ config, database, limits, sink: nullSink, payments: createPaymentProvider(config), metrics }),
+  );
+  const url = await phases.time("listen", () => server.start());
 
   // SIGTERM/SIGINT: stop accepting, finish in-flight requests, close sockets and the database,
   // exit 0 — or exit 1 if that takes more than 10 s.
@@ -54,13 +60,19 @@ async function main() {
   log(
     `listening on ${url} (${database.kind === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"}; ` +
       `uploaded images: ${config.UPLOAD_STORE}) ` +
-      `in ${Math.round(performance.now() - startedAt)} ms`,
+      `${Math.round(performance.now())} ms after the process started, ${cpuMs()} ms of CPU (${phases.summary()})`,
   );
   if (server.metricsUrl) log(`metrics on ${server.metricsUrl}${config.metrics?.token ? " (bearer token required)" : ""}`);
 }
 
+/** CPU time this process has used (user + system): unlike the wall time, hardly moved by other processes' load. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return Math.round((user + system) / 1000);
+}
+
 /** Errors that say what is wrong in their message: printed as one line, without a stack. */
-const STARTUP_ERRORS = new Set(["DataDirInUseError", "MigrationError", "DatabaseUnreachableError"]);
+const STARTUP_ERRORS = new Set(["DataDirInUseError", "MigrationError", "DatabaseUnreachableError", "ClientBuildError"]);
 
 main().catch((err: unknown) => {
   if (err instanceof ConfigError || STARTUP_ERRORS.has((err as Error).name)) {

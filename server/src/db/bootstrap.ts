@@ -3,40 +3,50 @@ import { openDatabase, type Database } from "./client.ts";
 import { migrate } from "./migrate.ts";
 import type { SqlConnection } from "./sql.ts";
 import { seedDemo } from "./seed/index.ts";
+import { StartupPhases } from "../lib/startup-phases.ts";
 
 type Log = (msg: string) => void;
 
 /**
  * Opens the configured database and brings it up to date: PostgreSQL when DATABASE_URL is set,
  * the embedded PGlite in DATA_DIR otherwise. The embedded database is seeded with demo data on
- * its first start (never in production).
+ * its first start (never in production). `phases` records how long each step took (main.ts
+ * prints them).
  */
-export async function openConfiguredDatabase(config: Config, log: Log, onReadRetry?: () => void): Promise<Database> {
-  const database = config.DATABASE_URL
-    ? await openDatabase({
-        url: config.DATABASE_URL,
-        poolSize: config.DATABASE_POOL_SIZE,
-        onPoolError: (err) => log(`database connection lost: ${err.message}`),
-        onReadRetry: (err) => {
-          log(`read retried on another connection: ${err.message}`);
-          onReadRetry?.();
-        },
-      })
-    : await openDatabase({ dataDir: config.dataDir });
+export async function openConfiguredDatabase(
+  config: Config,
+  log: Log,
+  onReadRetry?: () => void,
+  phases = new StartupPhases(),
+): Promise<Database> {
+  const database = await phases.time("open database", () =>
+    config.DATABASE_URL
+      ? openDatabase({
+          url: config.DATABASE_URL,
+          poolSize: config.DATABASE_POOL_SIZE,
+          onPoolError: (err) => log(`database connection lost: ${err.message}`),
+          onReadRetry: (err) => {
+            log(`read retried on another connection: ${err.message}`);
+            onReadRetry?.();
+          },
+        })
+      : openDatabase({ dataDir: config.dataDir }),
+  );
   try {
-    const conn = await connectWhenUp(database, config.DATABASE_WAIT_SECONDS * 1000, log);
-    let applied: string[];
-    try {
-      applied = await migrate(conn, { log });
-    } finally {
-      await conn.close();
-    }
+    const applied = await phases.time("migrations", async () => {
+      const conn = await connectWhenUp(database, config.DATABASE_WAIT_SECONDS * 1000, log);
+      try {
+        return await migrate(conn, { log });
+      } finally {
+        await conn.close();
+      }
+    });
     // A new embedded database: made by this start, from the migrated template (nothing applied)
     // or by applying every migration.
     const firstEmbeddedStart =
       database.kind === "pglite" && (database.created || (applied.length > 0 && applied.length === (await countMigrations(database))));
     if (firstEmbeddedStart && config.SEED_DEMO && !config.isProduction) {
-      const summary = await seedDemo(database.prisma);
+      const summary = await phases.time("demo seed", () => seedDemo(database.prisma));
       log(`seeded demo data: ${summary}`);
     }
     return database;

@@ -1,14 +1,9 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { PGlite } from "@electric-sql/pglite";
 import { PrismaClient, type Prisma } from "../generated/prisma/client.ts";
 import type { PoolStats } from "../metrics/metrics.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
-import { readTemplate } from "./pglite-template.ts";
-import { ReadRetryingPool } from "./read-retry.ts";
 import type { SqlConnection } from "./sql.ts";
 
 export type Db = PrismaClient;
@@ -49,7 +44,9 @@ export type DatabaseOptions =
 
 /**
  * `url` → PostgreSQL through a node-postgres pool; `dataDir` → embedded PGlite kept in that
- * folder (null: in memory, for tests), locked against a second process.
+ * folder (null: in memory, for tests), locked against a second process. Each engine's modules
+ * are loaded when it is opened: a process on PostgreSQL never loads PGlite's WebAssembly build,
+ * one on PGlite never loads node-postgres (less to load on a first start, less memory at idle).
  */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return "url" in options ? openPostgres(options) : openPglite(options.dataDir, options.fromTemplate ?? true);
@@ -64,7 +61,8 @@ interface PostgresOptions {
   onReadRetry?: (err: Error) => void;
 }
 
-function openPostgres(options: PostgresOptions): Database {
+async function openPostgres(options: PostgresOptions): Promise<Database> {
+  const [{ PrismaPg }, { ReadRetryingPool }] = await Promise.all([import("@prisma/adapter-pg"), import("./read-retry.ts")]);
   const max = options.poolSize ?? 10;
   const pool = new ReadRetryingPool({
     connectionString: options.url,
@@ -108,6 +106,12 @@ function openPostgres(options: PostgresOptions): Database {
 }
 
 async function openPglite(dataDir: string | null, fromTemplate: boolean): Promise<Database> {
+  const [{ PGlite }, { pg_trgm }, { PrismaPGlite }, { readTemplate }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("@electric-sql/pglite/contrib/pg_trgm"),
+    import("pglite-prisma-adapter"),
+    import("./pglite-template.ts"),
+  ]);
   const unlock = dataDir ? lockDataDir(dataDir) : () => {};
   let pglite: PGlite;
   let fresh: boolean;

@@ -8,6 +8,13 @@ import type { FastifyInstance } from "fastify";
  * 11). Images are left alone (their types are not compressible), and the built client's files are
  * compressed once at build time instead (static-client.ts serves the .br/.gz made by the build).
  * Socket.IO's traffic does not pass through Fastify's replies; WebSocket frames are not compressed.
+ *
+ * A client that drops a streamed answer (a browser leaving the page) is no error of the server's.
+ * Fastify takes it for one when the answer's headers have not gone out yet and the request is not
+ * marked aborted; Node marks only requests whose body was still arriving, so a POST (a tRPC
+ * mutation: its body read, its answer streamed through the compressor, brotli holding the first
+ * bytes back) was logged as a 500 "Premature close". The response closing before it finished is
+ * what tells the client left: the request is marked aborted then, and Fastify logs the drop at info.
  */
 export const COMPRESS_THRESHOLD_BYTES = 1024;
 
@@ -16,5 +23,14 @@ export async function registerCompression(app: FastifyInstance): Promise<void> {
     global: true,
     threshold: COMPRESS_THRESHOLD_BYTES,
     encodings: ["br", "gzip"],
+  });
+  // After the compressor's own hook: the payload is then the compressed stream Fastify will pipe.
+  app.addHook("onSend", async (request, reply, payload) => {
+    if (typeof (payload as { pipe?: unknown } | null)?.pipe === "function") {
+      reply.raw.once("close", () => {
+        if (!reply.raw.writableFinished) request.raw.aborted = true;
+      });
+    }
+    return payload;
   });
 }

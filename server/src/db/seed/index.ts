@@ -1,9 +1,9 @@
 import { newId } from "../../lib/ids.ts";
-import { hashPassword } from "../../modules/auth/password.ts";
 import type { Db, Tx } from "../client.ts";
+import type { Prisma } from "../../generated/prisma/client.ts";
 import { buildCategories, buildShops } from "./catalog.ts";
 import { CATEGORIES, SHOPS } from "./data/catalog.ts";
-import { DEMO_PASSWORD, USERS } from "./data/people.ts";
+import { DEMO_PASSWORD_HASH, USERS } from "./data/people.ts";
 import { buildOrders } from "./orders.ts";
 import { buildProducts } from "./products.ts";
 import { Rng } from "./random.ts";
@@ -11,6 +11,7 @@ import { applyRatings, buildReviews } from "./reviews.ts";
 import { ActivityLog } from "./types.ts";
 import { buildUsers } from "./users.ts";
 import { isUniqueViolation } from "../errors.ts";
+import { insertRows, tableColumns } from "./bulk-insert.ts";
 
 export const ALREADY_PRESENT = "demo data already present";
 
@@ -28,7 +29,7 @@ export interface SeedOptions {
 export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<string> {
   if (await demoPresent(db)) return ALREADY_PRESENT;
   await assertNoConflicts(db);
-  const data = buildDemoData(options.now ?? new Date(), await hashPassword(DEMO_PASSWORD));
+  const data = buildDemoData(options.now ?? new Date(), DEMO_PASSWORD_HASH);
   try {
     await db.$transaction((tx) => insert(tx, data), { timeout: 120_000, maxWait: 20_000 });
   } catch (err) {
@@ -73,6 +74,7 @@ export function buildDemoData(now: Date, passwordHash: string) {
   const orders = buildOrders(now, new Rng(0x0ddba11), users.user, shops, catalog.products, log);
   const { reviews, reports: reviewReports } = buildReviews(now, new Rng(0x5eed2), orders.delivered, shops, users.user, log);
   applyRatings(reviews, catalog.products, shops);
+  withCatalogFigures(catalog.products.map((p) => p.row), catalog.variants);
   return {
     users: users.rows,
     categories: categories.rows,
@@ -93,20 +95,43 @@ export function buildDemoData(now: Date, passwordHash: string) {
 
 type DemoData = ReturnType<typeof buildDemoData>;
 
-/** Bulk inserts in foreign-key order. */
+/**
+ * Each product's lowest and highest variant price and whether one is in stock, written with the
+ * product as the variants' trigger (migration catalog_denormalized) would compute them at commit:
+ * the trigger then finds nothing to change, instead of rewriting every product once per variant
+ * (each rewrite recomputes its search vector and its index entries).
+ */
+function withCatalogFigures(products: Prisma.ProductCreateManyInput[], variants: readonly Prisma.VariantCreateManyInput[]): void {
+  const byProduct = new Map<string, Prisma.VariantCreateManyInput[]>();
+  for (const v of variants) byProduct.set(v.productId, [...(byProduct.get(v.productId) ?? []), v]);
+  for (const product of products) {
+    const own = byProduct.get(product.id!) ?? [];
+    if (!own.length) continue;
+    product.minPriceCents = Math.min(...own.map((v) => v.priceCents));
+    product.maxPriceCents = Math.max(...own.map((v) => v.priceCents));
+    product.inStock = own.some((v) => (v.stock ?? 0) > 0);
+  }
+}
+
+/** Each table in one set-based statement (bulk-insert.ts), in foreign-key order. */
+const TABLES: [table: string, rows: (d: DemoData) => readonly object[]][] = [
+  ["users", (d) => d.users],
+  ["categories", (d) => d.categories],
+  ["shops", (d) => d.shops],
+  ["products", (d) => d.products],
+  ["variants", (d) => d.variants],
+  ["product_images", (d) => d.images],
+  ["orders", (d) => d.orders],
+  ["seller_orders", (d) => d.sellerOrders],
+  ["order_items", (d) => d.orderItems],
+  ["payments", (d) => d.payments],
+  ["ledger_entries", (d) => d.ledger],
+  ["reviews", (d) => d.reviews],
+  ["review_reports", (d) => d.reviewReports],
+  ["activities", (d) => d.activities],
+];
+
 async function insert(tx: Tx, d: DemoData): Promise<void> {
-  await tx.user.createMany({ data: d.users });
-  await tx.category.createMany({ data: d.categories });
-  await tx.shop.createMany({ data: d.shops });
-  await tx.product.createMany({ data: d.products });
-  await tx.variant.createMany({ data: d.variants });
-  await tx.productImage.createMany({ data: d.images });
-  await tx.order.createMany({ data: d.orders });
-  await tx.sellerOrder.createMany({ data: d.sellerOrders });
-  await tx.orderItem.createMany({ data: d.orderItems });
-  await tx.payment.createMany({ data: d.payments });
-  await tx.ledgerEntry.createMany({ data: d.ledger });
-  await tx.review.createMany({ data: d.reviews });
-  await tx.reviewReport.createMany({ data: d.reviewReports });
-  await tx.activity.createMany({ data: d.activities });
+  const columns = await tableColumns(tx, TABLES.map(([table]) => table));
+  for (const [table, rows] of TABLES) await insertRows(tx, table, rows(d), columns.get(table)!);
 }

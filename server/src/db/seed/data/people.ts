@@ -4,6 +4,14 @@ import type { Role } from "@marketplace/shared";
 
 export const DEMO_PASSWORD = "demo-password-1";
 
+/**
+ * argon2id of DEMO_PASSWORD with today's parameters (password.ts's ARGON2_OPTIONS), computed once
+ * and kept here: a first start does not spend an argon2 hash on a password everyone knows. The
+ * demo accounts share it (a fixed salt is no loss for a published password). Its test
+ * (demo-password.test.ts) fails when the parameters change: make a new one then.
+ */
+export const DEMO_PASSWORD_HASH = "$argon2id$v=19$m=19456,t=2,p=1$C6gC+DFqZQdTaN4V831ESA$sIwX7Rbx1DLBOJscS4FQubrYZYy0SOKqnrJ6SysRS1U";
+
 export interface Address {
   name: string;
   line1: string;
