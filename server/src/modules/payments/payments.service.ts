@@ -3,13 +3,13 @@ import { DomainError, conflict, notFound } from "../../lib/errors.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import type { Db, Tx } from "../../db/client.ts";
 import { rooms, type EventBuffer } from "../../realtime/publish.ts";
-import type { AuthedContext, Context } from "../../trpc/context.ts";
+import type { AuthedScope, Scope } from "../../scope.ts";
 import { recordActivity } from "../activity/activity.service.ts";
 import { liveCents, nothingToTell, settleWithProvider, type ProviderFollowUp } from "../orders/cancellation.ts";
 import { lockOrder, type LockedOrder } from "../orders/order-lock.ts";
 import { getBuyerOrder } from "../orders/orders.service.ts";
 
-type Deps = Pick<Context, "db" | "deps">;
+type Deps = Pick<Scope, "db" | "deps">;
 
 /** A payment row still to be paid (the one a checkout just wrote can be passed as is). */
 export interface PendingPayment {
@@ -148,7 +148,7 @@ export async function markPaymentFailed(db: Db | Tx, orderId: string, reason: st
  * it charges what the order's payment asks for now, under the order's lock. A cancelled order
  * cannot be paid (the test provider has charged nothing yet, so nothing needs refunding).
  */
-export async function confirmTestPayment(ctx: AuthedContext, input: ConfirmTestPaymentInput) {
+export async function confirmTestPayment(ctx: AuthedScope, input: ConfirmTestPaymentInput) {
   if (ctx.deps.payments.name !== "TEST") throw new DomainError("FORBIDDEN", "Test payments are disabled");
   const followUp = await inTransaction(ctx, async (tx, events) => {
     const order = await lockOrder(tx, input.id);

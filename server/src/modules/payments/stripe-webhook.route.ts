@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import Stripe from "stripe";
 import { inTransaction } from "../../lib/transaction.ts";
-import type { AppDeps } from "../../trpc/context.ts";
+import type { AppDeps } from "../../scope.ts";
 import { applyPayment, markPaymentFailed } from "./payments.service.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { nothingToTell, settleWithProvider, type ProviderFollowUp } from "../orders/cancellation.ts";
