@@ -1,4 +1,6 @@
 import type { ConfirmTestPaymentInput } from "@marketplace/shared";
+import type Stripe from "stripe";
+import { isUniqueViolation } from "../../db/errors.ts";
 import { DomainError, conflict, notFound } from "../../lib/errors.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import type { Db, Tx } from "../../db/client.ts";
@@ -168,4 +170,54 @@ export async function confirmTestPayment(ctx: AuthedScope, input: ConfirmTestPay
   });
   await settleWithProvider(ctx, input.id, followUp);
   return getBuyerOrder(ctx, input.id);
+}
+
+interface Handled {
+  outcome: string;
+  orderId?: string;
+  followUp: ProviderFollowUp;
+}
+
+/**
+ * A Stripe event whose signature the webhook route verified: each event id is recorded once, in
+ * the same transaction as the change it causes, so a redelivered (even concurrently) event
+ * changes nothing twice ("duplicate"); a success is applied only to the order named in its
+ * metadata and only if it is that order's payment, with amount and currency checked
+ * (applyPayment); a failure marks the order's payment FAILED; other events are ignored. Refunds
+ * (a payment for a cancelled order or part) are made once the change has committed.
+ */
+export async function handleStripeEvent(ctx: Deps, event: Stripe.Event): Promise<{ outcome: string }> {
+  const { outcome, orderId, followUp } = await recordStripeEvent(ctx, event);
+  if (orderId) await settleWithProvider(ctx, orderId, followUp);
+  return { outcome };
+}
+
+async function recordStripeEvent(ctx: Deps, event: Stripe.Event): Promise<Handled> {
+  const done = (outcome: string): Handled => ({ outcome, followUp: nothingToTell });
+  try {
+    return await inTransaction(ctx, async (tx, events) => {
+      await tx.webhookEvent.create({ data: { provider: "STRIPE", eventId: event.id, type: event.type } });
+      if (event.type === "payment_intent.succeeded") {
+        const intent = event.data.object;
+        const orderId = intent.metadata?.orderId;
+        if (!orderId) return done("ignored: no order");
+        const payment = await tx.payment.findFirst({ where: { orderId, provider: "STRIPE" }, select: { providerRef: true } });
+        if (!payment || (payment.providerRef && payment.providerRef !== intent.id)) {
+          await tx.order.updateMany({ where: { id: orderId }, data: { flaggedReason: `payment ${intent.id} is not this order's payment` } });
+          return done("FLAGGED");
+        }
+        const applied = await applyPayment(tx, events, { orderId, amountCents: intent.amount_received || intent.amount, currency: intent.currency, providerRef: intent.id });
+        return { outcome: applied.outcome, orderId, followUp: applied.followUp };
+      }
+      if (event.type === "payment_intent.payment_failed") {
+        const intent = event.data.object;
+        if (intent.metadata?.orderId) await markPaymentFailed(tx, intent.metadata.orderId, intent.last_payment_error?.code ?? "payment_failed");
+        return done("FAILED");
+      }
+      return done(`ignored: ${event.type}`);
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) return done("duplicate");
+    throw err;
+  }
 }
