@@ -65,8 +65,13 @@ export function contextFactory(deps: AppDeps) {
       ip: req.ip,
       userAgent: req.headers["user-agent"]?.slice(0, 300) ?? null,
       cookies: {
-        setSession: (token, expiresAt) => res.setCookie(cookie.name, token, { ...cookie.options, expires: expiresAt }),
-        clearSession: () => res.clearCookie(cookie.name, cookie.options),
+        // Block bodies: setCookie returns the reply, which is awaitable (it resolves once sent).
+        setSession: (token, expiresAt) => {
+          res.setCookie(cookie.name, token, { ...cookie.options, expires: expiresAt });
+        },
+        clearSession: () => {
+          res.clearCookie(cookie.name, cookie.options);
+        },
       },
     });
 }
