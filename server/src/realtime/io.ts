@@ -14,7 +14,7 @@ import { withTimeout } from "../lib/timeout.ts";
 import { resolveSession } from "../modules/auth/session.service.ts";
 import { isProductVisible } from "../modules/catalog/catalog.service.ts";
 import { sessionCookie } from "../modules/auth/session-cookie.ts";
-import type { AppDeps } from "../trpc/context.ts";
+import type { AppDeps } from "../scope.ts";
 import { rooms, type EventSink, type OutgoingEvent, type RoomChange } from "./publish.ts";
 import { connectRedisPair, type RedisPair } from "./redis.ts";
 import { StockThrottle } from "./stock-throttle.ts";
@@ -104,26 +104,30 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
   const pair = redis;
   const unwatchRedis = pair ? deps.metrics.watchRedis("realtime", () => pair.pub.status === "ready" && pair.sub.status === "ready") : () => {};
 
-  io.use(async (socket, next) => {
+  /** Who is behind a new socket: the session cookie's user and their shop, or a guest. */
+  async function identify(socket: MarketplaceSocket): Promise<void> {
     const data: SocketData = { userId: null, sessionId: null, role: null, shopId: null, tokens: SOCKET_LIMITS.burst, refilledAt: Date.now() };
     socket.data = data;
-    try {
-      const cookies = fastifyCookie.parse(socket.handshake.headers.cookie ?? "");
-      const token = cookies[cookieName];
-      const session = token && token.length <= 128 ? await resolveSession(database.prisma, token) : null;
-      if (session) {
-        data.userId = session.user.id;
-        data.sessionId = session.id;
-        data.role = session.user.role;
-        // Looked up before the connection is accepted, so the socket is in all its rooms the
-        // moment the client sees "connect": no event committed after that can miss it.
-        const shop = await database.prisma.shop.findUnique({ where: { ownerId: session.user.id }, select: { id: true } });
-        data.shopId = shop?.id ?? null;
-      }
-      next();
-    } catch (err) {
-      next(err as Error);
+    const cookies = fastifyCookie.parse(socket.handshake.headers.cookie ?? "");
+    const token = cookies[cookieName];
+    const session = token && token.length <= 128 ? await resolveSession(database.prisma, token) : null;
+    if (session) {
+      data.userId = session.user.id;
+      data.sessionId = session.id;
+      data.role = session.user.role;
+      // Looked up before the connection is accepted, so the socket is in all its rooms the
+      // moment the client sees "connect": no event committed after that can miss it.
+      const shop = await database.prisma.shop.findUnique({ where: { ownerId: session.user.id }, select: { id: true } });
+      data.shopId = shop?.id ?? null;
     }
+  }
+
+  // Socket.IO's middleware is callback-style: the connection waits for `next`, told of a failure.
+  io.use((socket, next) => {
+    identify(socket).then(
+      () => next(),
+      (err: unknown) => next(err as Error),
+    );
   });
 
   io.on("connection", (socket) => {
