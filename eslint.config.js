@@ -37,7 +37,11 @@ export default tseslint.config(
     rules: {
       // A promise nobody awaits loses its error (an unhandled rejection) and its ordering: await
       // it, or mark a deliberate fire-and-forget with `void` and say why.
-      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-floating-promises": [
+        "error",
+        // node:test's test() returns a promise that its runner awaits (bench's tests).
+        { allowForKnownSafeCalls: [{ from: "package", name: ["test", "describe", "it"], package: "node:test" }] },
+      ],
       // A promise where a plain value is expected: an async callback a caller does not await
       // (an event listener, forEach), or a promise tested as a condition (always truthy).
       "@typescript-eslint/no-misused-promises": "error",

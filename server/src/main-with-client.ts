@@ -4,5 +4,7 @@
  */
 import { startClientBuild } from "./client-build.ts";
 
-startClientBuild();
+// main.ts awaits this same build before it serves, and reports its failure there; the handler
+// here only keeps an early failure from counting as an unhandled rejection before that await.
+startClientBuild().catch(() => {});
 await import("./main.ts");
