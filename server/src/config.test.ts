@@ -58,6 +58,14 @@ describe("config", () => {
     expect(c.corsOrigins).toEqual(["https://a.example", "https://b.example"]);
   });
 
+  it("requires two-factor of admins in production unless REQUIRE_ADMIN_2FA says otherwise", () => {
+    expect(loadConfig({ NODE_ENV: "production", PAYMENTS: "test" }).REQUIRE_ADMIN_2FA).toBe(true);
+    expect(loadConfig({ NODE_ENV: "production", PAYMENTS: "test", REQUIRE_ADMIN_2FA: "false" }).REQUIRE_ADMIN_2FA).toBe(false);
+    expect(loadConfig({}).REQUIRE_ADMIN_2FA).toBe(false);
+    expect(loadConfig({ REQUIRE_ADMIN_2FA: "true" }).REQUIRE_ADMIN_2FA).toBe(true);
+    expect(() => loadConfig({ REQUIRE_ADMIN_2FA: "sometimes" })).toThrow(/REQUIRE_ADMIN_2FA/);
+  });
+
   it("SECURITY 36: production refuses to start on the test payment provider unless PAYMENTS names it", () => {
     expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(ConfigError);
     expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/PAYMENTS: required when NODE_ENV=production/);

@@ -99,6 +99,11 @@ const configSchema = z.object({
   METRICS_HOST: z.string().min(1).optional(),
   /** When set, a scrape must send `Authorization: Bearer <token>`. */
   METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
+  /**
+   * Admins must sign in with two-factor: one without it reaches only the set-up page. Default:
+   * true when NODE_ENV=production.
+   */
+  REQUIRE_ADMIN_2FA: boolish.optional(),
   /** Seed demo data on the first embedded start (never in production). */
   SEED_DEMO: boolish.default(true),
   /** Where the built Vue client lives; served when it exists. */
@@ -119,7 +124,8 @@ export interface S3Settings {
   credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
-export type Config = Omit<z.infer<typeof configSchema>, "PAYMENTS" | "UPLOAD_STORE"> & {
+export type Config = Omit<z.infer<typeof configSchema>, "PAYMENTS" | "UPLOAD_STORE" | "REQUIRE_ADMIN_2FA"> & {
+  REQUIRE_ADMIN_2FA: boolean;
   PAYMENTS: "test" | "stripe";
   UPLOAD_STORE: "disk" | "database" | "s3";
   /** Set when UPLOAD_STORE=s3. */
@@ -171,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { forServer = t
     ...c,
     PAYMENTS: c.PAYMENTS ?? "test",
     UPLOAD_STORE: uploadStore,
+    REQUIRE_ADMIN_2FA: c.REQUIRE_ADMIN_2FA ?? c.NODE_ENV === "production",
     s3: s3Settings(c, uploadStore),
     metrics:
       c.METRICS_PORT === undefined

@@ -28,6 +28,10 @@ export interface SessionUser {
   name: string;
   role: Role;
   status: UserStatus;
+  /** The current email was proved by a mailed link (opening a shop needs it). */
+  emailVerified: boolean;
+  /** Sign-in asks for a code from an authenticator app too. */
+  twoFactorEnabled: boolean;
 }
 
 /** How a procedure sets or clears the session cookie, whatever carries the request. */

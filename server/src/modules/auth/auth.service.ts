@@ -7,8 +7,24 @@ import { assertRegisterAllowed, takeLoginAttempt } from "./login-throttle.ts";
 import { burnPasswordCheck, hashPassword, isCommonPassword, needsRehash, verifyPassword } from "./password.ts";
 import { createSession } from "./session.service.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
+import type { Prisma } from "../../generated/prisma/client.ts";
 
-export const sessionUserSelect = { id: true, email: true, name: true, role: true, status: true } as const;
+export const sessionUserSelect = {
+  id: true,
+  email: true,
+  name: true,
+  role: true,
+  status: true,
+  emailVerifiedAt: true,
+  twoFactorEnabledAt: true,
+} as const satisfies Prisma.UserSelect;
+
+type SessionUserRow = Prisma.UserGetPayload<{ select: typeof sessionUserSelect }>;
+
+/** The signed-in user as procedures see it (and `auth.me` returns it): flags, not timestamps. */
+export function toSessionUser({ emailVerifiedAt, twoFactorEnabledAt, ...user }: SessionUserRow): SessionUser {
+  return { ...user, emailVerified: emailVerifiedAt !== null, twoFactorEnabled: twoFactorEnabledAt !== null };
+}
 
 /** One message for unknown email and wrong password alike (no account enumeration). */
 const BAD_CREDENTIALS = "Wrong email or password";
@@ -47,7 +63,7 @@ export async function register(ctx: Context, input: RegisterInput): Promise<Sess
       userAgent: ctx.userAgent,
       ttlDays: ctx.deps.config.SESSION_TTL_DAYS,
     });
-    return { user, session };
+    return { user: toSessionUser(user), session };
   }).catch((err: unknown) => {
     // Two sign-ups racing for one address: the unique index decides.
     if (isUniqueViolation(err)) {
@@ -76,7 +92,8 @@ export async function login(ctx: Context, input: LoginInput): Promise<SessionUse
   }
   await attempt.succeeded();
   if (found.status !== "ACTIVE") throw forbidden("This account is suspended");
-  const { passwordHash, ...user } = found;
+  const { passwordHash, ...row } = found;
+  const user = toSessionUser(row);
   const rehash = needsRehash(passwordHash) ? await hashPassword(input.password) : null;
   const session = await inTransaction(ctx, async (tx, events) => {
     if (rehash) await tx.user.update({ where: { id: user.id }, data: { passwordHash: rehash } });

@@ -47,7 +47,7 @@ export async function matchTotp(secret: string, code: string, at = new Date()): 
     epoch: Math.floor(at.getTime() / 1000),
     epochTolerance: DRIFT_SECONDS,
   });
-  return result.valid ? result.timeStep : null;
+  return result.valid && "timeStep" in result ? result.timeStep : null;
 }
 
 /** The code of a secret at a moment: what an authenticator app shows (tests and the set-up page's checks). */

@@ -2,13 +2,13 @@ import type { ChangePasswordInput, UpdateProfileInput } from "@marketplace/share
 import { DomainError, notFound } from "../../lib/errors.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import type { AuthedContext, SessionUser } from "../../trpc/context.ts";
-import { assertPasswordAllowed, sessionUserSelect } from "../auth/auth.service.ts";
+import { assertPasswordAllowed, sessionUserSelect, toSessionUser } from "../auth/auth.service.ts";
 import { takePasswordCheckAttempt } from "../auth/login-throttle.ts";
 import { hashPassword, verifyPassword } from "../auth/password.ts";
 import { revokeUserSessions } from "../auth/session.service.ts";
 
 export async function updateProfile(ctx: AuthedContext, input: UpdateProfileInput): Promise<SessionUser> {
-  return ctx.db.user.update({ where: { id: ctx.user.id }, data: { name: input.name }, select: sessionUserSelect });
+  return toSessionUser(await ctx.db.user.update({ where: { id: ctx.user.id }, data: { name: input.name }, select: sessionUserSelect }));
 }
 
 /** Changes the password after checking the current one, and signs out every other session. */
