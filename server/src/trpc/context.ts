@@ -1,52 +1,17 @@
 import type {} from "@fastify/cookie";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Role, UserStatus } from "@marketplace/shared";
-import type { Config } from "../config.ts";
-import type { Database, Db } from "../db/client.ts";
-import type { LimiterStore } from "../lib/rate-limiter.ts";
-import type { Metrics } from "../metrics/metrics.ts";
-import type { EventSink } from "../realtime/publish.ts";
-import type { PaymentProvider } from "../modules/payments/provider.ts";
+import type { AppDeps, OwnShop, Scope, SessionUser } from "../scope.ts";
 import { resolveSession } from "../modules/auth/session.service.ts";
-import { readSessionToken, sessionCookie } from "../modules/auth/session-cookie.ts";
+import { readSessionToken, sessionCookie, type CookieJar } from "../modules/auth/session-cookie.ts";
 
-/** What every request can reach, made once at start. */
-export interface AppDeps {
-  config: Config;
-  database: Database;
-  /** Where attempt limits are counted: this process, or Redis shared by every replica. */
-  limits: LimiterStore;
-  sink: EventSink;
-  payments: PaymentProvider;
-  /** This server's Prometheus registry and instruments: services count here (metrics/metrics.ts). */
-  metrics: Metrics;
-}
+export type { AppDeps, SessionUser } from "../scope.ts";
+export type { CookieJar } from "../modules/auth/session-cookie.ts";
 
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  status: UserStatus;
-  /** The current email was proved by a mailed link (opening a shop needs it). */
-  emailVerified: boolean;
-  /** Sign-in asks for a code from an authenticator app too. */
-  twoFactorEnabled: boolean;
-}
-
-/** How a procedure sets or clears the session cookie, whatever carries the request. */
-export interface CookieJar {
-  setSession(token: string, expiresAt: Date): void;
-  clearSession(): void;
-}
-
-export interface Context {
-  deps: AppDeps;
-  db: Db;
-  user: SessionUser | null;
-  sessionId: string | null;
-  ip: string;
-  userAgent: string | null;
+/**
+ * A procedure's context: the services' plain scope, plus the cookie jar that only routers use
+ * (services never see the transport).
+ */
+export interface Context extends Scope {
   cookies: CookieJar;
 }
 
@@ -54,7 +19,7 @@ export interface Context {
 export type AuthedContext = Context & { user: SessionUser; sessionId: string };
 
 /** The context after `shopOwnerProcedure` / `sellerProcedure`: the caller's own shop. */
-export type ShopContext = AuthedContext & { shop: { id: string; name: string; slug: string; status: "PENDING" | "ACTIVE" | "SUSPENDED" } };
+export type ShopContext = AuthedContext & { shop: OwnShop };
 
 export interface ContextInnerOptions {
   deps: AppDeps;

@@ -2,6 +2,9 @@ import argon2 from "argon2";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestApp, TEST_PASSWORD, type TestApp } from "../../test/harness.ts";
+import { createContextInner, MemoryCookieJar } from "../../trpc/context.ts";
+import { createCaller } from "../../trpc/root.ts";
+import * as auth from "./auth.service.ts";
 import { hashToken } from "./session.service.ts";
 
 let t: TestApp;
@@ -216,6 +219,50 @@ describe("SECURITY 5: session tokens", () => {
     expect(await codeOf(strangerCaller.account.revokeSession({ id: phoneSession.id }))).toBe("NOT_FOUND");
     await laptop.caller.account.revokeSession({ id: phoneSession.id });
     expect(await (await t.as(phone.token)).auth.me()).toBeNull();
+  });
+});
+
+describe("the session cookie, set by the procedures, not the services", () => {
+  async function browser() {
+    const cookies = new MemoryCookieJar();
+    return { cookies, caller: createCaller(await createContextInner({ deps: t.deps, cookies, ip: "10.20.0.1" })) };
+  }
+
+  it("is set at registration and sign-in, and cleared at logout", async () => {
+    const signUp = await browser();
+    await signUp.caller.auth.register({ email: "cookie.jar@example.test", password: "a-fine-long-password", name: "Jar" });
+    expect(signUp.cookies.token).toMatch(/^[\w-]{43}$/);
+    const signIn = await browser();
+    await signIn.caller.auth.login({ email: "cookie.jar@example.test", password: "a-fine-long-password" });
+    expect(signIn.cookies.token).toMatch(/^[\w-]{43}$/);
+    expect(signIn.cookies.token).not.toBe(signUp.cookies.token);
+    const signedIn = createCaller(await createContextInner({ deps: t.deps, sessionToken: signIn.cookies.token, cookies: signIn.cookies }));
+    await signedIn.auth.logout();
+    expect(signIn.cookies.token).toBeNull();
+  });
+
+  it("is cleared when the session asking is the one revoked, and kept when another is", async () => {
+    const user = await t.createUser();
+    const other = await t.signIn(user.email);
+    const { token } = await t.signIn(user.email);
+    const cookies = new MemoryCookieJar();
+    cookies.token = token;
+    const caller = createCaller(await createContextInner({ deps: t.deps, sessionToken: token, cookies }));
+    const otherId = (await caller.account.sessions()).find((s) => !s.current)!.id;
+    await caller.account.revokeSession({ id: otherId });
+    expect(cookies.token).toBe(token);
+    const currentId = (await caller.account.sessions()).find((s) => s.current)!.id;
+    await caller.account.revokeSession({ id: currentId });
+    expect(cookies.token).toBeNull();
+    expect(await (await t.as(other.token)).auth.me()).toBeNull();
+  });
+
+  it("is not the services' business: auth.login takes a plain scope and returns the session to hand over", async () => {
+    const user = await t.createUser();
+    const scope = { deps: t.deps, db: t.database.prisma, user: null, sessionId: null, ip: "10.20.0.2", userAgent: null };
+    const { user: signedIn, session } = await auth.login(scope, { email: user.email, password: TEST_PASSWORD });
+    expect(signedIn.id).toBe(user.id);
+    expect((await (await t.as(session.token)).auth.me())?.id).toBe(user.id);
   });
 });
 

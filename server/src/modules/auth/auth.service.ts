@@ -1,7 +1,7 @@
 import type { LoginInput, RegisterInput } from "@marketplace/shared";
 import { DomainError, badInput, forbidden } from "../../lib/errors.ts";
 import { inTransaction } from "../../lib/transaction.ts";
-import type { Context, SessionUser } from "../../trpc/context.ts";
+import type { Scope, SessionUser } from "../../scope.ts";
 import { recordActivity } from "../activity/activity.service.ts";
 import { assertRegisterAllowed, takeLoginAttempt } from "./login-throttle.ts";
 import { burnPasswordCheck, hashPassword, isCommonPassword, needsRehash, verifyPassword } from "./password.ts";
@@ -26,6 +26,12 @@ export function toSessionUser({ emailVerifiedAt, twoFactorEnabledAt, ...user }: 
   return { ...user, emailVerified: emailVerifiedAt !== null, twoFactorEnabled: twoFactorEnabledAt !== null };
 }
 
+/** A user just signed in, and the session whose token the browser must now hold. */
+export interface SignedIn {
+  user: SessionUser;
+  session: { token: string; expiresAt: Date };
+}
+
 /** One message for unknown email and wrong password alike (no account enumeration). */
 const BAD_CREDENTIALS = "Wrong email or password";
 
@@ -35,8 +41,8 @@ export function assertPasswordAllowed(password: string, field = "password"): voi
   }
 }
 
-/** Creates a buyer account and signs it in. */
-export async function register(ctx: Context, input: RegisterInput): Promise<SessionUser> {
+/** Creates a buyer account and signs it in: the caller hands the new session to the browser. */
+export async function register(ctx: Scope, input: RegisterInput): Promise<SignedIn> {
   await assertRegisterAllowed(ctx.deps.limits, ctx.ip);
   assertPasswordAllowed(input.password);
   // Hash before looking the email up, so a taken address answers no faster than a new one.
@@ -71,12 +77,14 @@ export async function register(ctx: Context, input: RegisterInput): Promise<Sess
     }
     throw err;
   });
-  ctx.cookies.setSession(session.token, session.expiresAt);
-  return user;
+  return { user, session };
 }
 
-/** Signs in with a fresh session (the one presented, if any, is revoked: rotation at login). */
-export async function login(ctx: Context, input: LoginInput): Promise<SessionUser> {
+/**
+ * Signs in with a fresh session (the one presented, if any, is revoked: rotation at login); the
+ * caller hands the new session to the browser.
+ */
+export async function login(ctx: Scope, input: LoginInput): Promise<SignedIn> {
   // The attempt is counted before any hashing, so concurrent guesses cannot outrun the limit.
   const attempt = await takeLoginAttempt(ctx.deps.limits, input.email, ctx.ip);
   const found = await ctx.db.user.findUnique({
@@ -107,13 +115,11 @@ export async function login(ctx: Context, input: LoginInput): Promise<SessionUse
       ttlDays: ctx.deps.config.SESSION_TTL_DAYS,
     });
   });
-  ctx.cookies.setSession(session.token, session.expiresAt);
-  return user;
+  return { user, session };
 }
 
-/** Revokes the current session and clears its cookie. */
-export async function logout(ctx: Context): Promise<void> {
-  ctx.cookies.clearSession();
+/** Revokes the current session (its cookie is the caller's to clear). */
+export async function logout(ctx: Scope): Promise<void> {
   if (!ctx.sessionId) return;
   const sessionId = ctx.sessionId;
   await inTransaction(ctx, async (tx, events) => {
@@ -122,6 +128,6 @@ export async function logout(ctx: Context): Promise<void> {
   });
 }
 
-export async function me(ctx: Context): Promise<SessionUser | null> {
+export async function me(ctx: Scope): Promise<SessionUser | null> {
   return ctx.user;
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Db, Tx } from "../../db/client.ts";
-import type { SessionUser } from "../../trpc/context.ts";
+import type { SessionUser } from "../../scope.ts";
 
 /** Tokens are 256 random bits; the database keeps only their SHA-256, so a leaked table opens nothing. */
 export function newSessionToken(): { token: string; tokenHash: string } {

@@ -11,5 +11,8 @@ export const accountRouter = {
     .input(changePasswordInput)
     .mutation(({ ctx, input }) => account.changePassword(ctx, input)),
   sessions: authedProcedure.query(({ ctx }) => account.listSessions(ctx)),
-  revokeSession: authedProcedure.input(byIdInput).mutation(({ ctx, input }) => account.revokeSession(ctx, input.id)),
+  revokeSession: authedProcedure.input(byIdInput).mutation(async ({ ctx, input }) => {
+    const { signedOut } = await account.revokeSession(ctx, input.id);
+    if (signedOut) ctx.cookies.clearSession();
+  }),
 } satisfies TRPCRouterRecord;

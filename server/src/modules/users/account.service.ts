@@ -1,18 +1,18 @@
 import type { ChangePasswordInput, UpdateProfileInput } from "@marketplace/shared";
 import { DomainError, notFound } from "../../lib/errors.ts";
 import { inTransaction } from "../../lib/transaction.ts";
-import type { AuthedContext, SessionUser } from "../../trpc/context.ts";
+import type { AuthedScope, SessionUser } from "../../scope.ts";
 import { assertPasswordAllowed, sessionUserSelect, toSessionUser } from "../auth/auth.service.ts";
 import { takePasswordCheckAttempt } from "../auth/login-throttle.ts";
 import { hashPassword, verifyPassword } from "../auth/password.ts";
 import { revokeUserSessions } from "../auth/session.service.ts";
 
-export async function updateProfile(ctx: AuthedContext, input: UpdateProfileInput): Promise<SessionUser> {
+export async function updateProfile(ctx: AuthedScope, input: UpdateProfileInput): Promise<SessionUser> {
   return toSessionUser(await ctx.db.user.update({ where: { id: ctx.user.id }, data: { name: input.name }, select: sessionUserSelect }));
 }
 
 /** Changes the password after checking the current one, and signs out every other session. */
-export async function changePassword(ctx: AuthedContext, input: ChangePasswordInput): Promise<{ revokedSessions: number }> {
+export async function changePassword(ctx: AuthedScope, input: ChangePasswordInput): Promise<{ revokedSessions: number }> {
   // A stolen session must not become a way to guess the password: each check is one attempt
   // from the user's and the IP's budgets, taken before verifying (SECURITY 32).
   const attempt = await takePasswordCheckAttempt(ctx.deps.limits, ctx.user.id, ctx.ip);
@@ -35,7 +35,7 @@ export async function changePassword(ctx: AuthedContext, input: ChangePasswordIn
 }
 
 /** The caller's live sessions, newest first, with the current one marked. */
-export async function listSessions(ctx: AuthedContext) {
+export async function listSessions(ctx: AuthedScope) {
   const sessions = await ctx.db.session.findMany({
     where: { userId: ctx.user.id, revokedAt: null, expiresAt: { gt: new Date() } },
     orderBy: { createdAt: "desc" },
@@ -44,8 +44,11 @@ export async function listSessions(ctx: AuthedContext) {
   return sessions.map((s) => ({ ...s, current: s.id === ctx.sessionId }));
 }
 
-/** Revokes one of the caller's own sessions; another user's session id is NOT_FOUND. */
-export async function revokeSession(ctx: AuthedContext, id: string): Promise<void> {
+/**
+ * Revokes one of the caller's own sessions; another user's session id is NOT_FOUND. Says whether
+ * it was the session asking, whose cookie the caller then clears.
+ */
+export async function revokeSession(ctx: AuthedScope, id: string): Promise<{ signedOut: boolean }> {
   await inTransaction(ctx, async (tx, events) => {
     const { count } = await tx.session.updateMany({
       where: { id, userId: ctx.user.id, revokedAt: null },
@@ -54,5 +57,5 @@ export async function revokeSession(ctx: AuthedContext, id: string): Promise<voi
     if (count === 0) throw notFound("Session");
     events.revokeSessions([id]);
   });
-  if (id === ctx.sessionId) ctx.cookies.clearSession();
+  return { signedOut: id === ctx.sessionId };
 }
