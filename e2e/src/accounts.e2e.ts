@@ -30,6 +30,13 @@ describe("a visitor", () => {
     await page.fill('input[name="password"]', "password123");
     await page.click('main button[type="submit"]');
     await page.getByText("too common").waitFor();
+    // The summary names the field to fix; its link takes the focus there.
+    const summary = page.getByTestId("error-summary");
+    expect(await summary.textContent()).toContain("Check this field: Password.");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe("password"); // the first wrong field, after the submit
+    await page.focus('input[name="name"]');
+    await summary.getByRole("link", { name: "Password" }).click();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe("password");
     await snap(page, "sign-up-field-error");
     await context.close();
   });
@@ -62,7 +69,7 @@ describe("a visitor", () => {
     await page.fill('input[name="email"]', "buyer@demo.test");
     await page.fill('input[name="password"]', "not-the-password");
     await page.click('main button[type="submit"]');
-    await page.getByText("Wrong email or password").waitFor();
+    await page.getByTestId("sign-in-form").getByTestId("form-error").getByText("Wrong email or password").waitFor();
     await snap(page, "sign-in-error");
     await context.close();
   });
