@@ -1,8 +1,9 @@
-import { loginInput, registerInput } from "@marketplace/shared";
+import { loginInput, loginTwoFactorInput, registerInput } from "@marketplace/shared";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { publicProcedure } from "../../trpc/init.ts";
 import * as auth from "./auth.service.ts";
-import { handOverSession } from "./session-cookie.ts";
+import { handOverSession, handOverSignIn } from "./session-cookie.ts";
+import * as twoFactor from "./two-factor.service.ts";
 
 export const authRouter = {
   register: publicProcedure
@@ -10,7 +11,12 @@ export const authRouter = {
     .mutation(async ({ ctx, input }) => handOverSession(ctx.cookies, await auth.register(ctx, input))),
   login: publicProcedure
     .input(loginInput)
-    .mutation(async ({ ctx, input }) => handOverSession(ctx.cookies, await auth.login(ctx, input))),
+    .mutation(async ({ ctx, input }) => handOverSignIn(ctx.cookies, await auth.login(ctx, input))),
+  loginTwoFactor: publicProcedure.input(loginTwoFactorInput).mutation(async ({ ctx, input }) => {
+    const signedIn = await twoFactor.completeSignIn(ctx, ctx.pendingSignInToken, input);
+    ctx.cookies.clearPendingSignIn();
+    return handOverSession(ctx.cookies, signedIn);
+  }),
   logout: publicProcedure.mutation(async ({ ctx }) => {
     // Cleared first: whatever happens to the revocation, this browser is signed out.
     ctx.cookies.clearSession();

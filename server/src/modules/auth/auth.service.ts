@@ -8,6 +8,9 @@ import { burnPasswordCheck, hashPassword, isCommonPassword, needsRehash, verifyP
 import { createSession } from "./session.service.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
+import type { Tx } from "../../db/client.ts";
+import type { EventBuffer } from "../../realtime/publish.ts";
+import { createLoginChallenge } from "./login-challenge.ts";
 
 export const sessionUserSelect = {
   id: true,
@@ -80,11 +83,19 @@ export async function register(ctx: Scope, input: RegisterInput): Promise<Signed
   return { user, session };
 }
 
+/** A right password on an account with two-factor: no session yet, a challenge for the code. */
+export interface TwoFactorRequired {
+  twoFactorRequired: true;
+  /** The pending sign-in's token, for its own cookie (see `login-challenge.ts`). */
+  challenge: { token: string; expiresAt: Date };
+}
+
 /**
  * Signs in with a fresh session (the one presented, if any, is revoked: rotation at login); the
- * caller hands the new session to the browser.
+ * caller hands the new session to the browser. With two-factor on, a right password yields no
+ * session but a pending challenge that `auth.loginTwoFactor` exchanges, with a code, for one.
  */
-export async function login(ctx: Scope, input: LoginInput): Promise<SignedIn> {
+export async function login(ctx: Scope, input: LoginInput): Promise<SignedIn | TwoFactorRequired> {
   // The attempt is counted before any hashing, so concurrent guesses cannot outrun the limit.
   const attempt = await takeLoginAttempt(ctx.deps.limits, input.email, ctx.ip);
   const found = await ctx.db.user.findUnique({
@@ -103,19 +114,30 @@ export async function login(ctx: Scope, input: LoginInput): Promise<SignedIn> {
   const { passwordHash, ...row } = found;
   const user = toSessionUser(row);
   const rehash = needsRehash(passwordHash) ? await hashPassword(input.password) : null;
+  if (user.twoFactorEnabled) {
+    const challenge = await inTransaction(ctx, async (tx) => {
+      if (rehash) await tx.user.update({ where: { id: user.id }, data: { passwordHash: rehash } });
+      return createLoginChallenge(tx, user.id);
+    });
+    return { twoFactorRequired: true, challenge };
+  }
   const session = await inTransaction(ctx, async (tx, events) => {
     if (rehash) await tx.user.update({ where: { id: user.id }, data: { passwordHash: rehash } });
-    if (ctx.sessionId) {
-      await tx.session.update({ where: { id: ctx.sessionId }, data: { revokedAt: new Date() } });
-      events.revokeSessions([ctx.sessionId]);
-    }
-    return createSession(tx, user.id, {
-      ip: ctx.ip,
-      userAgent: ctx.userAgent,
-      ttlDays: ctx.deps.config.SESSION_TTL_DAYS,
-    });
+    return openSession(ctx, tx, events, user.id);
   });
   return { user, session };
+}
+
+/**
+ * A new session for a user who has proved who they are, in the caller's transaction; the session
+ * the request presented, if any, is revoked (rotation at sign-in).
+ */
+export async function openSession(ctx: Scope, tx: Tx, events: EventBuffer, userId: string): Promise<SignedIn["session"]> {
+  if (ctx.sessionId) {
+    await tx.session.updateMany({ where: { id: ctx.sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
+    events.revokeSessions([ctx.sessionId]);
+  }
+  return createSession(tx, userId, { ip: ctx.ip, userAgent: ctx.userAgent, ttlDays: ctx.deps.config.SESSION_TTL_DAYS });
 }
 
 /** Revokes the current session (its cookie is the caller's to clear). */

@@ -1,6 +1,13 @@
-import { byIdInput, changePasswordInput, updateProfileInput } from "@marketplace/shared";
+import {
+  byIdInput,
+  changePasswordInput,
+  twoFactorDisableInput,
+  twoFactorEnableInput,
+  updateProfileInput,
+} from "@marketplace/shared";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { authedProcedure } from "../../trpc/init.ts";
+import * as twoFactor from "../auth/two-factor.service.ts";
 import * as account from "./account.service.ts";
 
 export const accountRouter = {
@@ -15,4 +22,10 @@ export const accountRouter = {
     const { signedOut } = await account.revokeSession(ctx, input.id);
     if (signedOut) ctx.cookies.clearSession();
   }),
+  twoFactor: {
+    status: authedProcedure.query(({ ctx }) => twoFactor.status(ctx)),
+    setup: authedProcedure.mutation(({ ctx }) => twoFactor.setup(ctx)),
+    enable: authedProcedure.input(twoFactorEnableInput).mutation(({ ctx, input }) => twoFactor.enable(ctx, input)),
+    disable: authedProcedure.input(twoFactorDisableInput).mutation(({ ctx, input }) => twoFactor.disable(ctx, input)),
+  },
 } satisfies TRPCRouterRecord;
