@@ -6,7 +6,11 @@ import type { SessionUser } from "../../scope.ts";
  * default in production) an admin without two-factor may do nothing but turn it on. No signed-in
  * procedure but these answers them, and their sockets join no admin room.
  */
-export const TWO_FACTOR_SETUP_PROCEDURES: ReadonlySet<string> = new Set(["account.twoFactor.setup", "account.twoFactor.enable"]);
+export const TWO_FACTOR_SETUP_PROCEDURES: ReadonlySet<string> = new Set([
+  "account.twoFactor.status",
+  "account.twoFactor.setup",
+  "account.twoFactor.enable",
+]);
 
 export function mustSetUpTwoFactor(user: Pick<SessionUser, "role" | "twoFactorEnabled">, config: Pick<Config, "REQUIRE_ADMIN_2FA">): boolean {
   return config.REQUIRE_ADMIN_2FA && user.role === "ADMIN" && !user.twoFactorEnabled;
