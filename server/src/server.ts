@@ -13,6 +13,8 @@ import { registerUploads } from "./modules/uploads/uploads.route.ts";
 import { startUploadSweeper } from "./modules/uploads/upload-sweeper.ts";
 import { startSweeper } from "./modules/orders/sweeper.ts";
 import { registerStripeWebhook } from "./modules/payments/stripe-webhook.route.ts";
+import { openMailTransport } from "./modules/mail/mail-transport.ts";
+import { startMailWorker } from "./modules/mail/mail-worker.ts";
 import { loggerOptions } from "./lib/logger.ts";
 import { attachRealtime, type Realtime } from "./realtime/io.ts";
 import { teeSink } from "./realtime/publish.ts";
@@ -144,6 +146,17 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
     (err) => app.log.error({ err }, "unreferenced-upload sweep failed"),
   );
 
+  // Every process sends the outbox's due mail; replicas share it (FOR UPDATE SKIP LOCKED).
+  const mailTransport = openMailTransport(config.mail);
+  const mailWorker = mailTransport
+    ? startMailWorker(
+        deps.database.prisma,
+        mailTransport,
+        { publicUrl: config.publicUrl, maxAttempts: config.MAIL_MAX_ATTEMPTS, intervalSeconds: config.MAIL_POLL_SECONDS },
+        (err) => app.log.error({ err }, "mail delivery round failed"),
+      )
+    : null;
+
   let metricsListener: MetricsListener | undefined;
   let stopped: Promise<void> | undefined;
   return {
@@ -170,6 +183,8 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
       stopped ??= (async () => {
         stopSweeper();
         stopUploadSweeper();
+        await mailWorker?.stop();
+        mailTransport?.close();
         await metricsListener?.close();
         unwatchPool();
         // Sockets first: an open WebSocket would keep the HTTP server from closing.
