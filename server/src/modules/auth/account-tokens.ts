@@ -66,6 +66,6 @@ export async function consumeAccountToken(
   return { userId: row.userId, email: row.email };
 }
 
-function badLink(): DomainError {
+export function badLink(): DomainError {
   return new DomainError("BAD_REQUEST", BAD_LINK, { token: [BAD_LINK] });
 }

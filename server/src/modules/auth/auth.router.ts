@@ -1,6 +1,14 @@
-import { loginInput, loginTwoFactorInput, registerInput } from "@marketplace/shared";
+import {
+  loginInput,
+  loginTwoFactorInput,
+  registerInput,
+  requestPasswordResetInput,
+  resetPasswordInput,
+  verifyEmailInput,
+} from "@marketplace/shared";
 import type { TRPCRouterRecord } from "@trpc/server";
-import { publicProcedure } from "../../trpc/init.ts";
+import { authedProcedure, publicProcedure } from "../../trpc/init.ts";
+import * as links from "./account-links.service.ts";
 import * as auth from "./auth.service.ts";
 import { handOverSession, handOverSignIn } from "./session-cookie.ts";
 import * as twoFactor from "./two-factor.service.ts";
@@ -23,4 +31,8 @@ export const authRouter = {
     await auth.logout(ctx);
   }),
   me: publicProcedure.query(({ ctx }) => auth.me(ctx)),
+  requestPasswordReset: publicProcedure.input(requestPasswordResetInput).mutation(({ ctx, input }) => links.requestPasswordReset(ctx, input)),
+  resetPassword: publicProcedure.input(resetPasswordInput).mutation(({ ctx, input }) => links.resetPassword(ctx, input)),
+  verifyEmail: publicProcedure.input(verifyEmailInput).mutation(({ ctx, input }) => links.verifyEmail(ctx, input)),
+  resendVerification: authedProcedure.mutation(({ ctx }) => links.resendVerification(ctx)),
 } satisfies TRPCRouterRecord;

@@ -11,6 +11,9 @@ import type { Prisma } from "../../generated/prisma/client.ts";
 import type { Tx } from "../../db/client.ts";
 import type { EventBuffer } from "../../realtime/publish.ts";
 import { createLoginChallenge } from "./login-challenge.ts";
+import { enqueueMail } from "../mail/outbox.ts";
+import { sendVerification } from "./account-links.service.ts";
+import { originOf } from "./origin.ts";
 
 export const sessionUserSelect = {
   id: true,
@@ -72,6 +75,7 @@ export async function register(ctx: Scope, input: RegisterInput): Promise<Signed
       userAgent: ctx.userAgent,
       ttlDays: ctx.deps.config.SESSION_TTL_DAYS,
     });
+    await sendVerification(tx, user);
     return { user: toSessionUser(user), session };
   }).catch((err: unknown) => {
     // Two sign-ups racing for one address: the unique index decides.
@@ -123,6 +127,10 @@ export async function login(ctx: Scope, input: LoginInput): Promise<SignedIn | T
   }
   const session = await inTransaction(ctx, async (tx, events) => {
     if (rehash) await tx.user.update({ where: { id: user.id }, data: { passwordHash: rehash } });
+    // Without two-factor a password is all it takes: a sign-in from a browser this account has
+    // never used is told to its owner.
+    const seen = await tx.session.findFirst({ where: { userId: user.id, userAgent: ctx.userAgent }, select: { id: true } });
+    if (!seen) await enqueueMail(tx, { userId: user.id, template: "new_sign_in", data: { name: user.name, ...originOf(ctx) } });
     return openSession(ctx, tx, events, user.id);
   });
   return { user, session };

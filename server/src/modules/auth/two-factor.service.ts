@@ -4,6 +4,8 @@ import { inTransaction } from "../../lib/transaction.ts";
 import type { AuthedScope, Scope } from "../../scope.ts";
 import { openSession, sessionUserSelect, toSessionUser, type SignedIn } from "./auth.service.ts";
 import { findLoginChallenge } from "./login-challenge.ts";
+import { enqueueMail } from "../mail/outbox.ts";
+import { originOf } from "./origin.ts";
 import { takePasswordCheckAttempt, takeTwoFactorAttempt } from "./login-throttle.ts";
 import { verifyPassword } from "./password.ts";
 import { newRecoveryCodes } from "./recovery-codes.ts";
@@ -89,6 +91,7 @@ export async function disable(ctx: AuthedScope, input: TwoFactorDisableInput): P
     await tx.user.update({ where: { id: userId }, data: { twoFactorSecret: null, twoFactorEnabledAt: null, twoFactorLastStep: null } });
     await tx.recoveryCode.deleteMany({ where: { userId } });
     await tx.loginChallenge.deleteMany({ where: { userId } });
+    await enqueueMail(tx, { userId, template: "two_factor_disabled", data: { name: ctx.user.name, ...originOf(ctx) } });
     return true;
   });
   if (!done) throw badInput("code", WRONG_CODE);

@@ -28,6 +28,10 @@ export const ownShopDetailSelect = {
 export async function createShop(ctx: AuthedContext, input: ShopCreateInput) {
   const existing = await ctx.db.shop.findUnique({ where: { ownerId: ctx.user.id }, select: { id: true } });
   if (existing) throw conflict("You already have a shop");
+  // A shop's owner must be reachable: buyers' orders and the admins' decisions come by email.
+  if (!ctx.user.emailVerified) {
+    throw new DomainError("FORBIDDEN", "Verify your email address before opening a shop: use the link we sent you", undefined, { emailUnverified: true });
+  }
   const base = slugify(input.name);
   const taken = await ctx.db.shop.findMany({ where: { slug: { startsWith: base } }, select: { slug: true } });
   return inTransaction(ctx, async (tx, events) => {

@@ -1,5 +1,6 @@
 import {
   byIdInput,
+  changeEmailInput,
   changePasswordInput,
   twoFactorDisableInput,
   twoFactorEnableInput,
@@ -7,6 +8,7 @@ import {
 } from "@marketplace/shared";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { authedProcedure } from "../../trpc/init.ts";
+import * as links from "../auth/account-links.service.ts";
 import * as twoFactor from "../auth/two-factor.service.ts";
 import * as account from "./account.service.ts";
 
@@ -14,6 +16,7 @@ export const accountRouter = {
   updateProfile: authedProcedure
     .input(updateProfileInput)
     .mutation(({ ctx, input }) => account.updateProfile(ctx, input)),
+  changeEmail: authedProcedure.input(changeEmailInput).mutation(({ ctx, input }) => links.changeEmail(ctx, input)),
   changePassword: authedProcedure
     .input(changePasswordInput)
     .mutation(({ ctx, input }) => account.changePassword(ctx, input)),

@@ -6,6 +6,8 @@ import { assertPasswordAllowed, sessionUserSelect, toSessionUser } from "../auth
 import { takePasswordCheckAttempt } from "../auth/login-throttle.ts";
 import { hashPassword, verifyPassword } from "../auth/password.ts";
 import { revokeUserSessions } from "../auth/session.service.ts";
+import { originOf } from "../auth/origin.ts";
+import { enqueueMail } from "../mail/outbox.ts";
 
 export async function updateProfile(ctx: AuthedScope, input: UpdateProfileInput): Promise<SessionUser> {
   return toSessionUser(await ctx.db.user.update({ where: { id: ctx.user.id }, data: { name: input.name }, select: sessionUserSelect }));
@@ -27,6 +29,7 @@ export async function changePassword(ctx: AuthedScope, input: ChangePasswordInpu
   const passwordHash = await hashPassword(input.newPassword);
   const revoked = await inTransaction(ctx, async (tx, events) => {
     await tx.user.update({ where: { id: ctx.user.id }, data: { passwordHash } });
+    await enqueueMail(tx, { userId: ctx.user.id, template: "password_changed", data: { name: ctx.user.name, ...originOf(ctx) } });
     const ids = await revokeUserSessions(tx, ctx.user.id, ctx.sessionId);
     events.revokeSessions(ids);
     return ids.length;

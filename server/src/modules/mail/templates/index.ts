@@ -1,3 +1,4 @@
+import { accountMails } from "./account-mails.ts";
 import { orderMails } from "./order-mails.ts";
 import { reviewMails } from "./review-mails.ts";
 import { shopMails } from "./shop-mails.ts";
@@ -9,6 +10,7 @@ import type { MailPreference, MailTemplate } from "./template.ts";
  * `enqueueMail` takes and what the outbox row records.
  */
 export const mailTemplates = {
+  ...accountMails,
   ...orderMails,
   ...shopMails,
   ...reviewMails,
