@@ -59,8 +59,8 @@ describe("config", () => {
   });
 
   it("requires two-factor of admins in production unless REQUIRE_ADMIN_2FA says otherwise", () => {
-    expect(loadConfig({ NODE_ENV: "production", PAYMENTS: "test" }).REQUIRE_ADMIN_2FA).toBe(true);
-    expect(loadConfig({ NODE_ENV: "production", PAYMENTS: "test", REQUIRE_ADMIN_2FA: "false" }).REQUIRE_ADMIN_2FA).toBe(false);
+    expect(loadConfig({ NODE_ENV: "production", PAYMENTS: "test", MAIL: "off" }).REQUIRE_ADMIN_2FA).toBe(true);
+    expect(loadConfig({ NODE_ENV: "production", PAYMENTS: "test", MAIL: "off", REQUIRE_ADMIN_2FA: "false" }).REQUIRE_ADMIN_2FA).toBe(false);
     expect(loadConfig({}).REQUIRE_ADMIN_2FA).toBe(false);
     expect(loadConfig({ REQUIRE_ADMIN_2FA: "true" }).REQUIRE_ADMIN_2FA).toBe(true);
     expect(() => loadConfig({ REQUIRE_ADMIN_2FA: "sometimes" })).toThrow(/REQUIRE_ADMIN_2FA/);

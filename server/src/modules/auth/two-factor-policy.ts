@@ -17,3 +17,11 @@ export function mustSetUpTwoFactor(user: Pick<SessionUser, "role" | "twoFactorEn
 }
 
 export const TWO_FACTOR_REQUIRED_MESSAGE = "Admins must turn on two-factor sign-in before anything else";
+
+/** The signed-in user as the browser gets it: with whether two-factor must be set up first. */
+export function forBrowser<U extends Pick<SessionUser, "role" | "twoFactorEnabled">>(
+  user: U,
+  config: Pick<Config, "REQUIRE_ADMIN_2FA">,
+): U & { twoFactorSetupRequired: boolean } {
+  return { ...user, twoFactorSetupRequired: mustSetUpTwoFactor(user, config) };
+}

@@ -18,7 +18,7 @@ let url: string;
 const sockets: ClientSocket[] = [];
 
 beforeAll(async () => {
-  t = await createTestApp({ config: { PORT: "0", NODE_ENV: "production", PAYMENTS: "test" } });
+  t = await createTestApp({ config: { PORT: "0", NODE_ENV: "production", PAYMENTS: "test", MAIL: "off" } });
   server = await createServer(t.deps);
   url = await server.start();
   t.deps = server.deps;

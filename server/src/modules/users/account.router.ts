@@ -9,14 +9,17 @@ import {
 import type { TRPCRouterRecord } from "@trpc/server";
 import { authedProcedure } from "../../trpc/init.ts";
 import * as links from "../auth/account-links.service.ts";
+import { forBrowser } from "../auth/two-factor-policy.ts";
 import * as twoFactor from "../auth/two-factor.service.ts";
 import * as account from "./account.service.ts";
 
 export const accountRouter = {
   updateProfile: authedProcedure
     .input(updateProfileInput)
-    .mutation(({ ctx, input }) => account.updateProfile(ctx, input)),
-  changeEmail: authedProcedure.input(changeEmailInput).mutation(({ ctx, input }) => links.changeEmail(ctx, input)),
+    .mutation(async ({ ctx, input }) => forBrowser(await account.updateProfile(ctx, input), ctx.deps.config)),
+  changeEmail: authedProcedure
+    .input(changeEmailInput)
+    .mutation(async ({ ctx, input }) => forBrowser(await links.changeEmail(ctx, input), ctx.deps.config)),
   changePassword: authedProcedure
     .input(changePasswordInput)
     .mutation(({ ctx, input }) => account.changePassword(ctx, input)),
