@@ -8,7 +8,7 @@ import type { AuthedScope, Scope, SessionUser } from "../../scope.ts";
 import { enqueueMail } from "../mail/outbox.ts";
 import { assertPasswordAllowed, sessionUserSelect, toSessionUser } from "./auth.service.ts";
 import { takePasswordCheckAttempt } from "./login-throttle.ts";
-import { badLink, consumeAccountToken, issueAccountToken } from "./account-tokens.ts";
+import { badLink, consumeAccountToken, isLiveAccountToken, issueAccountToken } from "./account-tokens.ts";
 import { originOf } from "./origin.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 import { revokeUserSessions } from "./session.service.ts";
@@ -93,6 +93,8 @@ export async function requestPasswordReset(ctx: Scope, input: RequestPasswordRes
  */
 export async function resetPassword(ctx: Scope, input: ResetPasswordInput): Promise<{ reset: true }> {
   assertPasswordAllowed(input.password);
+  // A dead link is refused before the (deliberately slow) hashing; the transaction spends it.
+  if (!(await isLiveAccountToken(ctx.db, "RESET_PASSWORD", input.token))) throw badLink();
   const passwordHash = await hashPassword(input.password);
   await inTransaction(ctx, async (tx, events) => {
     const { userId, email } = await consumeAccountToken(tx, "RESET_PASSWORD", input.token);

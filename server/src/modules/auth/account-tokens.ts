@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Tx } from "../../db/client.ts";
+import type { Db, Tx } from "../../db/client.ts";
 import type { AccountTokenKind } from "../../generated/prisma/enums.ts";
 import { DomainError } from "../../lib/errors.ts";
 import { hashToken } from "./session.service.ts";
@@ -64,6 +64,12 @@ export async function consumeAccountToken(
   });
   if (count !== 1) throw badLink();
   return { userId: row.userId, email: row.email };
+}
+
+/** Whether a token could be spent now (no side effect): lets a caller refuse early, before slow work. */
+export async function isLiveAccountToken(db: Db | Tx, kind: AccountTokenKind, token: string, now = new Date()): Promise<boolean> {
+  const row = await db.accountToken.findUnique({ where: { tokenHash: hashToken(token) }, select: { kind: true, usedAt: true, expiresAt: true } });
+  return !!row && row.kind === kind && !row.usedAt && row.expiresAt > now;
 }
 
 export function badLink(): DomainError {
