@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launch, newPage, openSellerEditor, PHONE, phoneTour, seedProduct, signIn, signUp, snap } from "./browser.ts";
+import { launch, newPage, openSellerEditor, PHONE, phoneTour, seedProduct, signIn, signUp, snap, verifyEmailByMail } from "./browser.ts";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
@@ -80,6 +80,8 @@ describe("a new shop, from sign-up to a buyer's search", () => {
     // 1. A new person signs up and asks to open a shop.
     const { page: seller, context: sellerCtx } = await newPage(browser, baseUrl);
     await signUp(seller, { name: "Fiona Flint", email: `fiona-${stamp}@example.test` });
+    // Opening a shop needs a confirmed address: the link in the sign-up's mail.
+    await verifyEmailByMail(seller, inject("mailDir"), `fiona-${stamp}@example.test`);
     await menu(seller, "menu-open-shop");
     await seller.waitForURL("**/seller");
     await seller.getByTestId("open-shop-form").waitFor();
