@@ -172,6 +172,11 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+/** The config of a one-shot command (`db:migrate`, `db:seed`): see `forServer` below. */
+export function loadCommandConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return loadConfig(env, { forServer: false });
+}
+
 /**
  * Parses an environment (process.env by default) into the server's config. `forServer: false`
  * (the migrate and seed commands) skips the checks only a serving process needs: a one-shot

@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
-import { isDeadConnectionError, isReadStatement } from "./read-retry.ts";
+import type pg from "pg";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { isDeadConnectionError, isReadStatement, ReadRetryingPool } from "./read-retry.ts";
 
 describe("which failed statements are run again", () => {
   it("only SELECTs count as reads; writes never do", () => {
@@ -23,5 +24,16 @@ describe("which failed statements are run again", () => {
     expect(isDeadConnectionError(pgError("40P01", "deadlock detected"))).toBe(false);
     expect(isDeadConnectionError(pgError("57014", "canceling statement due to statement timeout"))).toBe(false);
     expect(isDeadConnectionError("Connection terminated")).toBe(false);
+  });
+});
+
+describe("the retrying pool's query", () => {
+  it("keeps pg's types: the promise forms resolve to results, a callback form returns nothing (checked by tsc)", async () => {
+    const pool = new ReadRetryingPool({ max: 1 }); // connects only when asked
+    type Row = { id: string };
+    const promiseForms = () => [pool.query<Row>("SELECT $1::text AS id", ["a"]), pool.query<Row>({ text: "SELECT 1" })] as const;
+    expectTypeOf(promiseForms).returns.toEqualTypeOf<readonly [Promise<pg.QueryResult<Row>>, Promise<pg.QueryResult<Row>>]>();
+    expectTypeOf(() => pool.query("SELECT 1", () => {})).returns.toBeVoid();
+    await pool.end();
   });
 });

@@ -40,12 +40,27 @@ export function isReadStatement(text: string): boolean {
   return READ_STATEMENT.test(text);
 }
 
-type QueryConfig = { text: string; values?: unknown[] };
-
 export interface ReadRetryOptions {
   /** Told of each retry (for the log and metrics). */
   onRetry?: (err: Error) => void;
 }
+
+/** pg's promise forms of `query`: a statement's text (with values), or a query config. */
+interface PromiseQuery {
+  textOrConfig: string | pg.QueryConfig;
+  values?: unknown[];
+}
+
+/** The arguments of a promise-form call, or null for pg's other forms (a stream, a callback). */
+function promiseForm(args: unknown[]): PromiseQuery | null {
+  const [first, values, ...rest] = args;
+  if (rest.length || (values !== undefined && !Array.isArray(values))) return null;
+  const isConfig = typeof first === "object" && first !== null && typeof (first as { text?: unknown }).text === "string" && typeof (first as { submit?: unknown }).submit !== "function";
+  if (typeof first !== "string" && !isConfig) return null;
+  return { textOrConfig: first as string | pg.QueryConfig, ...(values ? { values } : {}) };
+}
+
+type QueryCallback<R> = (err: Error, result: R) => void;
 
 /**
  * A node-postgres pool whose promise-form `query` retries reads cut by a dead connection. A
@@ -64,14 +79,22 @@ export class ReadRetryingPool extends pg.Pool {
     return this.withRetry(() => super.query(text, values));
   }
 
-  // pg's overloads are many; only the promise forms Prisma and this app use are intercepted.
-  override query(...args: unknown[]): never {
-    const first = args[0];
-    const isCallback = args.some((a) => typeof a === "function");
-    const text = typeof first === "string" ? first : (first as QueryConfig | undefined)?.text;
-    const run = () => (super.query as (...a: unknown[]) => Promise<pg.QueryResult>).apply(this, args);
-    if (isCallback || typeof text !== "string" || !isReadStatement(text)) return run() as never;
-    return this.withRetry(run) as never;
+  // pg's forms, typed as pg types them, so callers keep their result types: a stream or a
+  // callback passes through as it came; the promise forms (what Prisma and this app send) are
+  // run again when they are reads cut by a dead connection.
+  override query<T extends pg.Submittable>(stream: T): T;
+  override query<R extends unknown[] = unknown[]>(config: pg.QueryArrayConfig, values?: unknown[]): Promise<pg.QueryArrayResult<R>>;
+  override query<R extends pg.QueryResultRow = pg.QueryResultRow>(textOrConfig: string | pg.QueryConfig, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  override query<R extends unknown[] = unknown[]>(config: pg.QueryArrayConfig, callback: QueryCallback<pg.QueryArrayResult<R>>): void;
+  override query<R extends pg.QueryResultRow = pg.QueryResultRow>(textOrConfig: string | pg.QueryConfig, callback: QueryCallback<pg.QueryResult<R>>): void;
+  override query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[], callback: QueryCallback<pg.QueryResult<R>>): void;
+  override query(...args: unknown[]): unknown {
+    const form = promiseForm(args);
+    if (!form) return Reflect.apply(super.query, this, args);
+    const { textOrConfig, values } = form;
+    const run = () => (values ? super.query(textOrConfig, values) : super.query(textOrConfig));
+    const text = typeof textOrConfig === "string" ? textOrConfig : textOrConfig.text;
+    return isReadStatement(text) ? this.withRetry(run) : run();
   }
 
   private async withRetry(run: () => Promise<pg.QueryResult>): Promise<pg.QueryResult> {

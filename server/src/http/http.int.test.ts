@@ -154,18 +154,24 @@ describe("SECURITY 25: transport", () => {
   });
 });
 
+/** A login on a server whose users table is gone: an internal error. */
+async function loginOnBrokenDatabase(config?: Record<string, string>) {
+  const broken = await createTestApp({ config });
+  const app = await createServer(broken.deps);
+  await broken.database.prisma.$executeRawUnsafe(`ALTER TABLE "users" RENAME TO "users_gone"`);
+  const res = await app.app.inject({
+    method: "POST",
+    url: "/trpc/auth.login",
+    headers: { "content-type": "application/json" },
+    payload: JSON.stringify({ json: { email: "a@example.test", password: "whatever-password" } }),
+  });
+  return { res, close: async () => (await app.app.close(), await broken.close()) };
+}
+
 describe("SECURITY 26: database errors", () => {
   it("become a generic INTERNAL_SERVER_ERROR with no stack, SQL or paths", async () => {
-    const broken = await createTestApp();
-    const app = await createServer(broken.deps);
+    const { res, close } = await loginOnBrokenDatabase();
     try {
-      await broken.database.prisma.$executeRawUnsafe(`ALTER TABLE "users" RENAME TO "users_gone"`);
-      const res = await app.app.inject({
-        method: "POST",
-        url: "/trpc/auth.login",
-        headers: { "content-type": "application/json" },
-        payload: JSON.stringify({ json: { email: "a@example.test", password: "whatever-password" } }),
-      });
       expect(res.statusCode).toBe(500);
       const body = res.json();
       expect(body.error.json.message).toBe("Internal server error");
@@ -173,8 +179,19 @@ describe("SECURITY 26: database errors", () => {
       expect(body.error.json.data.stack).toBeUndefined();
       expect(res.body).not.toMatch(/users|SELECT|\.ts|\/work|prisma/i);
     } finally {
-      await app.app.close();
-      await broken.close();
+      await close();
+    }
+  });
+
+  it("keep their message and stack for a server configured NODE_ENV=development (its config decides, not the process's environment)", async () => {
+    const { res, close } = await loginOnBrokenDatabase({ NODE_ENV: "development" });
+    try {
+      expect(res.statusCode).toBe(500);
+      const body = res.json();
+      expect(body.error.json.message).not.toBe("Internal server error");
+      expect(body.error.json.data.stack).toMatch(/\n\s+at /);
+    } finally {
+      await close();
     }
   });
 });

@@ -1,8 +1,19 @@
-import type { Tx } from "../db/client.ts";
+import type { Db, Tx } from "../db/client.ts";
 import { isTransactionStartTimeout, isWriteConflict } from "../db/errors.ts";
-import { EventBuffer } from "../realtime/publish.ts";
-import type { Context } from "../trpc/context.ts";
 import { DomainError } from "./errors.ts";
+import { EventBuffer, type EventSink } from "./events.ts";
+
+/** The counters a transaction reports to (the server's Prometheus instruments, metrics/metrics.ts). */
+export interface TransactionCounters {
+  conflictRetries: { inc(): void };
+  transactionStartTimeouts: { inc(): void };
+}
+
+/** What a transaction is given: the database, where its events go after the commit, its counters. */
+export interface TransactionScope {
+  db: Db;
+  deps: { sink: EventSink; metrics: TransactionCounters };
+}
 
 /**
  * How long a transaction may wait for a pooled connection, and run. Prisma's defaults (2 s, 5 s)
@@ -22,7 +33,7 @@ export const WRITE_CONFLICT_ATTEMPTS = 3;
  * start, so `work` must only touch the database and its event buffer.
  */
 export async function inTransaction<T>(
-  ctx: Pick<Context, "db" | "deps">,
+  ctx: TransactionScope,
   work: (tx: Tx, events: EventBuffer) => Promise<T>,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {

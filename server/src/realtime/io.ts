@@ -15,7 +15,7 @@ import { resolveSession } from "../modules/auth/session.service.ts";
 import { mustSetUpTwoFactor } from "../modules/auth/two-factor-policy.ts";
 import { isProductVisible } from "../modules/catalog/catalog.service.ts";
 import { sessionCookie } from "../modules/auth/session-cookie.ts";
-import type { AppDeps } from "../trpc/context.ts";
+import type { AppDeps } from "../scope.ts";
 import { rooms, type EventSink, type OutgoingEvent, type RoomChange } from "./publish.ts";
 import { connectRedisPair, type RedisPair } from "./redis.ts";
 import { StockThrottle } from "./stock-throttle.ts";

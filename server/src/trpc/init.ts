@@ -7,12 +7,13 @@ import { formatError, toTRPCError } from "./errors.ts";
 
 const ownShopSelect = { id: true, name: true, slug: true, status: true } as const;
 
-const isDev = process.env.NODE_ENV === "development";
-
 const t = initTRPC.context<Context>().create({
   transformer,
-  isDev,
-  errorFormatter: (opts) => formatError(opts, isDev),
+  // tRPC always puts the stack in the error's shape; formatError keeps it (and internal messages)
+  // only when the server's own config says development. An error before the context exists has
+  // no config to ask, and says nothing.
+  isDev: true,
+  errorFormatter: (opts) => formatError(opts, opts.ctx?.deps.config.NODE_ENV === "development"),
 });
 
 /** Turns the domain errors that services throw into tRPC errors, for every procedure. */

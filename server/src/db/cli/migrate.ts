@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from "../../config.ts";
+import { ConfigError, loadCommandConfig } from "../../config.ts";
 import { openConfiguredDatabase } from "../bootstrap.ts";
 
 /**
@@ -7,7 +7,7 @@ import { openConfiguredDatabase } from "../bootstrap.ts";
  * lock, then exits. Never seeds (the server's own start may, on a first embedded start).
  */
 async function main(): Promise<number> {
-  const config = loadConfig(process.env, { forServer: false });
+  const config = loadCommandConfig();
   const log = (msg: string) => console.log(`[db:migrate] ${msg}`);
   const startedAt = performance.now();
   const database = await openConfiguredDatabase({ ...config, SEED_DEMO: false }, log);

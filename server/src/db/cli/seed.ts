@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from "../../config.ts";
+import { ConfigError, loadCommandConfig } from "../../config.ts";
 import { openConfiguredDatabase } from "../bootstrap.ts";
 import { seedDemo } from "../seed/index.ts";
 
@@ -7,7 +7,7 @@ import { seedDemo } from "../seed/index.ts";
  * embedded one in DATA_DIR) and adds the demo data. Refuses to run in production.
  */
 async function main(): Promise<number> {
-  const config = loadConfig(process.env, { forServer: false });
+  const config = loadCommandConfig();
   if (config.isProduction) {
     console.error("[db:seed] refusing to seed demo data with NODE_ENV=production (demo accounts share a published password).");
     return 1;

@@ -1,9 +1,9 @@
 import type { AdminActivityListInput } from "@marketplace/shared";
 import { newestFirst } from "../../lib/cursor.ts";
-import type { Context } from "../../trpc/context.ts";
+import type { Scope } from "../../scope.ts";
 
 /** The audit log for the admins' feed: newest first, optionally one kind, keyset paged. */
-export async function listActivity(ctx: Context, input: AdminActivityListInput) {
+export async function listActivity(ctx: Scope, input: AdminActivityListInput) {
   const rows = await ctx.db.activity.findMany({
     where: { ...(input.kind ? { kind: input.kind } : {}), ...newestFirst.after(input.cursor) },
     orderBy: [...newestFirst.orderBy],

@@ -4,7 +4,7 @@ import { forbidden, notFound } from "../../lib/errors.ts";
 import { newestFirst } from "../../lib/cursor.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import { rooms } from "../../realtime/publish.ts";
-import type { AuthedContext } from "../../trpc/context.ts";
+import type { AuthedScope } from "../../scope.ts";
 import { recordActivity } from "../activity/activity.service.ts";
 import { revokeUserSessions } from "../auth/session.service.ts";
 
@@ -19,7 +19,7 @@ const adminUserSelect = {
 } as const satisfies Prisma.UserSelect;
 
 /** Users, newest first, filtered by a search over email and name, role and status; keyset paged. */
-export async function listUsers(ctx: AuthedContext, input: AdminUsersListInput) {
+export async function listUsers(ctx: AuthedScope, input: AdminUsersListInput) {
   const where: Prisma.UserWhereInput = {
     ...(input.role ? { role: input.role } : {}),
     ...(input.status ? { status: input.status } : {}),
@@ -46,7 +46,7 @@ export async function listUsers(ctx: AuthedContext, input: AdminUsersListInput) 
  * The user an admin acts on, never the admin themselves: one slip would lock them out of the
  * admin area (a demotion) or out of the site (a ban), with no other admin perhaps to undo it.
  */
-async function loadTarget(ctx: AuthedContext, id: string, selfMessage: string) {
+async function loadTarget(ctx: AuthedScope, id: string, selfMessage: string) {
   if (id === ctx.user.id) throw forbidden(selfMessage);
   const user = await ctx.db.user.findUnique({ where: { id }, select: { id: true, name: true, role: true, status: true } });
   if (!user) throw notFound("User");
@@ -59,7 +59,7 @@ async function loadTarget(ctx: AuthedContext, id: string, selfMessage: string) {
  * feed, not even the line announcing it) or join it (a promotion). Decided by the new role alone,
  * so two changes racing each other still leave the rooms matching the role that won.
  */
-export async function setRole(ctx: AuthedContext, input: AdminSetRoleInput) {
+export async function setRole(ctx: AuthedScope, input: AdminSetRoleInput) {
   const target = await loadTarget(ctx, input.id, "You cannot change your own role: ask another admin");
   return inTransaction(ctx, async (tx, events) => {
     const user = await tx.user.update({ where: { id: target.id }, data: { role: input.role }, select: adminUserSelect });
@@ -77,7 +77,7 @@ export async function setRole(ctx: AuthedContext, input: AdminSetRoleInput) {
 }
 
 /** Bans a user: status BANNED, every session revoked (their sockets are disconnected). */
-export async function ban(ctx: AuthedContext, input: AdminBanInput) {
+export async function ban(ctx: AuthedScope, input: AdminBanInput) {
   const target = await loadTarget(ctx, input.id, "You cannot ban yourself");
   return inTransaction(ctx, async (tx, events) => {
     const user = await tx.user.update({ where: { id: target.id }, data: { status: "BANNED" }, select: adminUserSelect });
@@ -93,7 +93,7 @@ export async function ban(ctx: AuthedContext, input: AdminBanInput) {
   });
 }
 
-export async function unban(ctx: AuthedContext, id: string) {
+export async function unban(ctx: AuthedScope, id: string) {
   const target = await loadTarget(ctx, id, "You cannot lift a ban on yourself");
   return inTransaction(ctx, async (tx, events) => {
     const user = await tx.user.update({ where: { id: target.id }, data: { status: "ACTIVE" }, select: adminUserSelect });

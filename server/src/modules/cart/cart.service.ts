@@ -5,7 +5,7 @@ import { Prisma } from "../../generated/prisma/client.ts";
 import { DomainError, forbidden, notFound } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { inTransaction } from "../../lib/transaction.ts";
-import type { AuthedContext } from "../../trpc/context.ts";
+import type { AuthedScope } from "../../scope.ts";
 import { holdLimitHit, orderTooLargeMessage, readHolds, type OrderLimit } from "../checkout/order-limits.ts";
 
 /** A cart line as stored, with its variant, product, first image and shop as they are now. */
@@ -33,7 +33,7 @@ interface CartLineRow {
  * The buyer's lines, oldest first, in one statement (every page shows the cart's count, so this
  * is read often), straight from the pool on PostgreSQL.
  */
-function readCartLines(ctx: AuthedContext): Promise<CartLineRow[]> {
+function readCartLines(ctx: AuthedScope): Promise<CartLineRow[]> {
   return ctx.deps.database.read(Prisma.sql`
     SELECT ci."quantity", ci."added_price_cents" AS "addedPriceCents",
            v."id" AS "variantId", v."sku", v."title" AS "variantTitle", v."price_cents" AS "priceCents",
@@ -84,7 +84,7 @@ export type CartLine = ReturnType<typeof toLine>;
  * bought; `blocker` says why it cannot be checked out beyond its lines' own warnings (an order
  * too large, or the buyer's unpaid orders at their limit).
  */
-export async function getCart(ctx: AuthedContext) {
+export async function getCart(ctx: AuthedScope) {
   const lines = (await readCartLines(ctx)).map(toLine);
   const shops = new Map<string, { shop: CartLine["shop"]; lines: CartLine[]; subtotalCents: number }>();
   for (const line of lines) {
@@ -108,7 +108,7 @@ export async function getCart(ctx: AuthedContext) {
   };
 }
 
-async function checkoutBlocker(ctx: AuthedContext, totalCents: number, currency: string, units: number): Promise<{ limit: OrderLimit; message: string } | null> {
+async function checkoutBlocker(ctx: AuthedScope, totalCents: number, currency: string, units: number): Promise<{ limit: OrderLimit; message: string } | null> {
   if (totalCents > MAX_ORDER_TOTAL_CENTS) return { limit: "ORDER_TOTAL", message: orderTooLargeMessage(currency) };
   return holdLimitHit(ctx.deps.config, await readHolds(ctx.db, ctx.user.id), units);
 }
@@ -121,7 +121,7 @@ function assertLineTotal(priceCents: number, quantity: number, currency: string)
   }
 }
 
-async function loadBuyableVariant(ctx: AuthedContext, variantId: string) {
+async function loadBuyableVariant(ctx: AuthedScope, variantId: string) {
   const v = await ctx.db.variant.findUnique({
     where: { id: variantId },
     select: { id: true, priceCents: true, currency: true, stock: true, product: { select: { status: true, shop: { select: { status: true, ownerId: true } } } } },
@@ -161,7 +161,7 @@ export async function lockCart(tx: Tx, userId: string): Promise<string> {
  * the database, so concurrent adds lose no unit. A line past 99 units or the stock is refused
  * (the transaction rolls back, the line stays as it was); a new line may not pass the cart's size.
  */
-async function addLine(ctx: AuthedContext, input: CartAddInput): Promise<void> {
+async function addLine(ctx: AuthedScope, input: CartAddInput): Promise<void> {
   const v = await loadBuyableVariant(ctx, input.variantId);
   await inTransaction(ctx, async (tx) => {
     const cartId = await lockCart(tx, ctx.user.id);
@@ -184,13 +184,13 @@ async function addLine(ctx: AuthedContext, input: CartAddInput): Promise<void> {
   });
 }
 
-export async function addToCart(ctx: AuthedContext, input: CartAddInput) {
+export async function addToCart(ctx: AuthedScope, input: CartAddInput) {
   await addLine(ctx, input);
   return getCart(ctx);
 }
 
 /** Sets a line's quantity; seeing the cart again accepts today's price. */
-export async function updateCartLine(ctx: AuthedContext, input: CartUpdateInput) {
+export async function updateCartLine(ctx: AuthedScope, input: CartUpdateInput) {
   const v = await loadBuyableVariant(ctx, input.variantId);
   assertStock(v.id, input.quantity, v.stock);
   assertLineTotal(v.priceCents, input.quantity, v.currency);
@@ -206,7 +206,7 @@ export async function updateCartLine(ctx: AuthedContext, input: CartUpdateInput)
 }
 
 /** Removes one line (`variantId`) or every line. */
-async function removeLines(ctx: AuthedContext, variantId?: string) {
+async function removeLines(ctx: AuthedScope, variantId?: string) {
   await inTransaction(ctx, async (tx) => {
     const cartId = await lockCart(tx, ctx.user.id);
     await tx.cartItem.deleteMany({ where: { cartId, ...(variantId ? { variantId } : {}) } });
@@ -214,14 +214,14 @@ async function removeLines(ctx: AuthedContext, variantId?: string) {
   return getCart(ctx);
 }
 
-export const removeCartLine = (ctx: AuthedContext, variantId: string) => removeLines(ctx, variantId);
-export const clearCart = (ctx: AuthedContext) => removeLines(ctx);
+export const removeCartLine = (ctx: AuthedScope, variantId: string) => removeLines(ctx, variantId);
+export const clearCart = (ctx: AuthedScope) => removeLines(ctx);
 
 /**
  * Merges a guest cart kept in the browser at sign-in: quantities add up (capped by stock), and
  * items that cannot be bought any more are skipped and named.
  */
-export async function mergeCart(ctx: AuthedContext, input: CartMergeInput) {
+export async function mergeCart(ctx: AuthedScope, input: CartMergeInput) {
   const skipped: string[] = [];
   for (const item of input.items) {
     try {

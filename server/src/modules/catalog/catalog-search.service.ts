@@ -1,6 +1,6 @@
 import { CATALOG_PRICE_BUCKETS, CATALOG_RATING_BUCKETS, type CatalogSearchFacets, type CatalogSearchInput } from "@marketplace/shared";
 import type { Prisma } from "../../generated/prisma/client.ts";
-import type { Context } from "../../trpc/context.ts";
+import type { Scope } from "../../scope.ts";
 import { decodeSearchCursor, encodeSearchCursor, queryFingerprint, type SearchCursor, type SearchOrder } from "./catalog-cursor.ts";
 import { facetCacheFor, type FacetCache } from "./catalog-facet-cache.ts";
 import { websearchText } from "./catalog-query.ts";
@@ -125,7 +125,7 @@ function cachedFacets(run: RunSql, cache: FacetCache<CatalogSearchFacets>, plan:
  * the category facet of a search with no query and no filter, so `catalog.categories` shares its
  * cached count with the catalog's first page.
  */
-export async function listedPerCategory(ctx: Context): Promise<Map<string, number>> {
+export async function listedPerCategory(ctx: Scope): Promise<Map<string, number>> {
   const facets = await cachedFacets(databaseRun(ctx), facetCacheOf(ctx), searchPlan({ limit: 1 }));
   return new Map(facets.categories.map((c) => [c.id, c.count]));
 }
@@ -133,8 +133,8 @@ export async function listedPerCategory(ctx: Context): Promise<Map<string, numbe
 /** Runs a statement and returns its rows: `Database.read`, or node-postgres with `.text` and `.values`. */
 export type RunSql = (statement: Prisma.Sql) => Promise<unknown[]>;
 
-const databaseRun = (ctx: Context): RunSql => (statement) => ctx.deps.database.read(statement);
-const facetCacheOf = (ctx: Context) => facetCacheFor<CatalogSearchFacets>(ctx.db);
+const databaseRun = (ctx: Scope): RunSql => (statement) => ctx.deps.database.read(statement);
+const facetCacheOf = (ctx: Scope) => facetCacheFor<CatalogSearchFacets>(ctx.db);
 
 /**
  * A search, given the means to run SQL and the facet cache: what `catalog.search` does after
@@ -189,7 +189,7 @@ export async function runSearch(run: RunSql, input: CatalogSearchInput, cache: F
  * `facets.total` counts the results with every filter. Pages read with a cursor carry
  * `facets: null`. Without a query, the facets are cached for a few seconds (catalog-facet-cache.ts).
  */
-export function search(ctx: Context, input: CatalogSearchInput): Promise<SearchResult> {
+export function search(ctx: Scope, input: CatalogSearchInput): Promise<SearchResult> {
   return runSearch(databaseRun(ctx), input, facetCacheOf(ctx));
 }
 export type CatalogSearchResult = SearchResult;

@@ -2,7 +2,7 @@ import type { CatalogNewestInput, CatalogProductInput } from "@marketplace/share
 import type { Database } from "../../db/client.ts";
 import { Prisma } from "../../generated/prisma/client.ts";
 import { notFound } from "../../lib/errors.ts";
-import type { Context } from "../../trpc/context.ts";
+import type { Scope } from "../../scope.ts";
 import { listedPerCategory } from "./catalog-search.service.ts";
 
 /** What buyers may see: active products of active shops. */
@@ -57,7 +57,7 @@ export function toProductCard(p: ProductCardRow) {
 export type ProductCard = ReturnType<typeof toProductCard>;
 
 /** The newest visible products, for the home page. */
-export async function newest(ctx: Context, input: CatalogNewestInput): Promise<ProductCard[]> {
+export async function newest(ctx: Scope, input: CatalogNewestInput): Promise<ProductCard[]> {
   const rows = await ctx.db.product.findMany({
     where: visibleProductWhere,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -95,7 +95,7 @@ interface CategoryRef {
  * with the category's ancestors (root first) for breadcrumbs. Drafts, archived products and the
  * products of shops that are not ACTIVE are NOT_FOUND, as if they did not exist.
  */
-export async function product(ctx: Context, input: CatalogProductInput) {
+export async function product(ctx: Scope, input: CatalogProductInput) {
   const [p, ancestors] = await Promise.all([
     ctx.db.product.findFirst({ where: { id: input.id, ...visibleProductWhere }, select: productPageSelect }),
     ctx.db.$queryRaw<CategoryRef[]>`
@@ -129,7 +129,7 @@ export interface CategoryNode {
  * Those numbers are the category facet of the unfiltered search, and come from its facet cache
  * (catalog-facet-cache.ts: a few seconds old at most while the catalog is browsed).
  */
-export async function categories(ctx: Context): Promise<CategoryNode[]> {
+export async function categories(ctx: Scope): Promise<CategoryNode[]> {
   const [tree, counts] = await Promise.all([
     ctx.db.category.findMany({
       select: { id: true, name: true, slug: true, parentId: true },

@@ -4,7 +4,7 @@ import type { Tx } from "../../db/client.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { DomainError, conflict } from "../../lib/errors.ts";
 import { inTransaction } from "../../lib/transaction.ts";
-import type { AuthedContext } from "../../trpc/context.ts";
+import type { AuthedScope } from "../../scope.ts";
 import { recordActivity } from "../activity/activity.service.ts";
 import { lockCart } from "../cart/cart.service.ts";
 import { takeStock } from "../orders/stock.ts";
@@ -29,7 +29,7 @@ function requestHash(address: PlaceOrderInput["shippingAddress"], lines: Ordered
   return createHash("sha256").update(canonical).digest("hex");
 }
 
-async function readCart(tx: Tx | AuthedContext["db"], userId: string): Promise<OrderedLine[]> {
+async function readCart(tx: Tx | AuthedScope["db"], userId: string): Promise<OrderedLine[]> {
   return tx.cartItem.findMany({ where: { cart: { userId } }, select: { variantId: true, quantity: true }, orderBy: { variantId: "asc" } });
 }
 
@@ -39,7 +39,7 @@ async function readCart(tx: Tx | AuthedContext["db"], userId: string): Promise<O
  * without the fields that no longer pass, for the buyer to choose again, rather than being
  * offered as it was and refused at "Place order".
  */
-export async function lastAddress(ctx: AuthedContext): Promise<Partial<ShippingAddress> | null> {
+export async function lastAddress(ctx: AuthedScope): Promise<Partial<ShippingAddress> | null> {
   const order = await ctx.db.order.findFirst({
     where: { buyerId: ctx.user.id },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -66,7 +66,7 @@ export async function lastAddress(ctx: AuthedContext): Promise<Partial<ShippingA
  * key with the same request returns the same order (even when sent concurrently), the same key
  * with another request is a CONFLICT.
  */
-export async function placeOrder(ctx: AuthedContext, input: PlaceOrderInput) {
+export async function placeOrder(ctx: AuthedScope, input: PlaceOrderInput) {
   const existing = await replay(ctx, input);
   if (existing) return existing;
   let placed: PlacedOrder;
@@ -84,7 +84,7 @@ export async function placeOrder(ctx: AuthedContext, input: PlaceOrderInput) {
   return answer(ctx, placed, await ensurePayment(ctx, placed.id, placed.payment));
 }
 
-async function replay(ctx: AuthedContext, input: PlaceOrderInput) {
+async function replay(ctx: AuthedScope, input: PlaceOrderInput) {
   const order = await ctx.db.order.findUnique({
     where: { buyerId_idempotencyKey: { buyerId: ctx.user.id, idempotencyKey: input.idempotencyKey } },
     select: { id: true, requestHash: true, items: { select: { variantId: true, quantity: true } } },
@@ -115,7 +115,7 @@ interface PlacedOrder {
   payment: PendingPayment;
 }
 
-async function createOrder(ctx: AuthedContext, tx: Tx, events: Parameters<typeof takeStock>[1], input: PlaceOrderInput): Promise<PlacedOrder> {
+async function createOrder(ctx: AuthedScope, tx: Tx, events: Parameters<typeof takeStock>[1], input: PlaceOrderInput): Promise<PlacedOrder> {
   // The cart is held from here to the commit: a line added meanwhile waits, then lands in the
   // emptied cart instead of being deleted with the ordered ones unseen.
   await lockCart(tx, ctx.user.id);
@@ -177,14 +177,14 @@ async function createOrder(ctx: AuthedContext, tx: Tx, events: Parameters<typeof
   };
 }
 
-async function respond(ctx: AuthedContext, orderId: string) {
+async function respond(ctx: AuthedScope, orderId: string) {
   const order = await ctx.db.order.findUniqueOrThrow({ where: { id: orderId }, select: { id: true, status: true, totalCents: true, currency: true, expiresAt: true } });
   const payment = order.status === "PENDING_PAYMENT" ? await ensurePayment(ctx, order.id) : null;
   return answer(ctx, order, payment);
 }
 
 function answer(
-  ctx: AuthedContext,
+  ctx: AuthedScope,
   order: { id: string; status: OrderStatus; totalCents: number; currency: string; expiresAt: Date | null },
   payment: { clientSecret: string | null } | null,
 ) {

@@ -2,7 +2,7 @@ import type { OrderStatus } from "@marketplace/shared";
 import type { Tx } from "../../db/client.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { rooms, type EventBuffer } from "../../realtime/publish.ts";
-import type { Context } from "../../trpc/context.ts";
+import type { Scope } from "../../scope.ts";
 import { recordActivity } from "../activity/activity.service.ts";
 import { lockOrder } from "./order-lock.ts";
 import { CANCELLABLE, deriveOrderStatus } from "./order-status.ts";
@@ -115,7 +115,7 @@ async function resizeUnpaidPayment(tx: Tx, orderId: string, amountCents: number)
  * left alone on purpose: it fails when the buyer paid at that very moment, and the provider's
  * success then reaches `applyPayment`, which refunds whatever the live parts do not cover.
  */
-export async function settleWithProvider(ctx: Pick<Context, "db" | "deps">, orderId: string, followUp: ProviderFollowUp): Promise<void> {
+export async function settleWithProvider(ctx: Pick<Scope, "db" | "deps">, orderId: string, followUp: ProviderFollowUp): Promise<void> {
   const provider = ctx.deps.payments;
   for (const r of followUp.refunds) {
     try {

@@ -3,7 +3,7 @@ import type { Prisma } from "../../generated/prisma/client.ts";
 import { newestFirst } from "../../lib/cursor.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { inTransaction } from "../../lib/transaction.ts";
-import type { AuthedContext } from "../../trpc/context.ts";
+import type { AuthedScope } from "../../scope.ts";
 import { cancelSellerOrders, settleWithProvider } from "./cancellation.ts";
 import { lockOrder } from "./order-lock.ts";
 import { CANCELLABLE } from "./order-status.ts";
@@ -43,7 +43,7 @@ export const buyerOrderSelect = {
 } as const satisfies Prisma.OrderSelect;
 
 /** The buyer's orders, newest first, keyset paged; another buyer's orders never appear. */
-export async function listBuyerOrders(ctx: AuthedContext, input: OrderListInput) {
+export async function listBuyerOrders(ctx: AuthedScope, input: OrderListInput) {
   const rows = await ctx.db.order.findMany({
     where: { buyerId: ctx.user.id, ...newestFirst.after(input.cursor) },
     orderBy: [...newestFirst.orderBy],
@@ -54,7 +54,7 @@ export async function listBuyerOrders(ctx: AuthedContext, input: OrderListInput)
 }
 
 /** One of the caller's orders; another buyer's id is NOT_FOUND (its existence is not revealed). */
-export async function getBuyerOrder(ctx: AuthedContext, id: string) {
+export async function getBuyerOrder(ctx: AuthedScope, id: string) {
   const order = await ctx.db.order.findFirst({ where: { id, buyerId: ctx.user.id }, select: buyerOrderSelect });
   if (!order) throw notFound("Order");
   return order;
@@ -66,7 +66,7 @@ export async function getBuyerOrder(ctx: AuthedContext, id: string) {
  * under the order's lock: a payment that lands at the same moment is either seen (and refunded)
  * or comes after the cancellation (and is refunded by the payment itself), never lost between.
  */
-export async function cancelBuyerOrder(ctx: AuthedContext, input: OrderCancelInput) {
+export async function cancelBuyerOrder(ctx: AuthedScope, input: OrderCancelInput) {
   const followUp = await inTransaction(ctx, async (tx, events) => {
     const order = await lockOrder(tx, input.id);
     if (!order || order.buyerId !== ctx.user.id) throw notFound("Order");

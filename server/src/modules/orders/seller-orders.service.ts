@@ -4,7 +4,7 @@ import { newestFirst } from "../../lib/cursor.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import { rooms } from "../../realtime/publish.ts";
-import type { ShopContext } from "../../trpc/context.ts";
+import type { ShopScope } from "../../scope.ts";
 import { recordActivity } from "../activity/activity.service.ts";
 import { cancelSellerOrders, settleWithProvider } from "./cancellation.ts";
 import { lockOrder } from "./order-lock.ts";
@@ -31,7 +31,7 @@ const sellerOrderSelect = {
 } as const satisfies Prisma.SellerOrderSelect;
 
 /** The shop's incoming orders (unpaid ones are not the seller's business yet), newest first. */
-export async function listSellerOrders(ctx: ShopContext, input: SellerOrderListInput) {
+export async function listSellerOrders(ctx: ShopScope, input: SellerOrderListInput) {
   const rows = await ctx.db.sellerOrder.findMany({
     where: {
       shopId: ctx.shop.id,
@@ -46,14 +46,14 @@ export async function listSellerOrders(ctx: ShopContext, input: SellerOrderListI
 }
 
 /** One of the shop's seller orders; another shop's (even of the same order) is NOT_FOUND. */
-export async function getSellerOrder(ctx: ShopContext, id: string) {
+export async function getSellerOrder(ctx: ShopScope, id: string) {
   const so = await ctx.db.sellerOrder.findFirst({ where: { id, shopId: ctx.shop.id }, select: sellerOrderSelect });
   if (!so) throw notFound("Order");
   return so;
 }
 
 /** PAID → PROCESSING → SHIPPED (with tracking) → DELIVERED, one step at a time, as compare-and-set. */
-export async function updateSellerOrderStatus(ctx: ShopContext, input: SellerOrderUpdateStatusInput) {
+export async function updateSellerOrderStatus(ctx: ShopScope, input: SellerOrderUpdateStatusInput) {
   const so = await ctx.db.sellerOrder.findFirst({ where: { id: input.id, shopId: ctx.shop.id }, select: { id: true, orderId: true, status: true, order: { select: { buyerId: true } } } });
   if (!so) throw notFound("Order");
   const from = (Object.entries(SELLER_TRANSITIONS).find(([, to]) => to === input.status)?.[0] ?? null) as keyof typeof SELLER_TRANSITIONS | null;
@@ -87,7 +87,7 @@ export async function updateSellerOrderStatus(ctx: ShopContext, input: SellerOrd
 }
 
 /** The seller cancels their part before it ships: stock back, refund through the provider. */
-export async function cancelSellerOrder(ctx: ShopContext, id: string) {
+export async function cancelSellerOrder(ctx: ShopScope, id: string) {
   const so = await ctx.db.sellerOrder.findFirst({ where: { id, shopId: ctx.shop.id }, select: { id: true, orderId: true } });
   if (!so) throw notFound("Order");
   const followUp = await inTransaction(ctx, (tx, events) =>
@@ -98,7 +98,7 @@ export async function cancelSellerOrder(ctx: ShopContext, id: string) {
 }
 
 /** The shop's money from its ledger: sales, commission, refunds and the balance. */
-export async function sellerSummary(ctx: ShopContext) {
+export async function sellerSummary(ctx: ShopScope) {
   const sums = await ctx.db.ledgerEntry.groupBy({ by: ["kind"], where: { shopId: ctx.shop.id }, _sum: { amountCents: true } });
   const of = (kind: string) => sums.find((s) => s.kind === kind)?._sum.amountCents ?? 0;
   const counts = await ctx.db.sellerOrder.groupBy({ by: ["status"], where: { shopId: ctx.shop.id }, _count: { _all: true } });

@@ -1,9 +1,9 @@
-import type { Context } from "../../trpc/context.ts";
+import type { Scope } from "../../scope.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import { cancelSellerOrders, settleWithProvider } from "./cancellation.ts";
 import { lockOrder } from "./order-lock.ts";
 
-type Deps = Pick<Context, "db" | "deps">;
+type Deps = Pick<Scope, "db" | "deps">;
 
 export interface SweepOptions {
   /** Orders looked at in one sweep. */

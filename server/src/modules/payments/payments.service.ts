@@ -1,15 +1,17 @@
 import type { ConfirmTestPaymentInput } from "@marketplace/shared";
+import type Stripe from "stripe";
+import { isUniqueViolation } from "../../db/errors.ts";
 import { DomainError, conflict, notFound } from "../../lib/errors.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import type { Db, Tx } from "../../db/client.ts";
 import { rooms, type EventBuffer } from "../../realtime/publish.ts";
-import type { AuthedContext, Context } from "../../trpc/context.ts";
+import type { AuthedScope, Scope } from "../../scope.ts";
 import { recordActivity } from "../activity/activity.service.ts";
 import { liveCents, nothingToTell, settleWithProvider, type ProviderFollowUp } from "../orders/cancellation.ts";
 import { lockOrder, type LockedOrder } from "../orders/order-lock.ts";
 import { getBuyerOrder } from "../orders/orders.service.ts";
 
-type Deps = Pick<Context, "db" | "deps">;
+type Deps = Pick<Scope, "db" | "deps">;
 
 /** A payment row still to be paid (the one a checkout just wrote can be passed as is). */
 export interface PendingPayment {
@@ -148,7 +150,7 @@ export async function markPaymentFailed(db: Db | Tx, orderId: string, reason: st
  * it charges what the order's payment asks for now, under the order's lock. A cancelled order
  * cannot be paid (the test provider has charged nothing yet, so nothing needs refunding).
  */
-export async function confirmTestPayment(ctx: AuthedContext, input: ConfirmTestPaymentInput) {
+export async function confirmTestPayment(ctx: AuthedScope, input: ConfirmTestPaymentInput) {
   if (ctx.deps.payments.name !== "TEST") throw new DomainError("FORBIDDEN", "Test payments are disabled");
   const followUp = await inTransaction(ctx, async (tx, events) => {
     const order = await lockOrder(tx, input.id);
@@ -168,4 +170,54 @@ export async function confirmTestPayment(ctx: AuthedContext, input: ConfirmTestP
   });
   await settleWithProvider(ctx, input.id, followUp);
   return getBuyerOrder(ctx, input.id);
+}
+
+interface Handled {
+  outcome: string;
+  orderId?: string;
+  followUp: ProviderFollowUp;
+}
+
+/**
+ * A Stripe event whose signature the webhook route verified: each event id is recorded once, in
+ * the same transaction as the change it causes, so a redelivered (even concurrently) event
+ * changes nothing twice ("duplicate"); a success is applied only to the order named in its
+ * metadata and only if it is that order's payment, with amount and currency checked
+ * (applyPayment); a failure marks the order's payment FAILED; other events are ignored. Refunds
+ * (a payment for a cancelled order or part) are made once the change has committed.
+ */
+export async function handleStripeEvent(ctx: Deps, event: Stripe.Event): Promise<{ outcome: string }> {
+  const { outcome, orderId, followUp } = await recordStripeEvent(ctx, event);
+  if (orderId) await settleWithProvider(ctx, orderId, followUp);
+  return { outcome };
+}
+
+async function recordStripeEvent(ctx: Deps, event: Stripe.Event): Promise<Handled> {
+  const done = (outcome: string): Handled => ({ outcome, followUp: nothingToTell });
+  try {
+    return await inTransaction(ctx, async (tx, events) => {
+      await tx.webhookEvent.create({ data: { provider: "STRIPE", eventId: event.id, type: event.type } });
+      if (event.type === "payment_intent.succeeded") {
+        const intent = event.data.object;
+        const orderId = intent.metadata?.orderId;
+        if (!orderId) return done("ignored: no order");
+        const payment = await tx.payment.findFirst({ where: { orderId, provider: "STRIPE" }, select: { providerRef: true } });
+        if (!payment || (payment.providerRef && payment.providerRef !== intent.id)) {
+          await tx.order.updateMany({ where: { id: orderId }, data: { flaggedReason: `payment ${intent.id} is not this order's payment` } });
+          return done("FLAGGED");
+        }
+        const applied = await applyPayment(tx, events, { orderId, amountCents: intent.amount_received || intent.amount, currency: intent.currency, providerRef: intent.id });
+        return { outcome: applied.outcome, orderId, followUp: applied.followUp };
+      }
+      if (event.type === "payment_intent.payment_failed") {
+        const intent = event.data.object;
+        if (intent.metadata?.orderId) await markPaymentFailed(tx, intent.metadata.orderId, intent.last_payment_error?.code ?? "payment_failed");
+        return done("FAILED");
+      }
+      return done(`ignored: ${event.type}`);
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) return done("duplicate");
+    throw err;
+  }
 }

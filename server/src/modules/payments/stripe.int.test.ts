@@ -8,7 +8,8 @@ import { createTestApp, type TestApp } from "../../test/harness.ts";
 import { sweepExpiredOrders } from "../orders/sweeper.ts";
 import { TestPaymentProvider } from "./provider.ts";
 import { StripePaymentProvider } from "./stripe-provider.ts";
-import { ensurePayment } from "./payments.service.ts";
+import type Stripe from "stripe";
+import { ensurePayment, handleStripeEvent } from "./payments.service.ts";
 import { WEBHOOK_FUTURE_TOLERANCE_SECONDS, WEBHOOK_TOLERANCE_SECONDS } from "./stripe-webhook.route.ts";
 
 /**
@@ -262,6 +263,17 @@ describe("SECURITY 17: Stripe webhook", () => {
     expect(await snapshot(placed.orderId)).toEqual(afterFirst);
     expect(afterFirst.ledger).toBe(4);
     expect(await webhookRows(event.id)).toBe(1);
+  });
+
+  it("the decisions are payments.service's: a verified event handed to it without HTTP pays the order, and again is a duplicate", async () => {
+    const { placed, intent } = await placeTwoShopOrder();
+    const event = intentEvent(intent) as unknown as Stripe.Event;
+    const scope = { db: db(), deps: t.deps };
+    expect(await handleStripeEvent(scope, event)).toEqual({ outcome: "PAID" });
+    const paid = await snapshot(placed.orderId);
+    expect(paid.order.status).toBe("PAID");
+    expect(await handleStripeEvent(scope, event)).toEqual({ outcome: "duplicate" });
+    expect(await snapshot(placed.orderId)).toEqual(paid);
   });
 
   it(`the same event id delivered 10 times concurrently changes the state once${usingPostgres ? "" : " (serialized on PGlite)"}`, async () => {

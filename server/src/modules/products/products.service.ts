@@ -5,7 +5,7 @@ import { DomainError, badInput, conflict, notFound } from "../../lib/errors.ts";
 import { slugify, uniqueSlug } from "../../lib/slug.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import { rooms, type EventBuffer } from "../../realtime/publish.ts";
-import type { ShopContext } from "../../trpc/context.ts";
+import type { ShopScope } from "../../scope.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { holdNewUploads, UNAVAILABLE_IMAGE } from "../uploads/uploads.service.ts";
 
@@ -28,7 +28,7 @@ export const sellerProductSelect = {
   },
 } as const satisfies Prisma.ProductSelect;
 
-async function assertCategory(ctx: ShopContext, categoryId: string) {
+async function assertCategory(ctx: ShopScope, categoryId: string) {
   const found = await ctx.db.category.count({ where: { id: categoryId } });
   if (!found) throw badInput("categoryId", "Choose a category from the list");
 }
@@ -68,7 +68,7 @@ function stockEvent(events: EventBuffer, shopId: string, productId: string, vari
 }
 
 /** Creates a product with its variants and images in the caller's active shop. */
-export async function createProduct(ctx: ShopContext, input: ProductCreateInput) {
+export async function createProduct(ctx: ShopScope, input: ProductCreateInput) {
   await assertCategory(ctx, input.categoryId);
   const base = slugify(input.title);
   const taken = await ctx.db.product.findMany({ where: { shopId: ctx.shop.id, slug: { startsWith: base } }, select: { slug: true } });
@@ -106,7 +106,7 @@ export async function createProduct(ctx: ShopContext, input: ProductCreateInput)
  * unless they were ever ordered, which is a CONFLICT (set their stock to 0 instead). A product
  * made a draft loses its watchers (SECURITY 35), before this update's own stock events go out.
  */
-export async function updateProduct(ctx: ShopContext, input: ProductUpdateInput) {
+export async function updateProduct(ctx: ShopScope, input: ProductUpdateInput) {
   const product = await ctx.db.product.findFirst({
     where: { id: input.id, shopId: ctx.shop.id },
     select: { id: true, status: true, title: true, images: { select: { url: true } }, variants: { select: { id: true, stock: true } } },
@@ -191,7 +191,7 @@ async function applyStockChange(tx: Tx, events: EventBuffer, shopId: string, pro
 }
 
 /** Takes a product off the catalog for good (its watchers too); its order history stays intact. */
-export async function archiveProduct(ctx: ShopContext, id: string) {
+export async function archiveProduct(ctx: ShopScope, id: string) {
   const archived = await inTransaction(ctx, async (tx, events) => {
     const { count } = await tx.product.updateMany({ where: { id, shopId: ctx.shop.id, status: { not: "ARCHIVED" } }, data: { status: "ARCHIVED" } });
     if (count) dropWatchers(events, [id]);
@@ -214,7 +214,7 @@ export function dropWatchers(events: EventBuffer, productIds: string[]): void {
 }
 
 /** The seller's products, newest first, with stock and prices at a glance. */
-export async function listMyProducts(ctx: ShopContext, input: ProductListMineInput) {
+export async function listMyProducts(ctx: ShopScope, input: ProductListMineInput) {
   const rows = await ctx.db.product.findMany({
     where: { shopId: ctx.shop.id, ...(input.status ? { status: input.status } : {}) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -229,7 +229,7 @@ export async function listMyProducts(ctx: ShopContext, input: ProductListMineInp
 }
 
 /** One of the seller's own products, for the editor (NOT_FOUND for another shop's). */
-export async function getMyProduct(ctx: ShopContext, id: string) {
+export async function getMyProduct(ctx: ShopScope, id: string) {
   const product = await ctx.db.product.findFirst({ where: { id, shopId: ctx.shop.id }, select: sellerProductSelect });
   if (!product) throw notFound("Product");
   return product;

@@ -1,7 +1,7 @@
 import type { ReviewListProductInput, ReviewListShopInput, ReviewSort, SellerReviewsListInput } from "@marketplace/shared";
 import { Prisma } from "../../generated/prisma/client.ts";
 import { DomainError, notFound } from "../../lib/errors.ts";
-import type { AuthedContext, Context, ShopContext } from "../../trpc/context.ts";
+import type { AuthedScope, Scope, ShopScope } from "../../scope.ts";
 import { isProductVisible } from "../catalog/catalog.service.ts";
 import { decodeReviewCursor, keyset } from "./review-cursor.ts";
 
@@ -102,7 +102,7 @@ interface VisibleReviewRow {
  * required foreign key). The index for each order is one of the reviews migration's.
  */
 async function visibleList(
-  ctx: Context,
+  ctx: Scope,
   target: { productId: string } | { shopId: string },
   input: { rating?: number; sort: ReviewSort; cursor?: string; limit: number },
 ) {
@@ -143,7 +143,7 @@ interface FigureRow {
  * The rating summary of a list's first page, as readFigures reads it, through `Database.read`
  * (the same hot path as the page: one statement straight from the pool on PostgreSQL).
  */
-async function summary(ctx: Context, target: { productId: string } | { shopId: string }) {
+async function summary(ctx: Scope, target: { productId: string } | { shopId: string }) {
   const [f] = (await ctx.deps.database.read(Prisma.sql`
     SELECT "rating_avg" AS "ratingAvg", "rating_count" AS "ratingCount",
            "rating_1" AS "rating1", "rating_2" AS "rating2", "rating_3" AS "rating3", "rating_4" AS "rating4", "rating_5" AS "rating5"
@@ -153,7 +153,7 @@ async function summary(ctx: Context, target: { productId: string } | { shopId: s
 }
 
 /** A listed product's visible reviews, with its rating summary; hidden reviews never appear. */
-export async function listProductReviews(ctx: Context, input: ReviewListProductInput) {
+export async function listProductReviews(ctx: Scope, input: ReviewListProductInput) {
   if (!(await isProductVisible(ctx.deps.database, input.productId))) throw notFound("Product");
   const [page, figures] = await Promise.all([
     visibleList(ctx, { productId: input.productId }, input),
@@ -163,7 +163,7 @@ export async function listProductReviews(ctx: Context, input: ReviewListProductI
 }
 
 /** An active shop's own reviews (of the seller, not of its products), with its rating summary. */
-export async function listShopReviews(ctx: Context, input: ReviewListShopInput) {
+export async function listShopReviews(ctx: Scope, input: ReviewListShopInput) {
   const shop = await ctx.db.shop.findUnique({ where: { id: input.shopId }, select: { status: true } });
   if (!shop || shop.status !== "ACTIVE") throw notFound("Shop");
   const [page, figures] = await Promise.all([
@@ -189,7 +189,7 @@ const ownReviewSelect = {
 } as const satisfies Prisma.ReviewSelect;
 
 /** The caller's own reviews, newest first, hidden ones too (with the admin's reason). */
-export async function myReviews(ctx: AuthedContext) {
+export async function myReviews(ctx: AuthedScope) {
   const rows = await ctx.db.review.findMany({ where: { authorId: ctx.user.id }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 100, select: ownReviewSelect });
   return rows.map(({ reply, repliedAt, ...r }) => ({ ...r, reply: reply && repliedAt ? { body: reply, createdAt: repliedAt } : null }));
 }
@@ -198,7 +198,7 @@ export async function myReviews(ctx: AuthedContext) {
  * What the caller can review and has not: per delivered seller order (newest first), its
  * products not reviewed yet, and whether the shop itself is still to review.
  */
-export async function reviewsToWrite(ctx: AuthedContext) {
+export async function reviewsToWrite(ctx: AuthedScope) {
   const delivered = await ctx.db.sellerOrder.findMany({
     where: { status: "DELIVERED", order: { buyerId: ctx.user.id } },
     orderBy: [{ deliveredAt: "desc" }, { id: "desc" }],
@@ -235,7 +235,7 @@ export async function reviewsToWrite(ctx: AuthedContext) {
 }
 
 /** The seller's reviews (of the shop and its products), newest first; `unanswered`: only those without a reply. */
-export async function sellerReviews(ctx: ShopContext, input: SellerReviewsListInput) {
+export async function sellerReviews(ctx: ShopScope, input: SellerReviewsListInput) {
   const sort = SORTS.newest;
   const rows = await ctx.db.review.findMany({
     where: { AND: [{ shopId: ctx.shop.id, status: "VISIBLE" }, input.unanswered ? { reply: null } : {}, sort.after(input.cursor)] },

@@ -2,7 +2,7 @@ import type { AdminReviewHideInput, AdminReviewsListInput } from "@marketplace/s
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { inTransaction } from "../../lib/transaction.ts";
-import type { AuthedContext } from "../../trpc/context.ts";
+import type { AuthedScope } from "../../scope.ts";
 import { recordActivity } from "../activity/activity.service.ts";
 import { keyset } from "./review-cursor.ts";
 import { announceUpdated } from "./review-events.ts";
@@ -12,7 +12,7 @@ import { lockReview } from "./review-lock.ts";
 const reportedFirst = keyset("reportCount", "desc");
 
 /** Every review for moderation, reported ones first (with their reports), filterable. */
-export async function adminListReviews(ctx: AuthedContext, input: AdminReviewsListInput) {
+export async function adminListReviews(ctx: AuthedScope, input: AdminReviewsListInput) {
   const rows = await ctx.db.review.findMany({
     where: {
       AND: [input.status ? { status: input.status } : {}, input.reported ? { reportCount: { gt: 0 } } : {}, reportedFirst.after(input.cursor)],
@@ -39,7 +39,7 @@ export async function adminListReviews(ctx: AuthedContext, input: AdminReviewsLi
   return reportedFirst.page(rows, input.limit);
 }
 
-async function setVisibility(ctx: AuthedContext, id: string, hide: { reason: string } | null) {
+async function setVisibility(ctx: AuthedScope, id: string, hide: { reason: string } | null) {
   return inTransaction(ctx, async (tx, events) => {
     const review = await lockReview(tx, id);
     if (!review) throw notFound("Review");
@@ -66,7 +66,7 @@ async function setVisibility(ctx: AuthedContext, id: string, hide: { reason: str
 }
 
 /** Hides a review from every list and figure at once; the reason is recorded and shown to its author. */
-export const hideReview = (ctx: AuthedContext, input: AdminReviewHideInput) => setVisibility(ctx, input.id, { reason: input.reason });
+export const hideReview = (ctx: AuthedScope, input: AdminReviewHideInput) => setVisibility(ctx, input.id, { reason: input.reason });
 
 /** Brings a hidden review back into the lists and figures. */
-export const restoreReview = (ctx: AuthedContext, id: string) => setVisibility(ctx, id, null);
+export const restoreReview = (ctx: AuthedScope, id: string) => setVisibility(ctx, id, null);

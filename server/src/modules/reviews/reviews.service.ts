@@ -5,7 +5,7 @@ import { Prisma } from "../../generated/prisma/client.ts";
 import { DomainError, conflict, forbidden, notFound } from "../../lib/errors.ts";
 import { consumeOrThrow, type LimitRule } from "../../lib/rate-limiter.ts";
 import { inTransaction } from "../../lib/transaction.ts";
-import type { AuthedContext, ShopContext } from "../../trpc/context.ts";
+import type { AuthedScope, ShopScope } from "../../scope.ts";
 import { recordActivity } from "../activity/activity.service.ts";
 import { announceCreated, announceUpdated, type ReviewRef } from "./review-events.ts";
 import { moveFigures, readFigures } from "./review-figures.ts";
@@ -17,7 +17,7 @@ export const REVIEW_RATE_LIMITS = {
   reports: { name: "reports:user", points: 50, durationSeconds: 60 * 60 },
 } as const satisfies Record<string, LimitRule>;
 
-function takeAllowance(ctx: AuthedContext, what: keyof typeof REVIEW_RATE_LIMITS): Promise<void> {
+function takeAllowance(ctx: AuthedScope, what: keyof typeof REVIEW_RATE_LIMITS): Promise<void> {
   return consumeOrThrow(ctx.deps.limits.limiter(REVIEW_RATE_LIMITS[what]), ctx.user.id);
 }
 
@@ -39,7 +39,7 @@ async function entitlingSellerOrder(tx: Tx, buyerId: string, target: { productId
 
 const NOT_ELIGIBLE = "Only buyers whose order of it was delivered can review it";
 
-async function create(ctx: AuthedContext, target: { productId: string | null; shopId: string }, input: { rating: number; title?: string; body: string }, label: string) {
+async function create(ctx: AuthedScope, target: { productId: string | null; shopId: string }, input: { rating: number; title?: string; body: string }, label: string) {
   if (ctx.user.status !== "ACTIVE") throw forbidden("This account is suspended");
   const shop = await ctx.db.shop.findUnique({ where: { id: target.shopId }, select: { ownerId: true, name: true } });
   if (!shop) throw notFound(target.productId ? "Product" : "Shop");
@@ -72,21 +72,21 @@ async function create(ctx: AuthedContext, target: { productId: string | null; sh
 }
 
 /** A review of a product from a delivered order of the caller that contains it. */
-export async function createProductReview(ctx: AuthedContext, input: ReviewCreateProductInput) {
+export async function createProductReview(ctx: AuthedScope, input: ReviewCreateProductInput) {
   const product = await ctx.db.product.findUnique({ where: { id: input.productId }, select: { shopId: true, title: true } });
   if (!product) throw notFound("Product");
   return create(ctx, { productId: input.productId, shopId: product.shopId }, input, product.title);
 }
 
 /** A review of a seller (the shop itself) from a delivered order of the caller from that shop. */
-export async function createShopReview(ctx: AuthedContext, input: ReviewCreateShopInput) {
+export async function createShopReview(ctx: AuthedScope, input: ReviewCreateShopInput) {
   const shop = await ctx.db.shop.findUnique({ where: { id: input.shopId }, select: { name: true } });
   if (!shop) throw notFound("Shop");
   return create(ctx, { productId: null, shopId: input.shopId }, input, `the shop ${shop.name}`);
 }
 
 /** The author edits their review; a changed rating moves the figures (if the review is visible). */
-export async function updateReview(ctx: AuthedContext, input: ReviewUpdateInput) {
+export async function updateReview(ctx: AuthedScope, input: ReviewUpdateInput) {
   return inTransaction(ctx, async (tx, events) => {
     const review = await lockReview(tx, input.id);
     if (!review || review.authorId !== ctx.user.id) throw notFound("Review");
@@ -103,7 +103,7 @@ export async function updateReview(ctx: AuthedContext, input: ReviewUpdateInput)
 }
 
 /** The author deletes their review (its votes and reports go with it). */
-export async function deleteReview(ctx: AuthedContext, id: string) {
+export async function deleteReview(ctx: AuthedScope, id: string) {
   await inTransaction(ctx, async (tx, events) => {
     const review = await lockReview(tx, id);
     if (!review || review.authorId !== ctx.user.id) throw notFound("Review");
@@ -114,7 +114,7 @@ export async function deleteReview(ctx: AuthedContext, id: string) {
 }
 
 /** The shop's one public reply to a review of it or its products; calling again replaces it. */
-export async function replyToReview(ctx: ShopContext, input: ReviewReplyInput) {
+export async function replyToReview(ctx: ShopScope, input: ReviewReplyInput) {
   return inTransaction(ctx, async (tx, events) => {
     const review = await lockReview(tx, input.reviewId);
     if (!review || review.shopId !== ctx.shop.id) throw notFound("Review");
@@ -127,7 +127,7 @@ export async function replyToReview(ctx: ShopContext, input: ReviewReplyInput) {
 }
 
 /** "Helpful": once per user, never on one's own review, only on a visible one. */
-export async function voteHelpful(ctx: AuthedContext, id: string) {
+export async function voteHelpful(ctx: AuthedScope, id: string) {
   try {
     return await inTransaction(ctx, async (tx) => {
       const review = await tx.review.findUnique({ where: { id }, select: refSelect });
@@ -144,7 +144,7 @@ export async function voteHelpful(ctx: AuthedContext, id: string) {
 }
 
 /** A report that a review breaks the rules; it reaches the admins (their list and activity feed). */
-export async function reportReview(ctx: AuthedContext, input: ReviewReportInput) {
+export async function reportReview(ctx: AuthedScope, input: ReviewReportInput) {
   const review = await ctx.db.review.findUnique({ where: { id: input.id }, select: refSelect });
   if (!review || review.status !== "VISIBLE") throw notFound("Review");
   if (review.authorId === ctx.user.id) throw forbidden("You cannot report your own review");

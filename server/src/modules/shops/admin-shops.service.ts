@@ -3,7 +3,7 @@ import type { Prisma } from "../../generated/prisma/client.ts";
 import { cursorDate, decodeCursor, encodeCursor, invalidCursor } from "../../lib/cursor.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { inTransaction } from "../../lib/transaction.ts";
-import type { AuthedContext } from "../../trpc/context.ts";
+import type { AuthedScope } from "../../scope.ts";
 import { rooms } from "../../realtime/publish.ts";
 import { recordActivity } from "../activity/activity.service.ts";
 import { dropWatchers } from "../products/products.service.ts";
@@ -30,7 +30,7 @@ const STATUS_ORDER: ShopStatus[] = ["PENDING", "SUSPENDED", "ACTIVE"];
  * The admins' shop queue. With a status filter it is one keyset-paged list; without, the pending
  * shops come first (oldest waiting first), then suspended and active ones, newest first.
  */
-export async function listShops(ctx: AuthedContext, input: AdminShopsListInput) {
+export async function listShops(ctx: AuthedScope, input: AdminShopsListInput) {
   const statuses = input.status ? [input.status] : STATUS_ORDER;
   const after = decodeCursor(input.cursor);
   // The cursor's `t` packs the status group and the time: group * 1e13 + ms. A group that is not
@@ -78,14 +78,14 @@ export async function listShops(ctx: AuthedContext, input: AdminShopsListInput) 
   return { items, nextCursor };
 }
 
-async function loadShop(ctx: AuthedContext, id: string) {
+async function loadShop(ctx: AuthedScope, id: string) {
   const shop = await ctx.db.shop.findUnique({ where: { id }, select: { id: true, name: true, status: true, ownerId: true } });
   if (!shop) throw notFound("Shop");
   return shop;
 }
 
 /** Approves a pending shop or reopens a suspended one; its owner becomes a seller. */
-export async function approveShop(ctx: AuthedContext, id: string) {
+export async function approveShop(ctx: AuthedScope, id: string) {
   const shop = await loadShop(ctx, id);
   return inTransaction(ctx, async (tx, events) => {
     // Compare-and-set: only a shop that is not already active changes.
@@ -110,7 +110,7 @@ export async function approveShop(ctx: AuthedContext, id: string) {
  * Suspends a shop with a reason: its products leave the catalog, their watchers' sockets leave
  * the product rooms and its page's visitors the shop page's room (SECURITY 35), and it cannot sell.
  */
-export async function suspendShop(ctx: AuthedContext, input: AdminShopSuspendInput) {
+export async function suspendShop(ctx: AuthedScope, input: AdminShopSuspendInput) {
   const shop = await loadShop(ctx, input.id);
   return inTransaction(ctx, async (tx, events) => {
     const { count } = await tx.shop.updateMany({

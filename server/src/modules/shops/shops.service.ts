@@ -3,7 +3,7 @@ import type { Prisma } from "../../generated/prisma/client.ts";
 import { DomainError, conflict, forbidden, notFound } from "../../lib/errors.ts";
 import { slugify, uniqueSlug } from "../../lib/slug.ts";
 import { inTransaction } from "../../lib/transaction.ts";
-import type { AuthedContext, Context, ShopContext } from "../../trpc/context.ts";
+import type { AuthedScope, Scope, ShopScope } from "../../scope.ts";
 import { recordActivity } from "../activity/activity.service.ts";
 import { productCardSelect, toProductCard, visibleProductWhere } from "../catalog/catalog.service.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
@@ -25,7 +25,7 @@ export const ownShopDetailSelect = {
 } as const satisfies Prisma.ShopSelect;
 
 /** Opens a shop in PENDING for an admin to approve; one shop per user. */
-export async function createShop(ctx: AuthedContext, input: ShopCreateInput) {
+export async function createShop(ctx: AuthedScope, input: ShopCreateInput) {
   const existing = await ctx.db.shop.findUnique({ where: { ownerId: ctx.user.id }, select: { id: true } });
   if (existing) throw conflict("You already have a shop");
   // A shop's owner must be reachable: buyers' orders and the admins' decisions come by email.
@@ -54,7 +54,7 @@ export async function createShop(ctx: AuthedContext, input: ShopCreateInput) {
 }
 
 /** The caller's own shop, in any status, or null. */
-export async function myShop(ctx: AuthedContext) {
+export async function myShop(ctx: AuthedScope) {
   return ctx.db.shop.findUnique({ where: { ownerId: ctx.user.id }, select: ownShopDetailSelect });
 }
 
@@ -62,7 +62,7 @@ export async function myShop(ctx: AuthedContext) {
  * Profile edits by the owner; a suspended shop is frozen until an admin reopens it. A new logo or
  * banner must be one of the shop's own uploads, still stored (uploads.service.ts holdNewUploads).
  */
-export async function updateShop(ctx: ShopContext, input: ShopUpdateInput) {
+export async function updateShop(ctx: ShopScope, input: ShopUpdateInput) {
   if (ctx.shop.status === "SUSPENDED") throw forbidden("Your shop is suspended");
   return inTransaction(ctx, async (tx) => {
     const current = await tx.shop.findUniqueOrThrow({ where: { id: ctx.shop.id }, select: { logoUrl: true, bannerUrl: true } });
@@ -78,7 +78,7 @@ export async function updateShop(ctx: ShopContext, input: ShopUpdateInput) {
 }
 
 /** The public profile of an active shop, with its newest visible products. */
-export async function shopBySlug(ctx: Context, slug: string) {
+export async function shopBySlug(ctx: Scope, slug: string) {
   const shop = await ctx.db.shop.findFirst({
     where: { slug, status: "ACTIVE" },
     select: {

@@ -2,7 +2,7 @@ import multipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { resolveSession } from "../auth/session.service.ts";
 import { readSessionToken } from "../auth/session-cookie.ts";
-import type { AppDeps } from "../../trpc/context.ts";
+import type { AppDeps } from "../../scope.ts";
 import { CONTENT_TYPES, sniffImageType, type ImageStore } from "./image-store.ts";
 import { quotaAlreadyReached, recordUpload, uploadingShop, type UploadRefusal } from "./uploads.service.ts";
 
