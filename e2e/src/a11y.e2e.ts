@@ -1,25 +1,17 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import { expectAccessible, runAxe } from "./axe.ts";
-import { launch, newPage, signIn, signUp, snap } from "./browser.ts";
+import { journeyBrowser, signIn, signUp, snap } from "./browser.ts";
 
 /**
  * axe on the main pages of every role (failing on serious and critical violations), the outline
  * the search results page draws, and a visible focus ring on the product cards of each grid.
  */
-const baseUrl = inject("baseUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const app = journeyBrowser();
 
 /** Opens `path` as `who` (signed out when null) and waits for `ready` (a test id) to show. */
 async function open(who: string | null, path: string, ready: string, viewport?: { width: number; height: number }) {
-  const { page, context } = await newPage(browser, baseUrl, viewport);
+  const { page, context } = await app.open(viewport);
   if (who) await signIn(page, who);
   await page.goto(path);
   await page.getByTestId(ready).first().waitFor();
@@ -49,7 +41,7 @@ describe("axe finds no serious or critical violation", () => {
 
   it("on the buyer's cart and checkout", async () => {
     // A buyer of its own: the demo buyer's cart belongs to the other journeys.
-    const buyer = await newPage(browser, baseUrl);
+    const buyer = await app.open();
     await signUp(buyer.page, { name: "Axel Axe", email: `axel-${Date.now().toString(36)}@example.test` });
     await buyer.page.goto("/search?q=mug");
     await buyer.page.getByTestId("product-card").first().waitFor();
@@ -185,7 +177,7 @@ describe("product cards show where the keyboard is", () => {
     ["shop", "/shops/"],
   ] as const) {
     it(`on the ${name} grid, a focused card has a visible ring around it`, async () => {
-      const { page, context } = await newPage(browser, baseUrl);
+      const { page, context } = await app.open();
       let target: string = path;
       if (name === "shop") {
         await page.goto("/");

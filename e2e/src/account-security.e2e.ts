@@ -1,7 +1,7 @@
 import { generate } from "otplib";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, newPage, signIn, signUp, snap, verifyEmailByMail } from "./browser.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
+import { journeyBrowser, signIn, signUp, snap, verifyEmailByMail } from "./browser.ts";
 import { linkIn, waitForMail } from "./mailbox.ts";
 
 /**
@@ -9,16 +9,8 @@ import { linkIn, waitForMail } from "./mailbox.ts";
  * (to the run's SMTP server), and two-factor codes are computed from the key the page shows, as an
  * authenticator app would.
  */
-const baseUrl = inject("baseUrl");
+const app = journeyBrowser();
 const mailDir = inject("mailDir");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 const stamp = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 
@@ -30,7 +22,7 @@ async function signOut(page: Page) {
 
 describe("email verification and password reset", () => {
   it("SECURITY 40: signs up, opens the verification mail's link, and the account shows the address confirmed", async () => {
-    const { page, context } = await newPage(browser, baseUrl);
+    const { page, context } = await app.open();
     const email = `vera-${stamp()}@example.test`;
     await signUp(page, { name: "Vera Verify", email });
     await page.goto("/account");
@@ -49,7 +41,7 @@ describe("email verification and password reset", () => {
   });
 
   it("SECURITY 40: forgot password → the mail's link → a new password → signs in with it, not with the old one", async () => {
-    const { page, context } = await newPage(browser, baseUrl);
+    const { page, context } = await app.open();
     const email = `rosa-${stamp()}@example.test`;
     await signUp(page, { name: "Rosa Reset", email, password: "the-old-long-password" });
     await signOut(page);
@@ -83,7 +75,7 @@ describe("email verification and password reset", () => {
 
 describe("two-factor sign-in", () => {
   it("SECURITY 41: turns it on with a code computed from the shown key, signs out, and signs in again with a code", async () => {
-    const { page, context } = await newPage(browser, baseUrl);
+    const { page, context } = await app.open();
     const email = `otto-${stamp()}@example.test`;
     await signUp(page, { name: "Otto Two", email, password: "a-long-two-factor-password" });
     await page.goto("/account");

@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { DEMO_PASSWORD, launch, newPage, onPhoneScreen, PHONE, phoneTour, signIn, snap } from "./browser.ts";
+import { describe, expect, it } from "vitest";
+import { DEMO_PASSWORD, journeyBrowser, onPhoneScreen, PHONE, phoneTour, signIn, snap } from "./browser.ts";
 
-const baseUrl = inject("baseUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const app = journeyBrowser();
 
 describe("a visitor", () => {
   it("sees the newest products of the demo catalog on the home page", async () => {
-    const { page, context } = await newPage(browser, baseUrl);
+    const { page, context } = await app.open();
     await page.goto("/");
     await page.getByTestId("product-card").first().waitFor();
     expect(await page.getByTestId("product-card").count()).toBeGreaterThanOrEqual(12);
@@ -23,7 +14,7 @@ describe("a visitor", () => {
   });
 
   it("gets the server's field errors on the sign-up form", async () => {
-    const { page, context } = await newPage(browser, baseUrl);
+    const { page, context } = await app.open();
     await page.goto("/sign-up");
     await page.fill('input[name="name"]', "Common Carl");
     await page.fill('input[name="email"]', "carl@example.test");
@@ -42,7 +33,7 @@ describe("a visitor", () => {
   });
 
   it("signs up, signs out and signs in again", async () => {
-    const { page, context } = await newPage(browser, baseUrl);
+    const { page, context } = await app.open();
     const email = `e2e-${Date.now()}@example.test`;
     await page.goto("/sign-up");
     await snap(page, "sign-up");
@@ -64,7 +55,7 @@ describe("a visitor", () => {
   });
 
   it("is told 'Wrong email or password' for a bad password", async () => {
-    const { page, context } = await newPage(browser, baseUrl);
+    const { page, context } = await app.open();
     await page.goto("/sign-in");
     await page.fill('input[name="email"]', "buyer@demo.test");
     await page.fill('input[name="password"]', "not-the-password");
@@ -83,7 +74,7 @@ describe("each demo user sees the menu of their role", () => {
   ];
   for (const c of cases) {
     it(`${c.email} → ${c.role}`, async () => {
-      const { page, context } = await newPage(browser, baseUrl);
+      const { page, context } = await app.open();
       await signIn(page, c.email, DEMO_PASSWORD);
       await page.getByTestId("account-menu-button").click();
       await page.getByTestId("account-menu").waitFor();
@@ -99,7 +90,7 @@ describe("each demo user sees the menu of their role", () => {
 
 describe("pages behind sign-in", () => {
   it("the account page lists this device's session", async () => {
-    const { page, context } = await newPage(browser, baseUrl);
+    const { page, context } = await app.open();
     await signIn(page, "buyer@demo.test");
     await page.goto("/account");
     await page.getByText("This device").first().waitFor();
@@ -108,7 +99,7 @@ describe("pages behind sign-in", () => {
   });
 
   it("the admin users page lists the demo users and searches them", async () => {
-    const { page, context } = await newPage(browser, baseUrl);
+    const { page, context } = await app.open();
     await signIn(page, "admin@demo.test");
     await page.getByTestId("account-menu-button").click();
     await page.getByTestId("menu-admin").click();
@@ -120,7 +111,7 @@ describe("pages behind sign-in", () => {
   });
 
   it("a buyer who opens /admin/users is sent away", async () => {
-    const { page, context } = await newPage(browser, baseUrl);
+    const { page, context } = await app.open();
     await signIn(page, "buyer@demo.test");
     await page.goto("/admin/users");
     await page.waitForURL((url) => !url.pathname.startsWith("/admin"));
@@ -128,7 +119,7 @@ describe("pages behind sign-in", () => {
   });
 
   it("the app is usable on a phone-sized screen: nothing scrolls sideways, search, cart and sign-in are on screen, a visitor finds and opens a product", async () => {
-    const { page, context } = await newPage(browser, baseUrl, PHONE);
+    const { page, context } = await app.open(PHONE);
     const tour = phoneTour(page);
     await page.goto("/");
     await page.getByTestId("product-card").first().waitFor();

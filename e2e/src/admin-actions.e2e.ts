@@ -1,35 +1,27 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { launch, newPage, signIn, signUp, snap } from "./browser.ts";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { journeyBrowser, signIn, signUp, snap } from "./browser.ts";
 
 /**
  * Admin changes that cannot happen by accident: each goes through a dialog that names the person
  * or shop and the change, the toast offers Undo where it makes sense, the activity log keeps both,
  * and the shop's owner sees an approval or a suspension at once.
  */
-const baseUrl = inject("baseUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const app = journeyBrowser();
 
 const row = (page: Page, email: string) => page.locator(`[data-testid="user-row"][data-email="${email}"]`);
 
 /** A new buyer, signed up in a context of its own (closed at once): a user to change. */
 async function newBuyer(name: string): Promise<string> {
   const email = `${name.toLowerCase().replace(/\W+/g, "-")}-${Date.now().toString(36)}@example.test`;
-  const { page, context } = await newPage(browser, baseUrl);
+  const { page, context } = await app.open();
   await signUp(page, { name, email });
   await context.close();
   return email;
 }
 
 async function adminOn(path: string, viewport?: { width: number; height: number }) {
-  const { page, context } = await newPage(browser, baseUrl, viewport);
+  const { page, context } = await app.open(viewport);
   await signIn(page, "admin@demo.test");
   await page.goto(path);
   return { page, context };
@@ -37,7 +29,7 @@ async function adminOn(path: string, viewport?: { width: number; height: number 
 
 describe("an admin", () => {
   it("lands in the admin area after signing in, not on the home page", async () => {
-    const { page, context } = await newPage(browser, baseUrl);
+    const { page, context } = await app.open();
     await page.goto("/sign-in");
     await page.fill('input[name="email"]', "admin@demo.test");
     await page.fill('input[name="password"]', "demo-password-1");
@@ -126,7 +118,7 @@ describe("shop moderation", () => {
   it("approving asks first and names the shop; the waiting owner sees it at once, then a suspension and its reason, and its undo", async () => {
     const stamp = Date.now().toString(36);
     const shopName = `Quiet Quill ${stamp}`;
-    const { page: owner, context: ownerCtx } = await newPage(browser, baseUrl);
+    const { page: owner, context: ownerCtx } = await app.open();
     await signUp(owner, { name: "Quinn Quill", email: `quinn-${stamp}@example.test` });
     await owner.goto("/seller");
     await owner.fill('input[name="name"]', shopName);

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect, inject } from "vitest";
 import { linkIn, waitForMail } from "./mailbox.ts";
 
 /** Debian's Chromium, started so that it makes no network calls of its own. */
@@ -22,6 +22,37 @@ mkdirSync(ARTIFACTS, { recursive: true });
 
 export function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}
+
+/**
+ * The opening of every journey file: the app's address (started by global-setup.ts) and one
+ * Chromium for the file, launched before its journeys and closed after them. `browser` is there
+ * from the first journey on.
+ */
+export function journeyBrowser(): {
+  readonly browser: Browser;
+  readonly baseUrl: string;
+  /** A fresh context (no cookies) and page on the app, desktop-sized unless told. */
+  open(viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
+} {
+  const baseUrl = inject("baseUrl");
+  let launched: Browser | undefined;
+  beforeAll(async () => {
+    launched = await launch();
+  });
+  afterAll(async () => {
+    await launched?.close();
+  });
+  return {
+    baseUrl,
+    get browser(): Browser {
+      if (!launched) throw new Error("The browser starts before the journeys: use it inside one.");
+      return launched;
+    },
+    open(viewport) {
+      return newPage(this.browser, baseUrl, viewport);
+    },
+  };
 }
 
 export async function newPage(browser: Browser, baseURL: string, viewport = { width: 1280, height: 860 }): Promise<{ context: BrowserContext; page: Page }> {
@@ -92,6 +123,31 @@ export async function onPhoneScreen(target: Locator): Promise<void> {
   expect(box, "shown").not.toBeNull();
   expect(box!.x).toBeGreaterThanOrEqual(0);
   expect(box!.x + box!.width).toBeLessThanOrEqual(PHONE.width);
+}
+
+/**
+ * The toast shown now covers none of the `buttons` on screen (the first `most` of them): their
+ * boxes do not meet. The toast is fixed to the screen, so its box is read once (it may time out
+ * meanwhile); each button is checked where it stands and again scrolled to the bottom of the
+ * screen (where toasts used to sit) and to its middle. Returns how many buttons it checked.
+ */
+export async function toastCoversNone(toast: Locator, buttons: Locator, most = 6): Promise<number> {
+  await toast.waitFor();
+  const t = await toast.boundingBox();
+  expect(t, "the toast is shown").not.toBeNull();
+  const meet = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
+    a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  const count = Math.min(await buttons.count(), most);
+  for (let i = 0; i < count; i++) {
+    const button = buttons.nth(i);
+    for (const block of ["nearest", "end", "center"] as const) {
+      await button.evaluate((el, b) => el.scrollIntoView({ block: b }), block);
+      const b = await button.boundingBox();
+      expect(b, "the button is shown").not.toBeNull();
+      expect(meet(t!, b!), `the toast covers "${await button.textContent()}" (scrolled to ${block})`).toBe(false);
+    }
+  }
+  return count;
 }
 
 /**

@@ -3,11 +3,10 @@ import { deflateSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { launch, newPage, openSellerEditor, PHONE, phoneTour, seedProduct, signIn, signUp, snap, verifyEmailByMail } from "./browser.ts";
+import type { Page } from "playwright-core";
+import { journeyBrowser, openSellerEditor, PHONE, phoneTour, seedProduct, signIn, signUp, snap, verifyEmailByMail } from "./browser.ts";
 
-const baseUrl = inject("baseUrl");
-let browser: Browser;
+const app = journeyBrowser();
 let tmp: string;
 let pngPath: string;
 
@@ -55,13 +54,11 @@ function makePng(size = 64): Buffer {
 }
 
 beforeAll(async () => {
-  browser = await launch();
   tmp = mkdtempSync(path.join(tmpdir(), "mk-e2e-img-"));
   pngPath = path.join(tmp, "lantern-photo.png");
   writeFileSync(pngPath, makePng());
 });
 afterAll(async () => {
-  await browser?.close();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -78,7 +75,7 @@ describe("a new shop, from sign-up to a buyer's search", () => {
     const title = `Zephyr Brass Lantern ${stamp}`;
 
     // 1. A new person signs up and asks to open a shop.
-    const { page: seller, context: sellerCtx } = await newPage(browser, baseUrl);
+    const { page: seller, context: sellerCtx } = await app.open();
     await signUp(seller, { name: "Fiona Flint", email: `fiona-${stamp}@example.test` });
     // Opening a shop needs a confirmed address: the link in the sign-up's mail.
     await verifyEmailByMail(seller, inject("mailDir"), `fiona-${stamp}@example.test`);
@@ -94,7 +91,7 @@ describe("a new shop, from sign-up to a buyer's search", () => {
     await snap(seller, "seller-pending");
 
     // 2. An admin approves it in the shops queue.
-    const { page: admin, context: adminCtx } = await newPage(browser, baseUrl);
+    const { page: admin, context: adminCtx } = await app.open();
     await signIn(admin, "admin@demo.test");
     await admin.goto("/admin/shops");
     const row = admin.locator(`[data-testid="shop-row"][data-shop-name="${shopName}"]`);
@@ -141,7 +138,7 @@ describe("a new shop, from sign-up to a buyer's search", () => {
     await sellerCtx.close();
 
     // 4. A buyer searches for it, narrows with filters, and opens its page.
-    const { page: buyer, context: buyerCtx } = await newPage(browser, baseUrl);
+    const { page: buyer, context: buyerCtx } = await app.open();
     await signIn(buyer, "buyer@demo.test");
     await buyer.getByTestId("header-search").fill("zephyr lantern");
     await buyer.getByTestId("header-search").press("Enter");
@@ -175,10 +172,10 @@ describe("a new shop, from sign-up to a buyer's search", () => {
 
 describe("real time", () => {
   it("a buyer's product page shows the stock the seller just saved, without a reload", async () => {
-    const { productId } = await seedProduct(browser, baseUrl, "seller@demo.test", { title: "Live Stock Vase", stock: 10 });
-    const { seller, context: sellerCtx } = await openSellerEditor(browser, baseUrl, "seller@demo.test", productId);
+    const { productId } = await seedProduct(app.browser, app.baseUrl, "seller@demo.test", { title: "Live Stock Vase", stock: 10 });
+    const { seller, context: sellerCtx } = await openSellerEditor(app.browser, app.baseUrl, "seller@demo.test", productId);
 
-    const { page: buyer, context: buyerCtx } = await newPage(browser, baseUrl);
+    const { page: buyer, context: buyerCtx } = await app.open();
     await buyer.goto(`/products/${productId}`);
     await buyer.locator('[data-testid="product-page"][data-watching="true"]').waitFor();
     await buyer.locator('[data-testid="variant-stock"][data-stock="10"]').waitFor();
@@ -203,11 +200,11 @@ describe("real time", () => {
   });
 
   it("after a dropped connection, the product page catches up with stock saved meanwhile, without a reload", async () => {
-    const { productId } = await seedProduct(browser, baseUrl, "seller@demo.test", { title: "Reconnecting Vase", stock: 10 });
-    const { seller, context: sellerCtx } = await openSellerEditor(browser, baseUrl, "seller@demo.test", productId);
+    const { productId } = await seedProduct(app.browser, app.baseUrl, "seller@demo.test", { title: "Reconnecting Vase", stock: 10 });
+    const { seller, context: sellerCtx } = await openSellerEditor(app.browser, app.baseUrl, "seller@demo.test", productId);
 
     // The buyer's real-time connection runs through a switch the test can open and close.
-    const { page: buyer, context: buyerCtx } = await newPage(browser, baseUrl);
+    const { page: buyer, context: buyerCtx } = await app.open();
     let cut = false;
     const open: { close(): Promise<void> }[] = [];
     await buyer.routeWebSocket(/\/socket\.io\//, (ws) => {
@@ -243,7 +240,7 @@ describe("real time", () => {
   }, 90_000);
 
   it("the admin's activity feed shows new sign-ups live, and holds them while paused", async () => {
-    const { page: admin, context: adminCtx } = await newPage(browser, baseUrl);
+    const { page: admin, context: adminCtx } = await app.open();
     await signIn(admin, "admin@demo.test");
     await menu(admin, "menu-admin");
     await admin.getByTestId("admin-nav-activity").click();
@@ -252,7 +249,7 @@ describe("real time", () => {
     await admin.locator('[data-testid="live-status"][data-status="live"]').waitFor();
 
     const stamp = Date.now().toString(36);
-    const { page: visitor, context: visitorCtx } = await newPage(browser, baseUrl);
+    const { page: visitor, context: visitorCtx } = await app.open();
     await signUp(visitor, { name: `Lucy Live ${stamp}`, email: `lucy-${stamp}@example.test` });
     const first = admin.getByTestId("activity-summary").filter({ hasText: `Lucy Live ${stamp} signed up` });
     await first.waitFor();
@@ -261,7 +258,7 @@ describe("real time", () => {
 
     // Paused: the next sign-up is counted, not shown, until resumed.
     await admin.getByTestId("activity-pause").click();
-    const { page: visitor2, context: visitor2Ctx } = await newPage(browser, baseUrl);
+    const { page: visitor2, context: visitor2Ctx } = await app.open();
     await signUp(visitor2, { name: `Max Paused ${stamp}`, email: `max-${stamp}@example.test` });
     await admin.locator('[data-testid="activity-new-count"][data-count="1"]').waitFor();
     expect(await admin.getByTestId("activity-summary").filter({ hasText: `Max Paused ${stamp}` }).count()).toBe(0);
@@ -283,7 +280,7 @@ describe("real time", () => {
 
 describe("the new pages on a phone", () => {
   it("search, product, shop, seller and admin pages fit 375 px", async () => {
-    const { page, context } = await newPage(browser, baseUrl, PHONE);
+    const { page, context } = await app.open(PHONE);
     const tour = phoneTour(page);
     await page.goto("/search?q=mug");
     await page.getByTestId("product-card").first().waitFor();

@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { addToCart, launch, newPage, openSellerEditor, PHONE, phoneTour, seedProduct, signIn, signUp, snap } from "./browser.ts";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { addToCart, ARTIFACTS, journeyBrowser, openSellerEditor, PHONE, phoneTour, seedProduct, signIn, signUp, snap, toastCoversNone } from "./browser.ts";
 
-const baseUrl = inject("baseUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const app = journeyBrowser();
 
 async function menu(page: Page, testId: string) {
   await page.getByTestId("account-menu-button").click();
@@ -28,11 +20,11 @@ async function fillAddress(page: Page, name?: string) {
 describe("buying from two shops in one checkout", () => {
   it("the buyer pays with the test provider, each seller sees and ships only their part, the buyer sees every status live", async () => {
     // 0. A product of each shop, with stock enough for this journey.
-    const pot = await seedProduct(browser, baseUrl, "seller@demo.test", { title: "Speckled Stoneware Pot", stock: 10, priceCents: 3200 });
-    const pan = await seedProduct(browser, baseUrl, "owner2@demo.test", { title: "Hammered Copper Pan", stock: 10, priceCents: 5400 });
+    const pot = await seedProduct(app.browser, app.baseUrl, "seller@demo.test", { title: "Speckled Stoneware Pot", stock: 10, priceCents: 3200 });
+    const pan = await seedProduct(app.browser, app.baseUrl, "owner2@demo.test", { title: "Hammered Copper Pan", stock: 10, priceCents: 5400 });
 
     // 1. The buyer fills a cart from two shops.
-    const { page: buyer, context: buyerCtx } = await newPage(browser, baseUrl);
+    const { page: buyer, context: buyerCtx } = await app.open();
     await signIn(buyer, "buyer@demo.test");
     await addToCart(buyer, pot);
     await buyer.locator('[data-testid="cart-count"][data-count="1"]').waitFor();
@@ -56,7 +48,7 @@ describe("buying from two shops in one checkout", () => {
     await buyer.getByTestId("checkout-button").click();
     await buyer.waitForURL("**/checkout");
     await buyer.getByTestId("checkout-form").waitFor();
-    expect(await buyer.getByTestId("checkout-shop").count()).toBe(2);
+    expect(await buyer.getByTestId("checkout-summary").getByTestId("summary-shop").count()).toBe(2);
     await buyer.fill('input[name="name"]', "");
     await buyer.fill('input[name="line1"]', ""); // filled from the buyer's last order
     await buyer.click('main button[type="submit"]');
@@ -97,7 +89,7 @@ describe("buying from two shops in one checkout", () => {
     const buyerPart = (slug: string, status: string) => buyer.locator(`[data-testid="order-part"][data-shop-slug="${slug}"][data-status="${status}"]`);
 
     // 6. Seller A (Clay & Kiln) sees only their part, and moves it to delivered; the buyer's page follows live.
-    const { page: sellerA, context: sellerACtx } = await newPage(browser, baseUrl);
+    const { page: sellerA, context: sellerACtx } = await app.open();
     await signIn(sellerA, "seller@demo.test");
     await menu(sellerA, "menu-seller-orders");
     await sellerA.waitForURL("**/seller/orders");
@@ -125,7 +117,7 @@ describe("buying from two shops in one checkout", () => {
     await buyerPart("copper-pot-kitchen", "PAID").waitFor();
 
     // 7. Seller B (Copper Pot Kitchen) sees only their part and ships it.
-    const { page: sellerB, context: sellerBCtx } = await newPage(browser, baseUrl);
+    const { page: sellerB, context: sellerBCtx } = await app.open();
     await signIn(sellerB, "owner2@demo.test");
     await sellerB.goto("/seller/orders?status=PAID");
     const rowB = sellerB.locator(`[data-testid="seller-order-row"][data-order-id="${orderId}"]`);
@@ -166,8 +158,8 @@ describe("buying from two shops in one checkout", () => {
 
 describe("SECURITY 33: unpaid orders at their limit", () => {
   it("a buyer with 3 unpaid orders is told in the cart and at checkout, and pointed to their orders", async () => {
-    const { page, context } = await newPage(browser, baseUrl);
-    const scarf = await seedProduct(browser, baseUrl, "owner3@demo.test", { title: "Ribbed Wool Scarf", stock: 10 });
+    const { page, context } = await app.open();
+    const scarf = await seedProduct(app.browser, app.baseUrl, "owner3@demo.test", { title: "Ribbed Wool Scarf", stock: 10 });
     await signUp(page, { name: "Hold Tester", email: `holds-${Date.now()}@example.test` });
     // Three orders placed and left unpaid (through the API, as a script holding stock would).
     for (let i = 0; i < 3; i++) {
@@ -199,8 +191,8 @@ describe("SECURITY 33: unpaid orders at their limit", () => {
 
 describe("the guest cart", () => {
   it("is kept in the browser, then merged into the account at sign-in on the way to checkout", async () => {
-    const picked = await seedProduct(browser, baseUrl, "owner3@demo.test", { title: "Cabled Wool Mittens", stock: 10 });
-    const { page, context } = await newPage(browser, baseUrl);
+    const picked = await seedProduct(app.browser, app.baseUrl, "owner3@demo.test", { title: "Cabled Wool Mittens", stock: 10 });
+    const { page, context } = await app.open();
     await addToCart(page, picked);
     await page.locator('[data-testid="cart-count"][data-count="1"]').waitFor();
     await page.goto("/cart");
@@ -216,7 +208,7 @@ describe("the guest cart", () => {
     await page.click('main button[type="submit"]');
     await page.waitForURL("**/checkout");
     await page.getByText("from before you signed in").waitFor();
-    await page.locator(`[data-testid="checkout-line"]`).first().waitFor();
+    await page.getByTestId("checkout-summary").getByTestId("summary-line").first().waitFor();
     expect(await page.getByTestId("checkout-summary").textContent()).toContain(picked.title);
     expect(await page.evaluate(() => localStorage.getItem("bazaar.guestCart"))).toBeNull();
 
@@ -229,8 +221,8 @@ describe("the guest cart", () => {
   });
 
   it("a seller cannot add their own shop's product", async () => {
-    const own = await seedProduct(browser, baseUrl, "seller@demo.test", { title: "Glazed Tea Bowl", stock: 10 });
-    const { page, context } = await newPage(browser, baseUrl);
+    const own = await seedProduct(app.browser, app.baseUrl, "seller@demo.test", { title: "Glazed Tea Bowl", stock: 10 });
+    const { page, context } = await app.open();
     await signIn(page, "seller@demo.test");
     await page.goto(`/products/${own.productId}`);
     await page.locator(`[data-testid="product-page"][data-product-id="${own.productId}"]`).waitFor();
@@ -251,10 +243,10 @@ async function saveFirstStock(seller: Page, stock: string) {
 
 describe("stock that runs out during checkout", () => {
   it("the order is refused and the lines that ran out are marked", async () => {
-    const jug = await seedProduct(browser, baseUrl, "seller@demo.test", { title: "Last Few Jugs", stock: 5 });
-    const { seller, context: sellerCtx } = await openSellerEditor(browser, baseUrl, "seller@demo.test", jug.productId);
+    const jug = await seedProduct(app.browser, app.baseUrl, "seller@demo.test", { title: "Last Few Jugs", stock: 5 });
+    const { seller, context: sellerCtx } = await openSellerEditor(app.browser, app.baseUrl, "seller@demo.test", jug.productId);
 
-    const { page: buyer, context: buyerCtx } = await newPage(browser, baseUrl);
+    const { page: buyer, context: buyerCtx } = await app.open();
     await signIn(buyer, "buyer4@demo.test");
     await addToCart(buyer, jug);
     await buyer.goto("/checkout");
@@ -264,7 +256,7 @@ describe("stock that runs out during checkout", () => {
     // Meanwhile the last units are gone.
     await saveFirstStock(seller, "0");
     await buyer.click('main button[type="submit"]');
-    await buyer.getByTestId("checkout-line-refused").waitFor();
+    await buyer.getByTestId("checkout-summary").getByTestId("summary-line-problem").waitFor();
     expect(await buyer.getByTestId("form-error").textContent()).toContain("no longer in stock");
     await snap(buyer, "checkout-stock-ran-out");
     await buyer.getByTestId("form-error").getByRole("link", { name: "Review your cart" }).click();
@@ -279,9 +271,9 @@ describe("stock that runs out during checkout", () => {
 
 describe("the buying pages on a phone", () => {
   it("product, cart, checkout, payment, order, orders, seller orders and sales fit 375 px", async () => {
-    const card = await seedProduct(browser, baseUrl, "owner5@demo.test", { title: "Letterpress Notecards", stock: 10 });
-    const soap = await seedProduct(browser, baseUrl, "owner6@demo.test", { title: "Lavender Oat Soap", stock: 10 });
-    const { page, context } = await newPage(browser, baseUrl, PHONE);
+    const card = await seedProduct(app.browser, app.baseUrl, "owner5@demo.test", { title: "Letterpress Notecards", stock: 10 });
+    const soap = await seedProduct(app.browser, app.baseUrl, "owner6@demo.test", { title: "Lavender Oat Soap", stock: 10 });
+    const { page, context } = await app.open(PHONE);
     const tour = phoneTour(page);
     await tour.signIn("buyer3@demo.test", `/products/${card.productId}`);
     await addToCart(page, card);
@@ -298,6 +290,7 @@ describe("the buying pages on a phone", () => {
     await page.click('main button[type="submit"]');
     await page.getByTestId("payment-step").waitFor();
     await tour.check("checkout-payment-mobile");
+    const orderId = (await page.getByTestId("payment-step").getAttribute("data-order-id"))!;
     await page.getByTestId("pay-now").click();
     await page.getByTestId("order-confirmation").waitFor();
     await tour.check("order-mobile");
@@ -308,6 +301,19 @@ describe("the buying pages on a phone", () => {
     await tour.signIn("owner5@demo.test", "/seller/orders");
     await page.getByTestId("seller-order-row").first().waitFor();
     await tour.check("seller-orders-mobile");
+    // A toast covers none of the orders' buttons on a phone: the order is started and shipped,
+    // and while "marked shipped" shows, every next-step button on the page is checked against it.
+    const row = page.locator(`[data-testid="seller-order-row"][data-order-id="${orderId}"]`);
+    await row.getByTestId("start-processing").click();
+    await row.getByTestId("mark-shipped").click();
+    await page.fill('input[name="trackingNumber"]', "1Z999AA10123456785");
+    await page.getByTestId("confirm-ship").click();
+    await page.locator(`[data-testid="seller-order-row"][data-order-id="${orderId}"][data-status="SHIPPED"]`).waitFor();
+    const toast = page.getByTestId("toast").filter({ hasText: "marked shipped" });
+    const actions = page.locator('[data-testid="seller-order-row"] footer button');
+    await toast.waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/seller-orders-toast-mobile.png` }); // the screen as the seller sees it
+    expect(await toastCoversNone(toast, actions)).toBeGreaterThan(0);
     await page.goto("/seller/sales");
     await page.getByTestId("sales-summary").waitFor();
     await tour.check("sales-summary-mobile");

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { launch, newPage, signIn, signUp, snap } from "./browser.ts";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { journeyBrowser, signIn, signUp, snap } from "./browser.ts";
 
 /**
  * Forms that say what is wrong (limits in plain words, no silent cuts, a country from a list),
@@ -8,8 +8,7 @@ import { launch, newPage, signIn, signUp, snap } from "./browser.ts";
  * a Processing step with its time, no "paid" banner once the order has moved on. Then the
  * seller's orders page on a phone. The journeys share one product the demo seller lists here.
  */
-const baseUrl = inject("baseUrl");
-let browser: Browser;
+const app = journeyBrowser();
 const stamp = Date.now().toString(36);
 const title = `Honest Ash Bowl ${stamp}`;
 let productId = "";
@@ -21,12 +20,6 @@ const PNG = Buffer.from(
   "base64",
 );
 
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 const raw = /Too (big|small)|expected|Invalid input|<=|>=/;
 
@@ -37,7 +30,7 @@ async function fieldError(page: Page, name: string): Promise<string> {
 
 describe("the product editor says what is wrong, in plain words, and cuts nothing", () => {
   it("names the price, stock and title limits; a long title is kept whole with a counter", async () => {
-    const { page, context } = await newPage(browser, baseUrl);
+    const { page, context } = await app.open();
     await signIn(page, "seller@demo.test");
     await page.goto("/seller/products/new");
     await page.getByTestId("product-form").waitFor();
@@ -80,7 +73,7 @@ describe("the product editor says what is wrong, in plain words, and cuts nothin
 
 describe("a buyer", () => {
   it("is told 'Only 5 available' when asking for more, on the product page and in the cart", async () => {
-    const { page, context } = await newPage(browser, baseUrl);
+    const { page, context } = await app.open();
     await signIn(page, "buyer@demo.test");
     await page.goto(`/products/${productId}`);
     await page.getByTestId("quantity-input").fill("50");
@@ -104,7 +97,7 @@ describe("a buyer", () => {
   });
 
   it("picks the country from a list named in their language; the next checkout starts from the last address", async () => {
-    const { page, context } = await browser.newContext({ baseURL: baseUrl, locale: "de-DE", viewport: { width: 1280, height: 860 } }).then(async (c) => ({ context: c, page: await c.newPage() }));
+    const { page, context } = await app.browser.newContext({ baseURL: app.baseUrl, locale: "de-DE", viewport: { width: 1280, height: 860 } }).then(async (c) => ({ context: c, page: await c.newPage() }));
     await signUp(page, { name: "Greta Gruber", email: `greta-${stamp}@example.test` });
     await page.goto(`/products/${productId}`);
     await page.getByTestId("add-to-cart").click();
@@ -147,7 +140,7 @@ describe("a buyer", () => {
   });
 
   it("reads one message for a declined card; after paying, the paid banner leaves once the order moves on, and Processing has its time", async () => {
-    const { page, context } = await newPage(browser, baseUrl);
+    const { page, context } = await app.open();
     await signIn(page, `greta-${stamp}@example.test`, "a-long-e2e-password");
     await page.goto(`/orders/${orderId}`);
     await page.getByTestId("order-unpaid").waitFor();
@@ -161,7 +154,7 @@ describe("a buyer", () => {
     await page.getByTestId("order-confirmation").waitFor();
 
     // The seller processes, ships and delivers.
-    const { page: seller, context: sellerCtx } = await newPage(browser, baseUrl);
+    const { page: seller, context: sellerCtx } = await app.open();
     await signIn(seller, "seller@demo.test");
     await seller.goto("/seller/orders");
     const card = seller.locator(`[data-testid="seller-order-row"][data-order-id="${orderId}"]`);
@@ -194,7 +187,7 @@ describe("a buyer", () => {
 describe("the seller's orders on a phone", () => {
   it("a new order is announced above the list, not over the 'Start processing' button, and every tab fits", async () => {
     const phone = { width: 375, height: 760 };
-    const { page: seller, context: sellerCtx } = await newPage(browser, baseUrl, phone);
+    const { page: seller, context: sellerCtx } = await app.open(phone);
     await signIn(seller, "seller@demo.test");
     await seller.goto("/seller/orders");
     await seller.getByTestId("seller-order-row").first().waitFor();
@@ -207,7 +200,7 @@ describe("the seller's orders on a phone", () => {
     expect(await seller.locator('nav[aria-label="Shop dashboard"]').evaluate((n) => n.scrollWidth <= n.clientWidth)).toBe(true);
 
     // A buyer pays an order from this shop while the seller's page is open.
-    const { page: buyer, context: buyerCtx } = await newPage(browser, baseUrl);
+    const { page: buyer, context: buyerCtx } = await app.open();
     await signUp(buyer, { name: "Pia Phone", email: `pia-${stamp}@example.test` });
     await buyer.goto(`/products/${productId}`);
     await buyer.getByTestId("add-to-cart").click();

@@ -1,21 +1,18 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { ARTIFACTS, launch, newPage, PHONE, phoneTour, signIn, snap } from "./browser.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { ARTIFACTS, journeyBrowser, PHONE, phoneTour, signIn, snap } from "./browser.ts";
 
-const baseUrl = inject("baseUrl");
-let browser: Browser;
+const app = journeyBrowser();
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  browser = await launch();
 });
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
 });
 
 async function open(email: string | null, viewport?: { width: number; height: number }): Promise<Page> {
-  const { page, context } = await newPage(browser, baseUrl, viewport);
+  const { page, context } = await app.open(viewport);
   contexts.push(context);
   if (email) await signIn(page, email);
   return page;
@@ -99,7 +96,7 @@ describe("reviews", () => {
     await reader.locator(`[data-testid="rating"][aria-label^="Rated ${avg} out of 5 from ${before + 1} "]`).first().waitFor();
 
     // 6. The seller's own shop review, from the same order, while a visitor has the shop's page open.
-    const { page: visitor, context: visitorCtx } = await newPage(browser, baseUrl);
+    const { page: visitor, context: visitorCtx } = await app.open();
     await visitor.goto("/shops/clay-and-kiln");
     await visitor.getByTestId("shop-page").waitFor();
     await visitor.getByTestId("reviews-section").waitFor();

@@ -1,23 +1,14 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { launch, newPage } from "./browser.ts";
+import { describe, expect, it } from "vitest";
+import { journeyBrowser } from "./browser.ts";
 
-const baseUrl = inject("baseUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const app = journeyBrowser();
 
 /** What the home page may cost a phone on first visit: its JavaScript as sent over the wire. */
 export const HOME_JS_BUDGET_BYTES = 120 * 1024;
 
 describe("the storefront's weight", () => {
   it("the home page's JavaScript arrives compressed, within its budget", async () => {
-    const { context, page } = await newPage(browser, baseUrl, { width: 375, height: 740 });
+    const { context, page } = await app.open({ width: 375, height: 740 });
     const scripts: Promise<{ url: string; encoding?: string; vary?: string; wireBytes: number }>[] = [];
     page.on("requestfinished", (request) => {
       if (request.resourceType() !== "script") return;
@@ -48,7 +39,7 @@ describe("the storefront's weight", () => {
   });
 
   it("API answers above a kilobyte are compressed; small ones are not", async () => {
-    const { context, page } = await newPage(browser, baseUrl);
+    const { context, page } = await app.open();
     const search = await page.request.get(`/trpc/catalog.search?input=${encodeURIComponent(JSON.stringify({ json: { limit: 24 } }))}`, {
       headers: { "accept-encoding": "br, gzip" },
     });

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { idSchema, pageInput, text } from "./common.ts";
+import { ADMIN_QUERY_MAX_LENGTH, idSchema, pageInput, text } from "./common.ts";
 import { roleSchema, userStatusSchema } from "./enums.ts";
 import { ACTIVITY_KINDS } from "./events.ts";
 
 export const adminUsersListInput = z.strictObject({
-  q: text().trim().max(100).optional(),
+  q: text().trim().max(ADMIN_QUERY_MAX_LENGTH).optional(),
   role: roleSchema.optional(),
   status: userStatusSchema.optional(),
   ...pageInput,

@@ -2,49 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import * as shared from "./index.ts";
 import { isStorableText, text, UNSTORABLE_TEXT_MESSAGE } from "./common.ts";
-
-/**
- * Every string schema reachable from a schema: through objects, wrappers (optional, default…),
- * arrays, unions and the input side of pipes (a pipe's output schema only sees what its input
- * already accepted, e.g. `z.email()` after the trimmed text).
- */
-function stringsOf(schema: z.core.$ZodType, path: string, out: [string, z.core.$ZodType][], seen = new Set<unknown>()): void {
-  if (seen.has(schema)) return;
-  seen.add(schema);
-  const def = schema._zod.def;
-  switch (def.type) {
-    case "string":
-      out.push([path, schema]);
-      return;
-    case "object":
-      for (const [key, value] of Object.entries((def as z.core.$ZodObjectDef).shape)) stringsOf(value, `${path}.${key}`, out, seen);
-      return;
-    case "optional":
-    case "nullable":
-    case "default":
-    case "prefault":
-    case "readonly":
-    case "nonoptional":
-    case "catch":
-      stringsOf((def as z.core.$ZodOptionalDef).innerType, path, out, seen);
-      return;
-    case "array":
-      stringsOf((def as z.core.$ZodArrayDef).element, `${path}[]`, out, seen);
-      return;
-    case "union":
-      for (const option of (def as z.core.$ZodUnionDef).options) stringsOf(option, path, out, seen);
-      return;
-    case "pipe":
-      stringsOf((def as z.core.$ZodPipeDef).in, path, out, seen);
-      return;
-    default:
-      return;
-  }
-}
-
-const exportedSchemas: [string, z.ZodType][] = Object.entries(shared as Record<string, unknown>).flatMap(([name, value]) =>
-  value instanceof z.ZodType ? [[name, value] as [string, z.ZodType]] : [],
-);
+import { leavesOfModule } from "./test/schema-leaves.ts";
 
 describe("SECURITY 38: text that PostgreSQL cannot store is a field error", () => {
   it("isStorableText refuses NUL and lone surrogate halves, and keeps pairs, emoji and other controls", () => {
@@ -61,8 +19,7 @@ describe("SECURITY 38: text that PostgreSQL cannot store is a field error", () =
   });
 
   it("SECURITY 38: every string of every shared input schema refuses NUL bytes and lone surrogates", () => {
-    const strings: [string, z.core.$ZodType][] = [];
-    for (const [name, schema] of exportedSchemas) stringsOf(schema, name, strings);
+    const strings = leavesOfModule(shared, ["string"]);
     // Enough to mean the walk found the schemas (names, addresses, search text, ids, cursors…).
     expect(strings.length).toBeGreaterThan(40);
     const missing = strings

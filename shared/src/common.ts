@@ -39,3 +39,6 @@ export const pageInput = {
   cursor: text().max(200).optional(),
   limit: z.number().int().min(1).max(100).default(20),
 };
+
+/** The longest search text of the admin lists (users, shops). */
+export const ADMIN_QUERY_MAX_LENGTH = 100;

@@ -1,50 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import * as shared from "./index.ts";
-
-/** Every string and number schema reachable from a schema, through objects, wrappers, arrays, unions and pipes' inputs. */
-function leavesOf(schema: z.core.$ZodType, path: string, out: [string, z.core.$ZodType][], seen = new Set<unknown>()): void {
-  if (seen.has(schema)) return;
-  seen.add(schema);
-  const def = schema._zod.def;
-  switch (def.type) {
-    case "string":
-    case "number":
-      out.push([path, schema]);
-      return;
-    case "object":
-      for (const [key, value] of Object.entries((def as z.core.$ZodObjectDef).shape)) leavesOf(value, `${path}.${key}`, out, seen);
-      return;
-    case "optional":
-    case "nullable":
-    case "default":
-    case "prefault":
-    case "readonly":
-    case "nonoptional":
-    case "catch":
-      leavesOf((def as z.core.$ZodOptionalDef).innerType, path, out, seen);
-      return;
-    case "array":
-      out.push([path, schema]);
-      leavesOf((def as z.core.$ZodArrayDef).element, `${path}[]`, out, seen);
-      return;
-    case "union":
-      for (const option of (def as z.core.$ZodUnionDef).options) leavesOf(option, path, out, seen);
-      return;
-    case "pipe":
-      leavesOf((def as z.core.$ZodPipeDef).in, path, out, seen);
-      return;
-    default:
-      return;
-  }
-}
+import { leavesOfModule } from "./test/schema-leaves.ts";
 
 /** What zod says when a schema gives no message: written for developers, never shown to people. */
 const RAW = /expected|received|Too (big|small)|Invalid (input|option|string|value)|<=|>=/i;
-
-const exported = Object.entries(shared as Record<string, unknown>).flatMap(([name, value]) =>
-  value instanceof z.ZodType ? [[name, value] as [string, z.ZodType]] : [],
-);
 
 function messagesFor(schema: z.core.$ZodType, values: unknown[]): z.core.$ZodIssue[] {
   return values.flatMap((v) => {
@@ -55,8 +15,7 @@ function messagesFor(schema: z.core.$ZodType, values: unknown[]): z.core.$ZodIss
 
 describe("every limit has a message people can read", () => {
   it("no field of any shared input schema answers with zod's own words, and an over-limit message names the limit", () => {
-    const leaves: [string, z.core.$ZodType][] = [];
-    for (const [name, schema] of exported) leavesOf(schema, name, leaves);
+    const leaves = leavesOfModule(shared, ["string", "number", "array"]);
     expect(leaves.length).toBeGreaterThan(60);
     const raw: string[] = [];
     const unnamed: string[] = [];

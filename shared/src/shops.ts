@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idSchema, pageInput, text } from "./common.ts";
+import { ADMIN_QUERY_MAX_LENGTH, idSchema, pageInput, text } from "./common.ts";
 import { shopStatusSchema } from "./enums.ts";
 
 /** Image references a client may store: files it uploaded to us, or small generated SVGs. */
@@ -29,7 +29,7 @@ export type ShopBySlugInput = z.infer<typeof shopBySlugInput>;
 
 export const adminShopsListInput = z.strictObject({
   status: shopStatusSchema.optional(),
-  q: text().trim().max(100).optional(),
+  q: text().trim().max(ADMIN_QUERY_MAX_LENGTH).optional(),
   ...pageInput,
 });
 export type AdminShopsListInput = z.infer<typeof adminShopsListInput>;

@@ -1,6 +1,6 @@
 import type { InfiniteData } from "@tanstack/vue-query";
 import type { RouterInputs, RouterOutputs } from "@marketplace/server/router";
-import type { ServerToClientEvents } from "@marketplace/shared";
+import type { ServerEventName, ServerToClientEvents } from "@marketplace/shared";
 import { showToast } from "../ui/toast.ts";
 import { formatMoney } from "./format.ts";
 import { clearUnseenOrders, noteNewOrder, noticeOnOrdersPage } from "./order-alerts.ts";
@@ -21,19 +21,26 @@ type Handler<K extends keyof ServerToClientEvents> = Parameters<ServerToClientEv
  * carries is patched in where it is cheap and exact (a variant's stock, a rating), everything
  * else that may have changed is invalidated so the queries on screen refetch.
  */
+export const liveCacheHandlers: { [K in ServerEventName]: ServerToClientEvents[K] } = {
+  "stock.changed": (e) => onStockChanged(e),
+  "review.created": (e) => onReviewChanged(e),
+  "review.updated": (e) => onReviewChanged(e),
+  "order.updated": () => invalidateOrders(),
+  "order.created": (e) => onOrderCreated(e),
+  activity: (e) => onActivity(e),
+  "shop.updated": (e) => onShopUpdated(e),
+};
+
+/** Applies every live event to the cache, for the app's lifetime (main.ts). */
 export function connectLiveCache(): void {
-  onLiveEvent("stock.changed", onStockChanged);
-  onLiveEvent("review.created", onReviewChanged);
-  onLiveEvent("review.updated", onReviewChanged);
-  onLiveEvent("order.updated", () => invalidateOrders());
-  onLiveEvent("order.created", onOrderCreated);
-  onLiveEvent("activity", onActivity);
-  onLiveEvent("shop.updated", onShopUpdated);
+  for (const name of Object.keys(liveCacheHandlers) as ServerEventName[]) listen(name);
   // A new person in this tab: the previous one's order badge is not theirs.
   queryClient.getQueryCache().subscribe((event) => {
     if (event.type === "updated" && event.query.queryKey[1] === queryKeys.me[1] && event.query.state.data === null) clearUnseenOrders();
   });
 }
+
+const listen = <K extends ServerEventName>(name: K) => onLiveEvent(name, liveCacheHandlers[name]);
 
 function onStockChanged(e: Handler<"stock.changed">) {
   let unknownVariant = false;
@@ -102,9 +109,7 @@ function onOrderCreated(e: Handler<"order.created">) {
   const count = e.items.reduce((n, i) => n + i.quantity, 0);
   const first = e.items[0];
   const what = first ? (e.items.length === 1 ? `${first.quantity} × ${first.productTitle}` : `${count} items`) : "";
-  // The event names no currency yet; the seeded shops sell in USD.
-  const currency = "currency" in e && typeof e.currency === "string" ? e.currency : "USD";
-  const message = `New order: ${[what, formatMoney(e.totalCents, currency)].filter(Boolean).join(" · ")}`;
+  const message = `New order: ${[what, formatMoney(e.totalCents, e.currency)].filter(Boolean).join(" · ")}`;
   if (!noticeOnOrdersPage(message)) showToast(message, "success");
 }
 
@@ -128,13 +133,15 @@ function onShopUpdated(e: Handler<"shop.updated">) {
 
 function onActivity(e: Handler<"activity">) {
   const item: ActivityPage["items"][number] = {
-    id: e.id,
+    // The audit row's id, as the API lists it (the event's own id differs): a refetched page
+    // then holds the same item once.
+    id: e.activityId,
     kind: e.kind,
     summary: e.summary,
     subjectType: e.subjectType,
     subjectId: e.subjectId,
     createdAt: new Date(e.at),
-    actor: e.actorId ? { id: e.actorId, name: "" } : null,
+    actor: e.actorId ? { id: e.actorId, name: e.actorName ?? "" } : null,
   };
   for (const [key, data] of queryClient.getQueriesData<InfiniteData<ActivityPage>>({ queryKey: queryKeys.admin.activity.all })) {
     const filters = key[3] as ActivityFilters | undefined;

@@ -6,6 +6,11 @@ import { showToast } from "../../ui/toast.ts";
 import { forgetMerged, guestCartItems, guestItemsForMerge } from "./guest-cart.ts";
 
 type CatalogProduct = RouterOutputs["catalog"]["product"];
+type MergeResult = RouterOutputs["cart"]["merge"];
+/** Sends guest lines to the server cart; the server's answer names the lines it could not take. */
+export type MergeCall = (items: { variantId: string; quantity: number }[]) => Promise<MergeResult>;
+
+const sendMerge: MergeCall = (items) => trpc.cart.merge.mutate({ items });
 
 let inFlight: Promise<void> | null = null;
 /** The user whose sign-in was last merged for (one attempt per sign-in, so a failure is not retried in a loop). */
@@ -20,16 +25,16 @@ export function mergeInFlight(): Promise<void> {
  * Moves the guest cart into the account when someone signs in (or up, or opens the app signed in
  * with a guest cart left over): `cart.merge`, then the merged lines leave localStorage and the
  * answer becomes the cached cart. Items the server skipped (sold out, gone, from the person's own
- * shop) are named in a toast. Started once from main.ts.
+ * shop) are named in a toast. Started once from main.ts; returns the unsubscribe.
  */
-export function startGuestCartSync(): void {
-  queryClient.getQueryCache().subscribe((event) => {
+export function startGuestCartSync(merge: MergeCall = sendMerge): () => void {
+  return queryClient.getQueryCache().subscribe((event) => {
     if (event.type !== "updated") return;
     const key = event.query.queryKey;
     if (key[0] !== queryKeys.me[0] || key[1] !== queryKeys.me[1]) return;
     const me = event.query.state.data as Me | null | undefined;
     if (me === null) mergedFor = null;
-    if (me && me.id !== mergedFor) void mergeGuestCart(me.id);
+    if (me && me.id !== mergedFor) void mergeGuestCart(me.id, merge);
   });
 }
 
@@ -44,14 +49,14 @@ function knownTitles(): Map<string, string> {
   return titles;
 }
 
-async function mergeGuestCart(userId: string): Promise<void> {
+async function mergeGuestCart(userId: string, merge: MergeCall): Promise<void> {
   const items = guestItemsForMerge();
   if (inFlight || !items.length) return;
   mergedFor = userId;
   const titles = knownTitles();
   inFlight = (async () => {
     try {
-      const result = await trpc.cart.merge.mutate({ items });
+      const result = await merge(items);
       forgetMerged(items);
       queryClient.setQueryData(queryKeys.cart, result.cart);
       const skipped = result.skippedVariantIds;
