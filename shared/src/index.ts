@@ -11,3 +11,4 @@ export * from "./products.ts";
 export * from "./cart.ts";
 export * from "./orders.ts";
 export * from "./reviews.ts";
+export * from "./notifications.ts";
