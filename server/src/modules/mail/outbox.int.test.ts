@@ -103,6 +103,22 @@ describe("SECURITY 42: outgoing email goes through a transactional outbox", () =
     expect(smtp.received).toHaveLength(0);
   });
 
+  it.skipIf(!usingPostgres)("SECURITY 42: workers claiming at the same moment on separate connections never take one message twice", async () => {
+    const rows = Array.from({ length: 150 }, (_, i) => ({ toAddress: `race${i}@example.test`, template: "order_shipped", data: shipped(`RACE-${i}`) }));
+    await db().mailOutbox.createMany({ data: rows });
+    // Six workers at once, claiming three at a time: their claims overlap all the time.
+    const worker = async () => {
+      let round;
+      do round = await deliverDueMail(db(), transport, { ...opts, batchSize: 3 });
+      while (round.sent + round.retried + round.dead > 0);
+    };
+    await Promise.all(Array.from({ length: 6 }, worker));
+    const tracking = smtp.received.map((m) => /Tracking number: (RACE-\d+)/.exec(m.text)?.[1]);
+    expect(tracking).toHaveLength(150);
+    expect(new Set(tracking).size).toBe(150);
+    expect(await db().mailOutbox.count({ where: { status: "SENT", attempts: 1 } })).toBe(150);
+  });
+
   it("queues nothing for a kind of message the user turned off; security messages have no such choice", async () => {
     const buyer = await t.createUser();
     await db().mailOptOut.create({ data: { userId: buyer.id, kind: "order_shipped" } });
