@@ -39,6 +39,7 @@ afterAll(async () => {
 
 const db = () => t.database.prisma;
 const deliver = () => deliverDueMail(db(), transport, { publicUrl: "https://shop.example", maxAttempts: 3, backoffMs: () => 0 });
+let keyN = 0;
 const address = { name: "Bea Buyer", line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "us" };
 
 async function person(role: "BUYER" | "ADMIN" = "BUYER", name?: string) {
@@ -113,6 +114,27 @@ describe("SECURITY 42: the marketplace's messages, sent once after each commit",
     expect(byTemplate("Tom & Jerry's was suspended").text).toContain("Reason: Counterfeit goods");
     expect(byTemplate("Tom & Jerry's is open").html).toContain("Sam &lt;Seller&gt;");
     expect(byTemplate("Tom & Jerry's replied to your review").html).toContain("Thank you &lt;3");
+  });
+
+  it("a shop cancelling its part tells the buyer in the app; the buyer cancelling tells nobody", async () => {
+    const sellerUser = await t.createUser({ role: "SELLER" });
+    const shop = await db().shop.create({ data: { ownerId: sellerUser.id, name: "Kiln Works", slug: `kiln-${Date.now()}`, status: "ACTIVE" }, select: { id: true } });
+    const product = await makeProduct(db(), shop.id, (await makeCategory(db())).id, { variants: [{ priceCents: 900, stock: 5 }] });
+    const seller = (await t.signIn(sellerUser.email)).caller;
+    const buyer = await person();
+    const order = async () => {
+      await buyer.caller.cart.add({ variantId: product.variants[0]!.id, quantity: 1 });
+      const placed = await buyer.caller.checkout.placeOrder({ idempotencyKey: `cancel-${Date.now()}-${(keyN += 1)}`, shippingAddress: address });
+      await buyer.caller.payment.confirmTest({ id: placed.orderId });
+      return placed.orderId;
+    };
+    const first = await order();
+    const part = await db().sellerOrder.findFirstOrThrow({ where: { orderId: first }, select: { id: true } });
+    await seller.sellerOrder.cancel({ id: part.id });
+    const second = await order();
+    await buyer.caller.order.cancel({ id: second });
+    const texts = (await db().notification.findMany({ where: { userId: buyer.user.id, kind: "order.status" }, select: { text: true, link: true } }));
+    expect(texts).toEqual([{ text: "Kiln Works cancelled your order (by the seller): the payment is refunded", link: `/orders/${first}` }]);
   });
 
   it("a rolled-back change writes no notification, pushes none and queues no email", async () => {

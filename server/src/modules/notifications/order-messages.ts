@@ -84,3 +84,21 @@ export async function tellSellerOrderStatus(tx: Tx, events: EventBuffer, sellerO
     await notify(tx, events, buyer.id, { kind: "order.status", text: `Your order from ${shopName} was delivered: how was it? Review it`, link });
   }
 }
+
+/**
+ * Someone other than the buyer cancelled (part of) an order: the shop, or the marketplace because
+ * it was not paid in time. The buyer hears in the app; a buyer's own cancellation tells nobody.
+ */
+export async function tellOrderCancelled(
+  tx: Tx,
+  events: EventBuffer,
+  c: { orderId: string; buyerId: string; actorId: string | null; actorName: string; reason: string; whole: boolean; refunded: boolean },
+): Promise<void> {
+  if (c.actorId === c.buyerId) return;
+  const what = c.whole ? "your order" : "part of your order";
+  await notify(tx, events, c.buyerId, {
+    kind: "order.status",
+    text: `${c.actorName} cancelled ${what} (${c.reason})${c.refunded ? ": the payment is refunded" : ""}`,
+    link: `/orders/${c.orderId}`,
+  });
+}
