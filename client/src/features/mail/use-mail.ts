@@ -3,7 +3,7 @@ import type { RouterOutputs } from "@marketplace/server/router";
 import { queryClient } from "../../lib/query.ts";
 import { trpc } from "../../lib/trpc.ts";
 
-export type MailPreference = RouterOutputs["mail"]["preferences"][number];
+export type MailPreference = RouterOutputs["mail"]["preferences"]["kinds"][number];
 export type MailboxMessage = RouterOutputs["mail"]["mailbox"]["items"][number];
 export type DeadMail = RouterOutputs["mail"]["dead"]["items"][number];
 

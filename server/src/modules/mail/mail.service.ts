@@ -5,11 +5,17 @@ import type { AuthedContext } from "../../trpc/context.ts";
 import { isMailTemplateName, MAIL_PREFERENCES, mailTemplates } from "./templates/index.ts";
 import { type MailTemplate, renderWithLayout } from "./templates/template.ts";
 
-/** The kinds of non-security email, each with whether the caller gets it. */
+/**
+ * The kinds of non-security email, each with whether the caller gets it, and whether mail is kept
+ * in the local mailbox (development without SMTP_URL) instead of being delivered.
+ */
 export async function listPreferences(ctx: AuthedContext) {
   const off = await ctx.db.mailOptOut.findMany({ where: { userId: ctx.user.id }, select: { kind: true } });
   const offKinds = new Set(off.map((o) => o.kind));
-  return MAIL_PREFERENCES.map((p) => ({ kind: p.key, label: p.label, enabled: !offKinds.has(p.key) }));
+  return {
+    kinds: MAIL_PREFERENCES.map((p) => ({ kind: p.key, label: p.label, enabled: !offKinds.has(p.key) })),
+    localMailbox: ctx.deps.config.mail.transport === "outbox",
+  };
 }
 
 /** Turns one kind of non-security email on or off; security messages are not among the kinds. */
