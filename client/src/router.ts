@@ -151,6 +151,24 @@ export const router = createRouter({
       component: () => import("./pages/AdminReviewsPage.vue"),
       meta: { title: "Reviews · Admin", roles: ["ADMIN"] },
     },
+    {
+      path: "/admin/mail",
+      name: "admin-mail",
+      component: () => import("./pages/AdminMailPage.vue"),
+      meta: { title: "Email · Admin", roles: ["ADMIN"] },
+    },
+    {
+      path: "/notifications",
+      name: "notifications",
+      component: () => import("./pages/NotificationsPage.vue"),
+      meta: { title: "Notifications", requiresAuth: true },
+    },
+    {
+      path: "/mailbox",
+      name: "mailbox",
+      component: () => import("./pages/MailboxPage.vue"),
+      meta: { title: "Mailbox", requiresAuth: true },
+    },
     { path: "/admin", redirect: "/admin/users" },
     {
       path: "/:pathMatch(.*)*",

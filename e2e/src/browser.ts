@@ -186,7 +186,7 @@ export function phoneTour(page: Page) {
 }
 
 /** Calls one of the app's tRPC procedures with the cookies of `api`'s context, as the client's link does. */
-async function call<T>(api: APIRequestContext, kind: "query" | "mutation", path: string, input?: unknown): Promise<T> {
+export async function call<T>(api: APIRequestContext, kind: "query" | "mutation", path: string, input?: unknown): Promise<T> {
   const res =
     kind === "query"
       ? await api.get(`/trpc/${path}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`}`)

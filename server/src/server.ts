@@ -152,7 +152,16 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
     ? startMailWorker(
         deps.database.prisma,
         mailTransport,
-        { publicUrl: config.publicUrl, maxAttempts: config.MAIL_MAX_ATTEMPTS, intervalSeconds: config.MAIL_POLL_SECONDS },
+        {
+          publicUrl: config.publicUrl,
+          maxAttempts: config.MAIL_MAX_ATTEMPTS,
+          intervalSeconds: config.MAIL_POLL_SECONDS,
+          onRound: (round) => {
+            if (round.sent) metrics.mailDelivered.inc({ outcome: "sent" }, round.sent);
+            if (round.retried) metrics.mailDelivered.inc({ outcome: "retried" }, round.retried);
+            if (round.dead) metrics.mailDelivered.inc({ outcome: "dead" }, round.dead);
+          },
+        },
         (err) => app.log.error({ err }, "mail delivery round failed"),
       )
     : null;

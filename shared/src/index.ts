@@ -12,3 +12,4 @@ export * from "./cart.ts";
 export * from "./orders.ts";
 export * from "./reviews.ts";
 export * from "./account-security.ts";
+export * from "./notifications.ts";

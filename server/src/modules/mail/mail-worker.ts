@@ -39,6 +39,7 @@ interface Claimed {
   template: string;
   data: unknown;
   attempts: number;
+  created_at: Date;
 }
 
 /**
@@ -58,7 +59,9 @@ export async function deliverDueMail(db: Db, transport: MailTransport, opts: Mai
                      WHERE "status" = 'PENDING' AND "next_attempt_at" <= now()
                      ORDER BY "next_attempt_at" LIMIT ${opts.batchSize ?? 20}
                      FOR UPDATE SKIP LOCKED)
- RETURNING "id", "to_address", "template", "data", "attempts"`;
+ RETURNING "id", "to_address", "template", "data", "attempts", "created_at"`;
+  // RETURNING follows no order: send in the order the messages were written (confirmation before "shipped").
+  claimed.sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : 1));
   const round: DeliveryRound = { sent: 0, retried: 0, dead: 0 };
   const url = (path: string) => new URL(path, `${opts.publicUrl}/`).toString();
   for (const mail of claimed) {

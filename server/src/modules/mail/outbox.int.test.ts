@@ -4,7 +4,8 @@ import { createTestApp, type TestApp } from "../../test/harness.ts";
 import { startTestSmtpServer, type TestSmtpServer } from "../../test/smtp-server.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import { smtpTransport, type MailTransport } from "./mail-transport.ts";
-import { deliverDueMail, type MailWorkerOptions } from "./mail-worker.ts";
+import { deliverDueMail, type DeliveryRound, type MailWorkerOptions, startMailWorker } from "./mail-worker.ts";
+import { until } from "../../test/until.ts";
 import { enqueueMail } from "./outbox.ts";
 
 /**
@@ -101,6 +102,40 @@ describe("SECURITY 42: outgoing email goes through a transactional outbox", () =
     expect(await db().mailOutbox.findFirstOrThrow()).toMatchObject({ status: "DEAD", attempts: 3 });
     smtp.refuseNext(0);
     expect(smtp.received).toHaveLength(0);
+  });
+
+  it.skipIf(!usingPostgres)("SECURITY 42: workers claiming at the same moment on separate connections never take one message twice", async () => {
+    const rows = Array.from({ length: 150 }, (_, i) => ({ toAddress: `race${i}@example.test`, template: "order_shipped", data: shipped(`RACE-${i}`) }));
+    await db().mailOutbox.createMany({ data: rows });
+    // Six workers at once, claiming three at a time: their claims overlap all the time.
+    const worker = async () => {
+      let round;
+      do round = await deliverDueMail(db(), transport, { ...opts, batchSize: 3 });
+      while (round.sent + round.retried + round.dead > 0);
+    };
+    await Promise.all(Array.from({ length: 6 }, worker));
+    const tracking = smtp.received.map((m) => /Tracking number: (RACE-\d+)/.exec(m.text)?.[1]);
+    expect(tracking).toHaveLength(150);
+    expect(new Set(tracking).size).toBe(150);
+    expect(await db().mailOutbox.count({ where: { status: "SENT", attempts: 1 } })).toBe(150);
+  });
+
+  it("the worker each process starts sends due mail by itself and reports its rounds; stop() waits for the round in flight", async () => {
+    const buyer = await t.createUser();
+    const rounds: DeliveryRound[] = [];
+    const errors: unknown[] = [];
+    const worker = startMailWorker(db(), transport, { ...opts, intervalSeconds: 0.02, onRound: (r) => rounds.push(r) }, (err) => errors.push(err));
+    try {
+      await inTransaction({ db: db(), deps: t.deps }, (tx) => enqueueMail(tx, { userId: buyer.id, template: "order_shipped", data: shipped("T-WORKER") }));
+      await until(() => smtp.received.some((m) => m.text.includes("T-WORKER")), "the worker's delivery");
+    } finally {
+      await worker.stop();
+    }
+    const roundsAtStop = rounds.length;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(rounds.length).toBe(roundsAtStop);
+    expect(rounds.reduce((n, r) => n + r.sent, 0)).toBe(1);
+    expect(errors).toEqual([]);
   });
 
   it("queues nothing for a kind of message the user turned off; security messages have no such choice", async () => {

@@ -8,6 +8,7 @@ import { recordActivity } from "../activity/activity.service.ts";
 import { productCardSelect, toProductCard, visibleProductWhere } from "../catalog/catalog.service.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { holdNewUploads, UNAVAILABLE_IMAGE } from "../uploads/uploads.service.ts";
+import { tellShopAwaitingApproval } from "../notifications/shop-messages.ts";
 
 export const ownShopDetailSelect = {
   id: true,
@@ -45,6 +46,7 @@ export async function createShop(ctx: AuthedScope, input: ShopCreateInput) {
       actorId: ctx.user.id,
       subject: { type: "shop", id: shop.id },
     });
+    await tellShopAwaitingApproval(tx, events, { name: shop.name, ownerName: ctx.user.name });
     return shop;
   }).catch((err: unknown) => {
     // Two requests racing: the unique owner or slug index decides.
