@@ -1,7 +1,7 @@
 import type { MailListInput, MailPreferenceInput } from "@marketplace/shared";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { badInput, conflict, notFound } from "../../lib/errors.ts";
-import type { AuthedContext } from "../../trpc/context.ts";
+import type { AuthedScope } from "../../scope.ts";
 import { isMailTemplateName, MAIL_PREFERENCES, mailTemplates } from "./templates/index.ts";
 import { type MailTemplate, renderWithLayout } from "./templates/template.ts";
 
@@ -9,7 +9,7 @@ import { type MailTemplate, renderWithLayout } from "./templates/template.ts";
  * The kinds of non-security email, each with whether the caller gets it, and whether mail is kept
  * in the local mailbox (development without SMTP_URL) instead of being delivered.
  */
-export async function listPreferences(ctx: AuthedContext) {
+export async function listPreferences(ctx: AuthedScope) {
   const off = await ctx.db.mailOptOut.findMany({ where: { userId: ctx.user.id }, select: { kind: true } });
   const offKinds = new Set(off.map((o) => o.kind));
   return {
@@ -19,7 +19,7 @@ export async function listPreferences(ctx: AuthedContext) {
 }
 
 /** Turns one kind of non-security email on or off; security messages are not among the kinds. */
-export async function setPreference(ctx: AuthedContext, input: MailPreferenceInput) {
+export async function setPreference(ctx: AuthedScope, input: MailPreferenceInput) {
   if (!MAIL_PREFERENCES.some((p) => p.key === input.kind)) throw badInput("kind", "There is no such kind of email to turn off");
   if (input.enabled) {
     await ctx.db.mailOptOut.deleteMany({ where: { userId: ctx.user.id, kind: input.kind } });
@@ -37,7 +37,7 @@ export async function setPreference(ctx: AuthedContext, input: MailPreferenceInp
  * The caller's own mail in the local outbox (development without SMTP_URL: nothing is delivered,
  * so this page is the mailbox). With a real transport there is no such page: NOT_FOUND.
  */
-export async function myMailbox(ctx: AuthedContext, input: MailListInput) {
+export async function myMailbox(ctx: AuthedScope, input: MailListInput) {
   if (ctx.deps.config.mail.transport !== "outbox") throw notFound("Local mailbox");
   const rows = await ctx.db.mailOutbox.findMany({
     where: { userId: ctx.user.id, ...(input.cursor ? { id: { lt: input.cursor } } : {}) },
@@ -59,7 +59,7 @@ export async function myMailbox(ctx: AuthedContext, input: MailListInput) {
 const deadSelect = { id: true, toAddress: true, template: true, attempts: true, lastError: true, createdAt: true, nextAttemptAt: true } as const satisfies Prisma.MailOutboxSelect;
 
 /** Admins: the messages given up on (newest first), and how many wait or were sent. */
-export async function listDeadMail(ctx: AuthedContext, input: MailListInput) {
+export async function listDeadMail(ctx: AuthedScope, input: MailListInput) {
   const rows = await ctx.db.mailOutbox.findMany({
     where: { status: "DEAD", ...(input.cursor ? { id: { lt: input.cursor } } : {}) },
     orderBy: { id: "desc" },
@@ -77,7 +77,7 @@ export async function listDeadMail(ctx: AuthedContext, input: MailListInput) {
 }
 
 /** Admins: a dead message is tried again from the start (e.g. after the SMTP settings were fixed). */
-export async function retryDeadMail(ctx: AuthedContext, id: string) {
+export async function retryDeadMail(ctx: AuthedScope, id: string) {
   const { count } = await ctx.db.mailOutbox.updateMany({
     where: { id, status: "DEAD" },
     data: { status: "PENDING", attempts: 0, nextAttemptAt: new Date(), lastError: null },
