@@ -194,6 +194,20 @@ describe("SECURITY 40: mailed verification and reset links", () => {
     expect(await codeOf(caller.account.changeEmail({ email: taken.email, password: TEST_PASSWORD }))).toBe("BAD_REQUEST");
   });
 
+  it("a password sign-in from a browser the account has not used is told to its owner", async () => {
+    const user = await t.createUser({ email: "nina@example.test" });
+    const signInWith = async (userAgent: string) =>
+      createCaller(await createContextInner({ deps: t.deps, ip: nextIp(), userAgent })).auth.login({ email: user.email, password: TEST_PASSWORD });
+    await signInWith("Firefox on the laptop"); // the account's first browser: nothing to compare with
+    await signInWith("Firefox on the laptop");
+    expect((await inbox(user.email)).filter((m) => /New sign-in/.test(m.subject))).toHaveLength(0);
+    await signInWith("Safari on a stranger's phone");
+    await signInWith("Safari on a stranger's phone");
+    const told = (await inbox(user.email)).filter((m) => /New sign-in/.test(m.subject));
+    expect(told).toHaveLength(1);
+    expect(told[0]!.text).toContain("Safari on a stranger's phone");
+  });
+
   it("opening a shop needs a verified email", async () => {
     const { session } = await signUp("shopkeeper@example.test");
     const err = await (await session.caller).shop.create({ name: "Unverified Wares" }).catch((e: unknown) => e as TRPCError);

@@ -128,9 +128,10 @@ export async function login(ctx: Scope, input: LoginInput): Promise<SignedIn | T
   const session = await inTransaction(ctx, async (tx, events) => {
     if (rehash) await tx.user.update({ where: { id: user.id }, data: { passwordHash: rehash } });
     // Without two-factor a password is all it takes: a sign-in from a browser this account has
-    // never used is told to its owner.
+    // never used is told to its owner (an account never signed in to has no usual browser yet).
+    const used = await tx.session.findFirst({ where: { userId: user.id }, select: { id: true } });
     const seen = await tx.session.findFirst({ where: { userId: user.id, userAgent: ctx.userAgent }, select: { id: true } });
-    if (!seen) await enqueueMail(tx, { userId: user.id, template: "new_sign_in", data: { name: user.name, ...originOf(ctx) } });
+    if (used && !seen) await enqueueMail(tx, { userId: user.id, template: "new_sign_in", data: { name: user.name, ...originOf(ctx) } });
     return openSession(ctx, tx, events, user.id);
   });
   return { user, session };
