@@ -585,7 +585,8 @@ async function main() {
   return writesHold;
 }
 
-main()
+// The script's last statement: every outcome ends in process.exit (a failing cleanup crashes it).
+void main()
   .then(
     (ok) => cleanup().then(() => (ok ? 0 : 1)),
     (err: unknown) => {

@@ -400,7 +400,8 @@ async function main() {
   log(`results in ${file}; EXPLAIN in ${explainFile}`);
 }
 
-main()
+// The script's last statement: every outcome ends in process.exit (a failing cleanup crashes it).
+void main()
   .then(
     () => cleanup().then(() => 0),
     (err: unknown) => {

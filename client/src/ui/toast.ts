@@ -2,10 +2,13 @@ import { reactive, readonly } from "vue";
 
 export type ToastTone = "info" | "success" | "error";
 
-/** A button on the toast (e.g. "Undo"); the toast closes when it is pressed. */
+/**
+ * A button on the toast (e.g. "Undo"); the toast closes when it is pressed. An action that calls
+ * the server returns its promise, and reports its own outcome (a toast of its own, on failure too).
+ */
 export interface ToastAction {
   label: string;
-  run: () => void;
+  run: () => void | Promise<void>;
 }
 
 export interface Toast {
@@ -38,7 +41,8 @@ export function showToast(message: string, tone: ToastTone = "info", action?: To
 /** Runs a toast's action once and closes the toast. */
 export function runToastAction(toast: Toast): void {
   dismissToast(toast.id);
-  toast.action?.run();
+  // Not awaited: the toast is gone by then, and the action reports its own outcome.
+  void toast.action?.run();
 }
 
 export const toasts = readonly(state);

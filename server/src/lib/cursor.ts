@@ -81,3 +81,24 @@ export const newestFirst = {
     return { items, nextCursor: rows.length > limit && last ? encodeCursor({ t: last.createdAt.getTime(), id: last.id }) : null };
   },
 };
+
+/** What a newest-first page is read with: the caller's condition and the cursor's, the order, one row more than the page. */
+export interface NewestFirstQuery<W> {
+  where: W & ReturnType<typeof newestFirst.after>;
+  orderBy: (typeof newestFirst.orderBy)[number][];
+  take: number;
+}
+
+/**
+ * One newest-first page of the rows matching `where`: `find` runs the query (a Prisma findMany
+ * with its own select), this adds the cursor's condition, the order and the extra row that tells
+ * whether another page follows.
+ */
+export async function readNewestFirst<W extends object, R extends { createdAt: Date; id: string }>(
+  input: { cursor?: string | undefined; limit: number },
+  where: W,
+  find: (query: NewestFirstQuery<W>) => Promise<R[]>,
+): Promise<{ items: R[]; nextCursor: string | null }> {
+  const rows = await find({ where: { ...where, ...newestFirst.after(input.cursor) }, orderBy: [...newestFirst.orderBy], take: input.limit + 1 });
+  return newestFirst.page(rows, input.limit);
+}

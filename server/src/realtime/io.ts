@@ -105,27 +105,31 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
   const pair = redis;
   const unwatchRedis = pair ? deps.metrics.watchRedis("realtime", () => pair.pub.status === "ready" && pair.sub.status === "ready") : () => {};
 
-  io.use(async (socket, next) => {
+  /** Who is behind a new socket: the session cookie's user and their shop, or a guest. */
+  async function identify(socket: MarketplaceSocket): Promise<void> {
     const data: SocketData = { userId: null, sessionId: null, role: null, shopId: null, tokens: SOCKET_LIMITS.burst, refilledAt: Date.now() };
     socket.data = data;
-    try {
-      const cookies = fastifyCookie.parse(socket.handshake.headers.cookie ?? "");
-      const token = cookies[cookieName];
-      const session = token && token.length <= 128 ? await resolveSession(database.prisma, token) : null;
-      if (session) {
-        data.userId = session.user.id;
-        data.sessionId = session.id;
-        // An admin held at the two-factor set-up hears nothing meant for admins.
-        data.role = mustSetUpTwoFactor(session.user, config) ? null : session.user.role;
-        // Looked up before the connection is accepted, so the socket is in all its rooms the
-        // moment the client sees "connect": no event committed after that can miss it.
-        const shop = await database.prisma.shop.findUnique({ where: { ownerId: session.user.id }, select: { id: true } });
-        data.shopId = shop?.id ?? null;
-      }
-      next();
-    } catch (err) {
-      next(err as Error);
+    const cookies = fastifyCookie.parse(socket.handshake.headers.cookie ?? "");
+    const token = cookies[cookieName];
+    const session = token && token.length <= 128 ? await resolveSession(database.prisma, token) : null;
+    if (session) {
+      data.userId = session.user.id;
+      data.sessionId = session.id;
+      // An admin held at the two-factor set-up hears nothing meant for admins.
+      data.role = mustSetUpTwoFactor(session.user, config) ? null : session.user.role;
+      // Looked up before the connection is accepted, so the socket is in all its rooms the
+      // moment the client sees "connect": no event committed after that can miss it.
+      const shop = await database.prisma.shop.findUnique({ where: { ownerId: session.user.id }, select: { id: true } });
+      data.shopId = shop?.id ?? null;
     }
+  }
+
+  // Socket.IO's middleware is callback-style: the connection waits for `next`, told of a failure.
+  io.use((socket, next) => {
+    identify(socket).then(
+      () => next(),
+      (err: unknown) => next(err as Error),
+    );
   });
 
   io.on("connection", (socket) => {

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "../db/client.ts";
+import type { TestApp } from "./harness.ts";
 import { PRIOR_MEAN, PRIOR_WEIGHT } from "../modules/reviews/review-figures.ts";
 import type { ProductStatus, ShopStatus } from "@marketplace/shared";
 
@@ -129,4 +130,39 @@ export async function makeDeliveredOrder(
     })),
   });
   return { orderId: order.id, sellerOrderId: sellerOrder.id };
+}
+
+/** The settings of the orders' tests: a 10 % fee, no background sweep, room for many unpaid orders. */
+export const ORDER_TEST_CONFIG = { PLATFORM_FEE_BPS: "1000", SWEEP_INTERVAL_SECONDS: "0", MAX_UNPAID_ORDERS: "1000", MAX_HELD_UNITS: "100000" };
+
+export const TEST_ADDRESS = { name: "Bea Buyer", line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "us" };
+
+/**
+ * Orders over two shops, placed through the procedures as a buyer would: `shop` makes a seller
+ * with an ACTIVE shop selling one variant (signed in), `buyer` a signed-in buyer, and `order` a
+ * checkout of 2 units from shop A and 1 from shop B with its two seller orders.
+ */
+export async function twoShopOrderMaker(t: TestApp, keyPrefix: string) {
+  const db = t.database.prisma;
+  const categoryId = (await makeCategory(db)).id;
+  let keyN = 0;
+  async function shop(priceCents: number, stock = 1000) {
+    const owner = await t.createUser({ role: "SELLER" });
+    const s = await makeShop(db, owner.id);
+    const product = await makeProduct(db, s.id, categoryId, { variants: [{ priceCents, stock }] });
+    return { owner, shop: s, variantId: product.variants[0]!.id, seller: (await t.signIn(owner.email)).caller };
+  }
+  async function buyer() {
+    const u = await t.createUser();
+    return { ...u, caller: (await t.signIn(u.email)).caller };
+  }
+  type Shop = Awaited<ReturnType<typeof shop>>;
+  async function order(bea: Awaited<ReturnType<typeof buyer>>, a: Shop, b: Shop) {
+    await bea.caller.cart.add({ variantId: a.variantId, quantity: 2 });
+    await bea.caller.cart.add({ variantId: b.variantId, quantity: 1 });
+    const placed = await bea.caller.checkout.placeOrder({ idempotencyKey: `${keyPrefix}-${++keyN}-${Date.now()}`, shippingAddress: TEST_ADDRESS });
+    const parts = await db.sellerOrder.findMany({ where: { orderId: placed.orderId }, select: { id: true, shopId: true } });
+    return { orderId: placed.orderId, soA: parts.find((p) => p.shopId === a.shop.id)!.id, soB: parts.find((p) => p.shopId === b.shop.id)!.id };
+  }
+  return { categoryId, shop, buyer, order };
 }

@@ -77,12 +77,20 @@ export function contextFactory(deps: AppDeps) {
       pendingSignInToken: readPendingSignInToken(req, deps.config),
       ip: req.ip,
       userAgent: req.headers["user-agent"]?.slice(0, 300) ?? null,
-      // Fastify's reply is thenable: setting a header returns it, and nothing here awaits it.
       cookies: {
-        setSession: (token, expiresAt) => void res.setCookie(cookie.name, token, { ...cookie.options, expires: expiresAt }),
-        clearSession: () => void res.clearCookie(cookie.name, cookie.options),
-        setPendingSignIn: (token, expiresAt) => void res.setCookie(pending.name, token, { ...pending.options, expires: expiresAt }),
-        clearPendingSignIn: () => void res.clearCookie(pending.name, pending.options),
+        // Block bodies: setCookie returns the reply, which is awaitable (it resolves once sent).
+        setSession: (token, expiresAt) => {
+          res.setCookie(cookie.name, token, { ...cookie.options, expires: expiresAt });
+        },
+        clearSession: () => {
+          res.clearCookie(cookie.name, cookie.options);
+        },
+        setPendingSignIn: (token, expiresAt) => {
+          res.setCookie(pending.name, token, { ...pending.options, expires: expiresAt });
+        },
+        clearPendingSignIn: () => {
+          res.clearCookie(pending.name, pending.options);
+        },
       },
     });
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeCategory, makeProduct, makeShop } from "../../test/factories.ts";
+import { ORDER_TEST_CONFIG, TEST_ADDRESS, twoShopOrderMaker } from "../../test/factories.ts";
 import { createTestApp, type TestApp } from "../../test/harness.ts";
 import { usingPostgres } from "../../test/db.ts";
 import type { TestPaymentProvider } from "../payments/provider.ts";
@@ -10,43 +10,23 @@ import { sweepExpiredOrders } from "./sweeper.ts";
  * moment as the payment (SECURITY 29–31), with the built-in test provider.
  */
 let t: TestApp;
-let categoryId: string;
+let orders: Awaited<ReturnType<typeof twoShopOrderMaker>>;
 
 beforeAll(async () => {
-  t = await createTestApp({ config: { PLATFORM_FEE_BPS: "1000", SWEEP_INTERVAL_SECONDS: "0", MAX_UNPAID_ORDERS: "1000", MAX_HELD_UNITS: "100000" } });
-  categoryId = (await makeCategory(t.database.prisma)).id;
+  t = await createTestApp({ config: ORDER_TEST_CONFIG });
+  orders = await twoShopOrderMaker(t, "cancel-key");
 });
 afterAll(() => t.close());
 
 const db = () => t.database.prisma;
 const provider = () => t.deps.payments as TestPaymentProvider;
-const address = { name: "Bea Buyer", line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "us" };
+const address = TEST_ADDRESS;
 let keyN = 0;
-const key = () => `cancel-key-${++keyN}-${Date.now()}`;
-
-async function shop(priceCents: number, stock = 1000) {
-  const owner = await t.createUser({ role: "SELLER" });
-  const s = await makeShop(db(), owner.id);
-  const product = await makeProduct(db(), s.id, categoryId, { variants: [{ priceCents, stock }] });
-  return { owner, shop: s, variantId: product.variants[0]!.id, seller: async () => (await t.signIn(owner.email)).caller };
-}
-
-async function buyer() {
-  const u = await t.createUser();
-  return { ...u, caller: (await t.signIn(u.email)).caller };
-}
-
-type Shop = Awaited<ReturnType<typeof shop>>;
-type Buyer = Awaited<ReturnType<typeof buyer>>;
-
+const key = () => `cancel-single-${++keyN}-${Date.now()}`;
+const shop = (priceCents: number, stock?: number) => orders.shop(priceCents, stock);
+const buyer = () => orders.buyer();
 /** 2 × 20.00 from shop A and 1 × 10.00 from shop B: 50.00 USD. */
-async function twoShopOrder(bea: Buyer, a: Shop, b: Shop) {
-  await bea.caller.cart.add({ variantId: a.variantId, quantity: 2 });
-  await bea.caller.cart.add({ variantId: b.variantId, quantity: 1 });
-  const placed = await bea.caller.checkout.placeOrder({ idempotencyKey: key(), shippingAddress: address });
-  const parts = await db().sellerOrder.findMany({ where: { orderId: placed.orderId }, select: { id: true, shopId: true } });
-  return { orderId: placed.orderId, soA: parts.find((p) => p.shopId === a.shop.id)!.id, soB: parts.find((p) => p.shopId === b.shop.id)!.id };
-}
+const twoShopOrder: typeof orders.order = (bea, a, b) => orders.order(bea, a, b);
 
 const stockOf = async (variantId: string) => (await db().variant.findUniqueOrThrow({ where: { id: variantId } })).stock;
 const ledgerSum = async (where: { shopId?: string; sellerOrderId?: string }) =>
@@ -58,7 +38,7 @@ describe("SECURITY 29: a shop's part cancelled before payment is neither charged
   it("the payment shrinks to the live parts (and the provider is told); paying books only the live shop", async () => {
     const [a, b, bea] = [await shop(2000), await shop(1000), await buyer()];
     const { orderId, soA, soB } = await twoShopOrder(bea, a, b);
-    await (await b.seller()).sellerOrder.cancel({ id: soB });
+    await b.seller.sellerOrder.cancel({ id: soB });
     expect(await paymentOf(orderId)).toMatchObject({ status: "PENDING", amountCents: 4000 });
     expect(provider().amountUpdates).toContainEqual({ providerRef: `test_${orderId}`, amountCents: 4000 });
     expect(await stockOf(b.variantId)).toBe(1000);
@@ -69,11 +49,11 @@ describe("SECURITY 29: a shop's part cancelled before payment is neither charged
     expect(await paymentOf(orderId)).toEqual({ status: "SUCCEEDED", amountCents: 4000, refundedCents: 0 });
     expect(await db().ledgerEntry.count({ where: { sellerOrderId: soB } })).toBe(0);
     expect(await ledgerSum({ sellerOrderId: soA })).toBe(3600);
-    expect(await (await b.seller()).sellerOrder.summary()).toMatchObject({ salesCents: 0, balanceCents: 0 });
+    expect(await b.seller.sellerOrder.summary()).toMatchObject({ salesCents: 0, balanceCents: 0 });
     // Both parts cancelled before payment: nothing is left to pay.
     const second = await twoShopOrder(bea, a, b);
-    await (await a.seller()).sellerOrder.cancel({ id: second.soA });
-    await (await b.seller()).sellerOrder.cancel({ id: second.soB });
+    await a.seller.sellerOrder.cancel({ id: second.soA });
+    await b.seller.sellerOrder.cancel({ id: second.soB });
     expect((await bea.caller.order.get({ id: second.orderId })).status).toBe("CANCELLED");
     expect(await paymentOf(second.orderId)).toMatchObject({ status: "CANCELLED" });
     expect(provider().cancelled).toContain(`test_${second.orderId}`);
@@ -85,7 +65,7 @@ describe("SECURITY 31: the expired-order sweeper isolates orders", () => {
   it("an expired order with a part already cancelled is swept with the others (it used to roll back the whole batch)", async () => {
     const [a, b, bea, cid] = [await shop(2000, 10), await shop(1000, 10), await buyer(), await buyer()];
     const mixed = await twoShopOrder(bea, a, b);
-    await (await b.seller()).sellerOrder.cancel({ id: mixed.soB });
+    await b.seller.sellerOrder.cancel({ id: mixed.soB });
     await cid.caller.cart.add({ variantId: a.variantId, quantity: 3 });
     const other = await cid.caller.checkout.placeOrder({ idempotencyKey: key(), shippingAddress: address });
     await Promise.all([expire(mixed.orderId), expire(other.orderId)]);
@@ -164,7 +144,7 @@ describe.skipIf(!usingPostgres)("SECURITY 30: cancel and pay at the same moment 
 
   it("a seller cancelling their part while the buyer pays: the cancelled part is never kept as money, the live part always is", async () => {
     const [a, b] = [await shop(2000, 10_000), await shop(1000, 10_000)];
-    const sellerB = await b.seller();
+    const sellerB = b.seller;
     for (let round = 0; round < ROUNDS; round++) {
       const bea = await buyer();
       const { orderId, soA, soB } = await twoShopOrder(bea, a, b);

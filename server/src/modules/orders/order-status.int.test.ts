@@ -1,7 +1,7 @@
 import type { OrderStatus } from "@marketplace/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { usingPostgres } from "../../test/db.ts";
-import { makeCategory, makeProduct, makeShop } from "../../test/factories.ts";
+import { ORDER_TEST_CONFIG, twoShopOrderMaker } from "../../test/factories.ts";
 import { createTestApp, type TestApp } from "../../test/harness.ts";
 import { lockWaiters } from "../../test/locks.ts";
 import { until } from "../../test/until.ts";
@@ -14,37 +14,23 @@ import { deriveOrderStatus } from "./order-status.ts";
  * (order-lock.ts), so the second one derives the status from what the first committed.
  */
 let t: TestApp;
-let categoryId: string;
+let orders: Awaited<ReturnType<typeof twoShopOrderMaker>>;
 
 beforeAll(async () => {
-  t = await createTestApp({ config: { PLATFORM_FEE_BPS: "1000", SWEEP_INTERVAL_SECONDS: "0", MAX_UNPAID_ORDERS: "1000", MAX_HELD_UNITS: "100000" } });
-  categoryId = (await makeCategory(t.database.prisma)).id;
+  t = await createTestApp({ config: ORDER_TEST_CONFIG });
+  orders = await twoShopOrderMaker(t, "order-status");
 });
 afterAll(() => t.close());
 
 const db = () => t.database.prisma;
-const address = { name: "Bea Buyer", line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "us" };
-let keyN = 0;
-
-async function shop(priceCents: number) {
-  const owner = await t.createUser({ role: "SELLER" });
-  const s = await makeShop(db(), owner.id);
-  const product = await makeProduct(db(), s.id, categoryId, { variants: [{ priceCents, stock: 10_000 }] });
-  return { shopId: s.id, variantId: product.variants[0]!.id, seller: (await t.signIn(owner.email)).caller };
-}
+const shop = (priceCents: number) => orders.shop(priceCents, 10_000);
 type Shop = Awaited<ReturnType<typeof shop>>;
 
 /** A paid order with one part from each shop, both parts PROCESSING. */
 async function processingOrder(a: Shop, b: Shop) {
-  const u = await t.createUser();
-  const buyer = (await t.signIn(u.email)).caller;
-  await buyer.cart.add({ variantId: a.variantId, quantity: 2 });
-  await buyer.cart.add({ variantId: b.variantId, quantity: 1 });
-  const { orderId } = await buyer.checkout.placeOrder({ idempotencyKey: `order-status-${++keyN}-${Date.now()}`, shippingAddress: address });
-  await buyer.payment.confirmTest({ id: orderId });
-  const parts = await db().sellerOrder.findMany({ where: { orderId }, select: { id: true, shopId: true } });
-  const soA = parts.find((p) => p.shopId === a.shopId)!.id;
-  const soB = parts.find((p) => p.shopId === b.shopId)!.id;
+  const bea = await orders.buyer();
+  const { orderId, soA, soB } = await orders.order(bea, a, b);
+  await bea.caller.payment.confirmTest({ id: orderId });
   await a.seller.sellerOrder.updateStatus({ id: soA, status: "PROCESSING" });
   await b.seller.sellerOrder.updateStatus({ id: soB, status: "PROCESSING" });
   return { orderId, soA, soB };

@@ -1,6 +1,6 @@
 import type { OrderCancelInput, OrderListInput } from "@marketplace/shared";
 import type { Prisma } from "../../generated/prisma/client.ts";
-import { newestFirst } from "../../lib/cursor.ts";
+import { readNewestFirst } from "../../lib/cursor.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import type { AuthedScope } from "../../scope.ts";
@@ -44,13 +44,7 @@ export const buyerOrderSelect = {
 
 /** The buyer's orders, newest first, keyset paged; another buyer's orders never appear. */
 export async function listBuyerOrders(ctx: AuthedScope, input: OrderListInput) {
-  const rows = await ctx.db.order.findMany({
-    where: { buyerId: ctx.user.id, ...newestFirst.after(input.cursor) },
-    orderBy: [...newestFirst.orderBy],
-    take: input.limit + 1,
-    select: buyerOrderSelect,
-  });
-  return newestFirst.page(rows, input.limit);
+  return readNewestFirst(input, { buyerId: ctx.user.id }, (query) => ctx.db.order.findMany({ ...query, select: buyerOrderSelect }));
 }
 
 /** One of the caller's orders; another buyer's id is NOT_FOUND (its existence is not revealed). */

@@ -1,6 +1,6 @@
 import type { SellerOrderListInput, SellerOrderUpdateStatusInput } from "@marketplace/shared";
 import type { Prisma } from "../../generated/prisma/client.ts";
-import { newestFirst } from "../../lib/cursor.ts";
+import { readNewestFirst } from "../../lib/cursor.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import { rooms } from "../../realtime/publish.ts";
@@ -33,17 +33,8 @@ const sellerOrderSelect = {
 
 /** The shop's incoming orders (unpaid ones are not the seller's business yet), newest first. */
 export async function listSellerOrders(ctx: ShopScope, input: SellerOrderListInput) {
-  const rows = await ctx.db.sellerOrder.findMany({
-    where: {
-      shopId: ctx.shop.id,
-      ...(input.status ? { status: input.status } : { status: { not: "PENDING_PAYMENT" } }),
-      ...newestFirst.after(input.cursor),
-    },
-    orderBy: [...newestFirst.orderBy],
-    take: input.limit + 1,
-    select: sellerOrderSelect,
-  });
-  return newestFirst.page(rows, input.limit);
+  const where = { shopId: ctx.shop.id, status: input.status ?? { not: "PENDING_PAYMENT" as const } };
+  return readNewestFirst(input, where, (query) => ctx.db.sellerOrder.findMany({ ...query, select: sellerOrderSelect }));
 }
 
 /** One of the shop's seller orders; another shop's (even of the same order) is NOT_FOUND. */
