@@ -35,6 +35,8 @@ const notEngineSpecific = [
   "src/http/trpc-transport.int.test.ts",
   "src/lib/redis-rate-limiter.int.test.ts",
   "src/modules/auth/password-limits.int.test.ts",
+  "src/modules/auth/two-factor-sockets.int.test.ts",
+  "src/modules/mail/outbox-replicas.int.test.ts",
   "src/realtime/connection-limits.int.test.ts",
   "src/realtime/processes.int.test.ts",
   "src/realtime/replicas.int.test.ts",

@@ -21,7 +21,7 @@ const adminUrl = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:54
 const name = "mk_bench_reviews_capture";
 const seeded = await seedDatabase(adminUrl, name, { reviews: 300, hidden: 10, writers: 1, poolSize: 4 }, console.log);
 try {
-  const config = loadConfig({ NODE_ENV: "production", LOG_LEVEL: "silent", DATABASE_URL: seeded.url, CLIENT_DIST: "/nonexistent", SEED_DEMO: "false" });
+  const config = loadConfig({ NODE_ENV: "production", MAIL: "off", LOG_LEVEL: "silent", DATABASE_URL: seeded.url, CLIENT_DIST: "/nonexistent", SEED_DEMO: "false" });
   const deps = { config, database: seeded.database, limits: memoryLimiterStore(), sink: nullSink, payments: new TestPaymentProvider(), metrics: createMetrics() };
   const pool = new pg.Pool({ connectionString: seeded.url, max: 2 });
   const cases = await benchCases(pool, seeded.productId, 5);

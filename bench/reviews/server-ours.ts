@@ -22,6 +22,7 @@ const runner = serveRunner("bench/reviews/server-ours.ts", () => server.stop());
 
 const config = loadConfig({
   NODE_ENV: "production",
+  MAIL: "off",
   HOST: "127.0.0.1",
   PORT: "0",
   LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "silent",

@@ -26,6 +26,30 @@ export const router = createRouter({
   routes: [
     { path: "/", name: "home", component: HomePage, meta: { title: "Independent shops, one marketplace" } },
     { path: "/sign-in", name: "sign-in", component: () => import("./pages/SignInPage.vue"), meta: { title: "Sign in" } },
+    {
+      path: "/sign-in/two-factor",
+      name: "sign-in-two-factor",
+      component: () => import("./pages/SignInTwoFactorPage.vue"),
+      meta: { title: "Two-factor sign-in" },
+    },
+    {
+      path: "/forgot-password",
+      name: "forgot-password",
+      component: () => import("./pages/ForgotPasswordPage.vue"),
+      meta: { title: "Forgot your password?" },
+    },
+    {
+      path: "/reset-password",
+      name: "reset-password",
+      component: () => import("./pages/ResetPasswordPage.vue"),
+      meta: { title: "Choose a new password" },
+    },
+    {
+      path: "/verify-email",
+      name: "verify-email",
+      component: () => import("./pages/VerifyEmailPage.vue"),
+      meta: { title: "Confirm your email" },
+    },
     { path: "/sign-up", name: "sign-up", component: () => import("./pages/SignUpPage.vue"), meta: { title: "Create an account" } },
     { path: "/search", name: "search", component: () => import("./pages/SearchPage.vue"), meta: { title: searchTitle } },
     { path: "/products/:id", name: "product", component: () => import("./pages/ProductPage.vue"), meta: { title: "Product" } },
@@ -54,6 +78,12 @@ export const router = createRouter({
       name: "account",
       component: () => import("./pages/AccountPage.vue"),
       meta: { title: "Your account", requiresAuth: true },
+    },
+    {
+      path: "/account/two-factor",
+      name: "two-factor-setup",
+      component: () => import("./pages/TwoFactorSetupPage.vue"),
+      meta: { title: "Two-factor sign-in", requiresAuth: true },
     },
     {
       path: "/seller",
@@ -127,6 +157,24 @@ export const router = createRouter({
       component: () => import("./pages/AdminOverviewPage.vue"),
       meta: { title: "Overview · Admin", roles: ["ADMIN"] },
     },
+    {
+      path: "/admin/mail",
+      name: "admin-mail",
+      component: () => import("./pages/AdminMailPage.vue"),
+      meta: { title: "Email · Admin", roles: ["ADMIN"] },
+    },
+    {
+      path: "/notifications",
+      name: "notifications",
+      component: () => import("./pages/NotificationsPage.vue"),
+      meta: { title: "Notifications", requiresAuth: true },
+    },
+    {
+      path: "/mailbox",
+      name: "mailbox",
+      component: () => import("./pages/MailboxPage.vue"),
+      meta: { title: "Mailbox", requiresAuth: true },
+    },
     // The admins' landing page (sign-in sends them to /admin).
     { path: "/admin", redirect: "/admin/overview" },
     {
@@ -149,9 +197,18 @@ async function currentUser(): Promise<Me | null> {
   }
 }
 
+/** Pages an admin held at the two-factor set-up may still open. */
+const SETUP_ALLOWED = new Set(["two-factor-setup", "sign-in", "sign-in-two-factor", "forgot-password", "reset-password", "verify-email"]);
+
 router.beforeEach(async (to) => {
+  // An admin who must use two-factor and has not turned it on reaches its set-up and nothing else
+  // (the server refuses the rest anyway: this spares them pages of errors).
+  // Public pages do not wait for `me` to be fetched; signed-in ones do.
+  const held = (user: Me | null | undefined) => !!user?.twoFactorSetupRequired && !SETUP_ALLOWED.has(String(to.name));
+  if (held(queryClient.getQueryData<Me | null>(meQuery.queryKey))) return { name: "two-factor-setup" };
   if (!to.meta.requiresAuth && !to.meta.roles) return true;
   const me = await currentUser();
+  if (held(me)) return { name: "two-factor-setup" };
   if (!me) return { path: "/sign-in", query: { redirect: to.fullPath } };
   if (to.meta.roles && !to.meta.roles.includes(me.role)) {
     showToast("That page is only for admins.", "error");

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject } from "vitest";
+import { linkIn, waitForMail } from "./mailbox.ts";
 
 /** Debian's Chromium, started so that it makes no network calls of its own. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -95,6 +96,16 @@ export async function signUp(page: Page, user: { name: string; email: string; pa
   await page.getByTestId("account-menu-button").waitFor();
 }
 
+/**
+ * Confirms a just-signed-up address the way its owner does: the verification mail the app sent
+ * (read from the run's SMTP server), its link opened in this page.
+ */
+export async function verifyEmailByMail(page: Page, mailDir: string, email: string): Promise<void> {
+  const mail = await waitForMail(mailDir, email, /Confirm your email/);
+  await page.goto(linkIn(mail, "/verify-email"));
+  await page.getByTestId("email-verified").waitFor();
+}
+
 /** The phone the journeys check the layout on. */
 export const PHONE = { width: 375, height: 760 };
 
@@ -175,7 +186,7 @@ export function phoneTour(page: Page) {
 }
 
 /** Calls one of the app's tRPC procedures with the cookies of `api`'s context, as the client's link does. */
-async function call<T>(api: APIRequestContext, kind: "query" | "mutation", path: string, input?: unknown): Promise<T> {
+export async function call<T>(api: APIRequestContext, kind: "query" | "mutation", path: string, input?: unknown): Promise<T> {
   const res =
     kind === "query"
       ? await api.get(`/trpc/${path}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`}`)

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { deflateSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Page } from "playwright-core";
-import { journeyBrowser, openSellerEditor, PHONE, phoneTour, seedProduct, signIn, signUp, snap } from "./browser.ts";
+import { journeyBrowser, openSellerEditor, PHONE, phoneTour, seedProduct, signIn, signUp, snap, verifyEmailByMail } from "./browser.ts";
 
 const app = journeyBrowser();
 let tmp: string;
@@ -77,6 +77,8 @@ describe("a new shop, from sign-up to a buyer's search", () => {
     // 1. A new person signs up and asks to open a shop.
     const { page: seller, context: sellerCtx } = await app.open();
     await signUp(seller, { name: "Fiona Flint", email: `fiona-${stamp}@example.test` });
+    // Opening a shop needs a confirmed address: the link in the sign-up's mail.
+    await verifyEmailByMail(seller, inject("mailDir"), `fiona-${stamp}@example.test`);
     await menu(seller, "menu-open-shop");
     await seller.waitForURL("**/seller");
     await seller.getByTestId("open-shop-form").waitFor();

@@ -7,6 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
 import pg from "pg";
+import { startMailSink } from "./mailbox.ts";
 
 /**
  * Starts the real, built app the way a user does (`node --import tsx src/main.ts`, serving
@@ -18,6 +19,8 @@ const serverDir = fileURLToPath(new URL("../../server", import.meta.url));
 let child: ChildProcess | undefined;
 let dataDir: string | undefined;
 let database: string | undefined;
+let mailDir: string | undefined;
+let mailSink: { close(): Promise<void> } | undefined;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -64,6 +67,11 @@ export async function setup(project: TestProject) {
     env.DATA_DIR = dataDir;
   }
   const baseUrl = `http://127.0.0.1:${port}`;
+  // The app sends real mail, to an SMTP server of this run whose messages the journeys read.
+  mailDir = mkdtempSync(path.join(tmpdir(), "mk-e2e-mail-"));
+  const sink = await startMailSink(mailDir);
+  mailSink = sink;
+  Object.assign(env, { SMTP_URL: sink.url, MAIL_FROM: "Bazaar <no-reply@bazaar.test>", PUBLIC_URL: baseUrl, MAIL_POLL_SECONDS: "0.5" });
   child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: serverDir, env, stdio: ["ignore", "inherit", "inherit"] });
   const deadline = Date.now() + 90_000;
   for (;;) {
@@ -78,6 +86,7 @@ export async function setup(project: TestProject) {
     await new Promise((r) => setTimeout(r, 250));
   }
   project.provide("baseUrl", baseUrl);
+  project.provide("mailDir", mailDir);
 }
 
 export async function teardown() {
@@ -87,11 +96,15 @@ export async function teardown() {
     await exited;
   }
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await mailSink?.close();
+  if (mailDir) rmSync(mailDir, { recursive: true, force: true });
   if (database) await adminQuery(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
 }
 
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
+    /** Where the run's SMTP server keeps the mails the app sent (mailbox.ts). */
+    mailDir: string;
   }
 }

@@ -38,7 +38,7 @@ describe("config", () => {
 
   it("serves metrics only when METRICS_PORT is set, on HOST unless METRICS_HOST says, never on the public port", () => {
     expect(loadConfig({}).metrics).toBeNull();
-    expect(loadConfig({ NODE_ENV: "production", PAYMENTS: "test" }).metrics).toBeNull();
+    expect(loadConfig({ NODE_ENV: "production", PAYMENTS: "test", MAIL: "off" }).metrics).toBeNull();
     expect(loadConfig({ METRICS_PORT: "9464" }).metrics).toEqual({ host: "127.0.0.1", port: 9464 });
     expect(loadConfig({ HOST: "0.0.0.0", METRICS_PORT: "9464" }).metrics).toEqual({ host: "0.0.0.0", port: 9464 });
     expect(loadConfig({ HOST: "0.0.0.0", METRICS_PORT: "9464", METRICS_HOST: "10.0.0.5", METRICS_TOKEN: "a-token-of-sixteen+" }).metrics).toEqual({
@@ -53,9 +53,17 @@ describe("config", () => {
   });
 
   it("parses CORS origins and the production flag", () => {
-    const c = loadConfig({ NODE_ENV: "production", PAYMENTS: "test", CORS_ORIGINS: "https://a.example, https://b.example" });
+    const c = loadConfig({ NODE_ENV: "production", PAYMENTS: "test", MAIL: "off", CORS_ORIGINS: "https://a.example, https://b.example" });
     expect(c.isProduction).toBe(true);
     expect(c.corsOrigins).toEqual(["https://a.example", "https://b.example"]);
+  });
+
+  it("requires two-factor of admins in production unless REQUIRE_ADMIN_2FA says otherwise", () => {
+    expect(loadConfig({ NODE_ENV: "production", PAYMENTS: "test", MAIL: "off" }).REQUIRE_ADMIN_2FA).toBe(true);
+    expect(loadConfig({ NODE_ENV: "production", PAYMENTS: "test", MAIL: "off", REQUIRE_ADMIN_2FA: "false" }).REQUIRE_ADMIN_2FA).toBe(false);
+    expect(loadConfig({}).REQUIRE_ADMIN_2FA).toBe(false);
+    expect(loadConfig({ REQUIRE_ADMIN_2FA: "true" }).REQUIRE_ADMIN_2FA).toBe(true);
+    expect(() => loadConfig({ REQUIRE_ADMIN_2FA: "sometimes" })).toThrow(/REQUIRE_ADMIN_2FA/);
   });
 
   it("SECURITY 36: production refuses to start on the test payment provider unless PAYMENTS names it", () => {
@@ -64,19 +72,19 @@ describe("config", () => {
     // The one-shot migrate and seed commands take no payments: they need no PAYMENTS.
     expect(loadConfig({ NODE_ENV: "production" }, { forServer: false }).isProduction).toBe(true);
     expect(() => loadConfig({ NODE_ENV: "production", PAYMENTS: "" })).toThrow(/PAYMENTS/);
-    const stripe = { NODE_ENV: "production", PAYMENTS: "stripe", STRIPE_SECRET_KEY: "sk_live_x", STRIPE_WEBHOOK_SECRET: "whsec_x" };
+    const stripe = { NODE_ENV: "production", MAIL: "off", PAYMENTS: "stripe", STRIPE_SECRET_KEY: "sk_live_x", STRIPE_WEBHOOK_SECRET: "whsec_x" };
     expect(loadConfig(stripe).PAYMENTS).toBe("stripe");
-    expect(loadConfig({ NODE_ENV: "production", PAYMENTS: "test" }).PAYMENTS).toBe("test");
+    expect(loadConfig({ NODE_ENV: "production", PAYMENTS: "test", MAIL: "off" }).PAYMENTS).toBe("test");
     // Outside production the test provider stays the default.
     expect(loadConfig({ NODE_ENV: "development" }).PAYMENTS).toBe("test");
     expect(loadConfig({ NODE_ENV: "test" }).PAYMENTS).toBe("test");
   });
 
   it("SECURITY 36: PAYMENTS=test set explicitly in production is one loud warning at start; nothing otherwise", () => {
-    const warnings = startupWarnings(loadConfig({ NODE_ENV: "production", PAYMENTS: "test" }));
+    const warnings = startupWarnings(loadConfig({ NODE_ENV: "production", PAYMENTS: "test", ...SMTP }));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^WARNING: PAYMENTS=test in production/);
-    expect(startupWarnings(loadConfig({ NODE_ENV: "production", PAYMENTS: "stripe", STRIPE_SECRET_KEY: "sk", STRIPE_WEBHOOK_SECRET: "wh" }))).toEqual([]);
+    expect(startupWarnings(loadConfig({ NODE_ENV: "production", PAYMENTS: "stripe", STRIPE_SECRET_KEY: "sk", STRIPE_WEBHOOK_SECRET: "wh", ...SMTP }))).toEqual([]);
     expect(startupWarnings(loadConfig({}))).toEqual([]);
   });
 
@@ -101,5 +109,34 @@ describe("config", () => {
       loadConfig({ ...s3, S3_ENDPOINT: "http://minio:9000", S3_FORCE_PATH_STYLE: "true", S3_KEY_PREFIX: "uploads/", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s" }).s3,
     ).toEqual({ bucket: "images", region: "eu-west-1", keyPrefix: "uploads/", endpoint: "http://minio:9000", forcePathStyle: true, credentials: { accessKeyId: "k", secretAccessKey: "s" } });
     expect(() => loadConfig({ DATABASE_URL: "postgresql://u@db/b", S3_BUCKET: "images" })).toThrow(/S3_BUCKET: only read with UPLOAD_STORE=s3 \(uploads go to database\)/);
+  });
+});
+
+const SMTP = { SMTP_URL: "smtp://user:pass@mail.example:587", MAIL_FROM: "Bazaar <no-reply@shop.example>", PUBLIC_URL: "https://shop.example/" };
+
+describe("email transport", () => {
+  it("refuses a production start without SMTP_URL unless MAIL=off says so, naming SMTP_URL", () => {
+    expect(() => loadConfig({ NODE_ENV: "production", PAYMENTS: "test" })).toThrow(/SMTP_URL: required when NODE_ENV=production/);
+    expect(loadConfig({ NODE_ENV: "production", PAYMENTS: "test" }, { forServer: false }).mail.transport).toBe("outbox");
+    const off = loadConfig({ NODE_ENV: "production", PAYMENTS: "test", MAIL: "off" });
+    expect(off.mail).toEqual({ transport: "off" });
+    expect(startupWarnings(off).some((w) => w.startsWith("WARNING: MAIL=off"))).toBe(true);
+    expect(() => loadConfig({ MAIL: "off", SMTP_URL: SMTP.SMTP_URL })).toThrow(/MAIL: off contradicts SMTP_URL/);
+    expect(() => loadConfig({ MAIL: "maybe" })).toThrow(/MAIL/);
+  });
+
+  it("sends through SMTP_URL from MAIL_FROM; production needs MAIL_FROM and PUBLIC_URL with it", () => {
+    const c = loadConfig({ NODE_ENV: "production", PAYMENTS: "test", ...SMTP });
+    expect(c.mail).toEqual({ transport: "smtp", url: SMTP.SMTP_URL, from: SMTP.MAIL_FROM });
+    expect(c.publicUrl).toBe("https://shop.example");
+    expect(() => loadConfig({ NODE_ENV: "production", PAYMENTS: "test", ...SMTP, MAIL_FROM: "" })).toThrow(/MAIL_FROM: required/);
+    expect(() => loadConfig({ NODE_ENV: "production", PAYMENTS: "test", ...SMTP, PUBLIC_URL: "" })).toThrow(/PUBLIC_URL: required/);
+    expect(() => loadConfig({ SMTP_URL: "http://mail.example" })).toThrow(/SMTP_URL/);
+  });
+
+  it("keeps mail in the local outbox outside production without SMTP_URL, with links to HOST:PORT", () => {
+    const c = loadConfig({ PORT: "4000" });
+    expect(c.mail.transport).toBe("outbox");
+    expect(c.publicUrl).toBe("http://127.0.0.1:4000");
   });
 });

@@ -113,6 +113,29 @@ const configSchema = z.object({
   METRICS_HOST: z.string().min(1).optional(),
   /** When set, a scrape must send `Authorization: Bearer <token>`. */
   METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
+  /**
+   * Admins must sign in with two-factor: one without it reaches only the set-up page. Default:
+   * true when NODE_ENV=production.
+   */
+  REQUIRE_ADMIN_2FA: boolish.optional(),
+  /** `smtp://` or `smtps://` (user and password in the URL): where outgoing email is handed over. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional(),
+  /** The sender of every email, e.g. `Bazaar <no-reply@example.com>`. */
+  MAIL_FROM: z.string().min(3).max(200).optional(),
+  /** `off`: no email at all (production needs it or SMTP_URL: a forgotten transport must not lose mail silently). */
+  MAIL: z.enum(["off"]).optional(),
+  /** Tries of one message before it is marked dead (visible to admins). */
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  /** How often each process's mail worker looks for due messages (0: never, e.g. in tests that send by hand). */
+  MAIL_POLL_SECONDS: z.coerce.number().min(0).max(3600).default(2),
+  /** The site's public address, for links in emails (default: http://HOST:PORT). */
+  PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/?#]+(\/[^?#]*)?$/, "must be an http:// or https:// URL without query")
+    .optional(),
   /** Seed demo data on the first embedded start (never in production). */
   SEED_DEMO: boolish.default(true),
   /** Where the built Vue client lives; served when it exists. */
@@ -133,7 +156,17 @@ export interface S3Settings {
   credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
-export type Config = Omit<z.infer<typeof configSchema>, "PAYMENTS" | "UPLOAD_STORE"> & {
+/**
+ * How outgoing email leaves: `smtp` through SMTP_URL; `outbox` keeps it in the database for the
+ * recipient's own mailbox page (development and tests only: nothing is delivered); `off`: none.
+ */
+export type MailSettings =
+  | { transport: "smtp"; url: string; from: string }
+  | { transport: "outbox"; from: string }
+  | { transport: "off" };
+
+export type Config = Omit<z.infer<typeof configSchema>, "PAYMENTS" | "UPLOAD_STORE" | "REQUIRE_ADMIN_2FA"> & {
+  REQUIRE_ADMIN_2FA: boolean;
   PAYMENTS: "test" | "stripe";
   UPLOAD_STORE: "disk" | "database" | "s3";
   /** Set when UPLOAD_STORE=s3. */
@@ -144,6 +177,9 @@ export type Config = Omit<z.infer<typeof configSchema>, "PAYMENTS" | "UPLOAD_STO
   metrics: { host: string; port: number; token?: string } | null;
   corsOrigins: string[];
   isProduction: boolean;
+  mail: MailSettings;
+  /** PUBLIC_URL without a trailing slash. */
+  publicUrl: string;
 };
 
 export class ConfigError extends Error {
@@ -186,10 +222,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { forServer = t
     throw new ConfigError("Invalid configuration:\n  METRICS_PORT: must differ from PORT (metrics are never served on the public port)");
   }
   const uploadStore = c.UPLOAD_STORE ?? (c.DATABASE_URL ? "database" : "disk");
+  const mail = mailSettings(c, forServer);
+  if (forServer && mail.transport === "smtp" && c.NODE_ENV === "production" && !c.PUBLIC_URL) {
+    throw new ConfigError("Invalid configuration:\n  PUBLIC_URL: required with SMTP_URL in production (the links in emails point there)");
+  }
+  const host = c.HOST.includes(":") ? `[${c.HOST}]` : c.HOST;
   return {
     ...c,
     PAYMENTS: c.PAYMENTS ?? "test",
     UPLOAD_STORE: uploadStore,
+    REQUIRE_ADMIN_2FA: c.REQUIRE_ADMIN_2FA ?? c.NODE_ENV === "production",
     s3: s3Settings(c, uploadStore),
     metrics:
       c.METRICS_PORT === undefined
@@ -203,7 +245,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { forServer = t
       .map((o) => o.trim())
       .filter(Boolean),
     isProduction: c.NODE_ENV === "production",
+    mail,
+    publicUrl: (c.PUBLIC_URL ?? `http://${host}:${c.PORT}`).replace(/\/+$/, ""),
   };
+}
+
+const DEFAULT_MAIL_FROM = "Bazaar <no-reply@bazaar.localhost>";
+
+/**
+ * SMTP_URL sends; without it, development and tests keep mail in the local outbox, and production
+ * refuses to start unless MAIL=off says that no email is wanted.
+ */
+function mailSettings(c: z.infer<typeof configSchema>, forServer: boolean): MailSettings {
+  if (c.MAIL === "off") {
+    if (c.SMTP_URL) throw new ConfigError("Invalid configuration:\n  MAIL: off contradicts SMTP_URL (set one of them)");
+    return { transport: "off" };
+  }
+  if (c.SMTP_URL) {
+    if (c.NODE_ENV === "production" && !c.MAIL_FROM) {
+      throw new ConfigError("Invalid configuration:\n  MAIL_FROM: required with SMTP_URL in production (the sender of every email)");
+    }
+    return { transport: "smtp", url: c.SMTP_URL, from: c.MAIL_FROM ?? DEFAULT_MAIL_FROM };
+  }
+  if (forServer && c.NODE_ENV === "production") {
+    throw new ConfigError(
+      "Invalid configuration:\n  SMTP_URL: required when NODE_ENV=production (or MAIL=off to run without email: no verification, reset or order mails)",
+    );
+  }
+  return { transport: "outbox", from: c.MAIL_FROM ?? DEFAULT_MAIL_FROM };
 }
 
 const S3_VARIABLES = ["S3_BUCKET", "S3_REGION", "S3_ENDPOINT", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const;
@@ -243,6 +312,9 @@ function s3Settings(c: z.infer<typeof configSchema>, uploadStore: Config["UPLOAD
  */
 export function startupWarnings(config: Config): string[] {
   const warnings: string[] = [];
+  if (config.isProduction && config.mail.transport === "off") {
+    warnings.push("WARNING: MAIL=off: no email is sent (sign-up verification, password reset and order messages are lost)");
+  }
   if (config.isProduction && config.PAYMENTS === "test") {
     warnings.push("WARNING: PAYMENTS=test in production: payment.confirmTest marks any order paid without charging anyone");
   }

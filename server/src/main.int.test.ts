@@ -84,7 +84,7 @@ describe("SECURITY 36: the server process and the test payment provider in produ
   it("starts with PAYMENTS=test set explicitly, saying so in one warning line", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "mk-main-payments-"));
     try {
-      const p = start({ NODE_ENV: "production", PAYMENTS: "test", DATA_DIR: dir, LOG_LEVEL: "warn" });
+      const p = start({ NODE_ENV: "production", PAYMENTS: "test", MAIL: "off", DATA_DIR: dir, LOG_LEVEL: "warn" });
       await p.listening;
       expect(p.output().match(/WARNING: PAYMENTS=test in production/g)).toHaveLength(1);
       p.child.kill("SIGTERM");

@@ -24,6 +24,10 @@ export interface SessionUser {
   name: string;
   role: Role;
   status: UserStatus;
+  /** The current email was proved by a mailed link (opening a shop needs it). */
+  emailVerified: boolean;
+  /** Sign-in asks for a code from an authenticator app too. */
+  twoFactorEnabled: boolean;
 }
 
 /**

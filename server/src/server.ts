@@ -15,6 +15,8 @@ import { startSweeper } from "./modules/orders/sweeper.ts";
 import { startRollupRebuilder } from "./modules/stats/rollup-rebuilder.ts";
 import { registerExports } from "./modules/stats/exports.route.ts";
 import { registerStripeWebhook } from "./modules/payments/stripe-webhook.route.ts";
+import { openMailTransport } from "./modules/mail/mail-transport.ts";
+import { startMailWorker } from "./modules/mail/mail-worker.ts";
 import { loggerOptions } from "./lib/logger.ts";
 import { attachRealtime, type Realtime } from "./realtime/io.ts";
 import { teeSink } from "./realtime/publish.ts";
@@ -150,6 +152,25 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
   const stopRollups = startRollupRebuilder(deps.database.prisma, { timeZone: config.STATS_TIME_ZONE, intervalSeconds: config.STATS_ROLLUP_INTERVAL_SECONDS }, (err) =>
     app.log.error({ err }, "sales rollup run failed"),
   );
+  // Every process sends the outbox's due mail; replicas share it (FOR UPDATE SKIP LOCKED).
+  const mailTransport = openMailTransport(config.mail);
+  const mailWorker = mailTransport
+    ? startMailWorker(
+        deps.database.prisma,
+        mailTransport,
+        {
+          publicUrl: config.publicUrl,
+          maxAttempts: config.MAIL_MAX_ATTEMPTS,
+          intervalSeconds: config.MAIL_POLL_SECONDS,
+          onRound: (round) => {
+            if (round.sent) metrics.mailDelivered.inc({ outcome: "sent" }, round.sent);
+            if (round.retried) metrics.mailDelivered.inc({ outcome: "retried" }, round.retried);
+            if (round.dead) metrics.mailDelivered.inc({ outcome: "dead" }, round.dead);
+          },
+        },
+        (err) => app.log.error({ err }, "mail delivery round failed"),
+      )
+    : null;
 
   let metricsListener: MetricsListener | undefined;
   let stopped: Promise<void> | undefined;
@@ -178,6 +199,8 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
         stopSweeper();
         stopUploadSweeper();
         stopRollups();
+        await mailWorker?.stop();
+        mailTransport?.close();
         await metricsListener?.close();
         unwatchPool();
         // Sockets first: an open WebSocket would keep the HTTP server from closing.

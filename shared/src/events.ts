@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { idSchema } from "./common.ts";
 import type { OrderStatus } from "./enums.ts";
+import type { NotificationPayload } from "./notifications.ts";
 
 /**
  * Real-time contract: what the server pushes (after the database commit) and what a client may
@@ -96,6 +97,7 @@ export interface ServerEventPayloads {
   "review.updated": ReviewUpdatedPayload;
   activity: ActivityPayload;
   "shop.updated": ShopUpdatedPayload;
+  notification: NotificationPayload;
 }
 export type ServerEventName = keyof ServerEventPayloads;
 

@@ -12,3 +12,5 @@ export * from "./cart.ts";
 export * from "./orders.ts";
 export * from "./reviews.ts";
 export * from "./stats.ts";
+export * from "./account-security.ts";
+export * from "./notifications.ts";

@@ -29,6 +29,8 @@ export const liveCacheHandlers: { [K in ServerEventName]: ServerToClientEvents[K
   "order.created": (e) => onOrderCreated(e),
   activity: (e) => onActivity(e),
   "shop.updated": (e) => onShopUpdated(e),
+  // The header's bell listens while it is shown (NotificationBell.vue: onNotificationPushed).
+  notification: () => {},
 };
 
 /** Applies every live event to the cache, for the app's lifetime (main.ts). */

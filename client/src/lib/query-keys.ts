@@ -16,6 +16,7 @@ export const queryKeys = {
   me: ["auth", "me"] as const,
   account: {
     sessions: ["account", "sessions"] as const,
+    twoFactor: ["account", "twoFactor"] as const,
   },
   admin: {
     users: {

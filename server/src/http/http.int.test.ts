@@ -45,7 +45,7 @@ describe("SECURITY 6: the session cookie", () => {
   });
 
   it("is __Host- prefixed and Secure in production, with no Domain", async () => {
-    const prod = await createServer({ ...t.deps, config: loadConfig({ NODE_ENV: "production", PAYMENTS: "test", LOG_LEVEL: "silent" }) });
+    const prod = await createServer({ ...t.deps, config: loadConfig({ NODE_ENV: "production", PAYMENTS: "test", MAIL: "off", LOG_LEVEL: "silent" }) });
     try {
       const user = await t.createUser();
       const res = await prod.app.inject({

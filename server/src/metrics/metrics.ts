@@ -84,6 +84,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly mailDelivered = new Counter({
+    name: "marketplace_mail_deliveries_total",
+    help: "Outbox messages handled by this process's mail worker, by outcome (sent, retried after a failure, dead after the last try)",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+
   readonly conflictRetries = new Counter({
     name: "marketplace_transaction_conflict_retries_total",
     help: "Transactions run again because PostgreSQL aborted them to break a deadlock or a serialization conflict",

@@ -12,6 +12,7 @@ import { Server, type Socket } from "socket.io";
 import type { Role } from "@marketplace/shared";
 import { withTimeout } from "../lib/timeout.ts";
 import { resolveSession } from "../modules/auth/session.service.ts";
+import { mustSetUpTwoFactor } from "../modules/auth/two-factor-policy.ts";
 import { isProductVisible } from "../modules/catalog/catalog.service.ts";
 import { sessionCookie } from "../modules/auth/session-cookie.ts";
 import type { AppDeps } from "../scope.ts";
@@ -114,7 +115,8 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
     if (session) {
       data.userId = session.user.id;
       data.sessionId = session.id;
-      data.role = session.user.role;
+      // An admin held at the two-factor set-up hears nothing meant for admins.
+      data.role = mustSetUpTwoFactor(session.user, config) ? null : session.user.role;
       // Looked up before the connection is accepted, so the socket is in all its rooms the
       // moment the client sees "connect": no event committed after that can miss it.
       const shop = await database.prisma.shop.findUnique({ where: { ownerId: session.user.id }, select: { id: true } });

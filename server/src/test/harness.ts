@@ -38,8 +38,11 @@ export interface TestApp {
   anon(opts?: { ip?: string }): Promise<ReturnType<typeof createCaller>>;
   /** A caller holding this session token (as a browser sending the cookie). */
   as(token: string | null, opts?: { ip?: string }): Promise<ReturnType<typeof createCaller>>;
-  /** Creates a user directly in the database (password TEST_PASSWORD unless given). */
-  createUser(opts?: { email?: string; name?: string; role?: Role; password?: string }): Promise<{ id: string; email: string }>;
+  /**
+   * Creates a user directly in the database (password TEST_PASSWORD unless given), with a verified
+   * email unless `verified: false`.
+   */
+  createUser(opts?: { email?: string; name?: string; role?: Role; password?: string; verified?: boolean }): Promise<{ id: string; email: string }>;
   /** Signs in through auth.login; returns the session token and a caller that uses it. */
   signIn(email: string, password?: string): Promise<{ token: string; caller: ReturnType<typeof createCaller> }>;
   close(): Promise<void>;
@@ -71,7 +74,13 @@ export async function createTestApp(opts: { config?: Partial<Record<string, stri
       const email = u.email ?? `user${userCounter}-${Date.now()}@example.test`;
       const passwordHash = u.password ? await hashPassword(u.password) : await (testPasswordHash ??= hashPassword(TEST_PASSWORD));
       return database.prisma.user.create({
-        data: { email, name: u.name ?? `User ${userCounter}`, role: u.role ?? "BUYER", passwordHash },
+        data: {
+          email,
+          name: u.name ?? `User ${userCounter}`,
+          role: u.role ?? "BUYER",
+          passwordHash,
+          emailVerifiedAt: u.verified === false ? null : new Date(),
+        },
         select: { id: true, email: true },
       });
     },

@@ -2,7 +2,7 @@ import type {} from "@fastify/cookie";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppDeps, OwnShop, Scope, SessionUser } from "../scope.ts";
 import { resolveSession } from "../modules/auth/session.service.ts";
-import { readSessionToken, sessionCookie, type CookieJar } from "../modules/auth/session-cookie.ts";
+import { pendingSignInCookie, readPendingSignInToken, readSessionToken, sessionCookie, type CookieJar } from "../modules/auth/session-cookie.ts";
 
 export type { AppDeps, SessionUser } from "../scope.ts";
 export type { CookieJar } from "../modules/auth/session-cookie.ts";
@@ -13,6 +13,8 @@ export type { CookieJar } from "../modules/auth/session-cookie.ts";
  */
 export interface Context extends Scope {
   cookies: CookieJar;
+  /** The pending two-factor sign-in's token (its own cookie): only `auth.loginTwoFactor` reads it. */
+  pendingSignInToken: string | null;
 }
 
 /** The context after `authedProcedure`: a signed-in user with a live session. */
@@ -27,16 +29,24 @@ export interface ContextInnerOptions {
   ip?: string;
   userAgent?: string | null;
   cookies?: CookieJar;
+  pendingSignInToken?: string | null;
 }
 
-/** A jar that remembers what was set: tests read the token from it. */
+/** A jar that remembers what was set: tests read the tokens from it. */
 export class MemoryCookieJar implements CookieJar {
   token: string | null = null;
+  pendingSignIn: string | null = null;
   setSession(token: string) {
     this.token = token;
   }
   clearSession() {
     this.token = null;
+  }
+  setPendingSignIn(token: string) {
+    this.pendingSignIn = token;
+  }
+  clearPendingSignIn() {
+    this.pendingSignIn = null;
   }
 }
 
@@ -52,16 +62,19 @@ export async function createContextInner(opts: ContextInnerOptions): Promise<Con
     ip: opts.ip ?? "127.0.0.1",
     userAgent: opts.userAgent ?? null,
     cookies: opts.cookies ?? new MemoryCookieJar(),
+    pendingSignInToken: opts.pendingSignInToken ?? null,
   };
 }
 
 /** The context of an HTTP request: the session cookie in, cookie writes out. */
 export function contextFactory(deps: AppDeps) {
   const cookie = sessionCookie(deps.config);
+  const pending = pendingSignInCookie(deps.config);
   return ({ req, res }: { req: FastifyRequest; res: FastifyReply }) =>
     createContextInner({
       deps,
       sessionToken: readSessionToken(req, deps.config),
+      pendingSignInToken: readPendingSignInToken(req, deps.config),
       ip: req.ip,
       userAgent: req.headers["user-agent"]?.slice(0, 300) ?? null,
       cookies: {
@@ -71,6 +84,12 @@ export function contextFactory(deps: AppDeps) {
         },
         clearSession: () => {
           res.clearCookie(cookie.name, cookie.options);
+        },
+        setPendingSignIn: (token, expiresAt) => {
+          res.setCookie(pending.name, token, { ...pending.options, expires: expiresAt });
+        },
+        clearPendingSignIn: () => {
+          res.clearCookie(pending.name, pending.options);
         },
       },
     });

@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { transformer } from "./transformer.ts";
 import { DomainError } from "../lib/errors.ts";
 import type { Context } from "./context.ts";
+import { mustSetUpTwoFactor, TWO_FACTOR_REQUIRED_MESSAGE, TWO_FACTOR_SETUP_PROCEDURES } from "../modules/auth/two-factor-policy.ts";
 import { formatError, toTRPCError } from "./errors.ts";
 
 const ownShopSelect = { id: true, name: true, slug: true, status: true } as const;
@@ -38,8 +39,12 @@ export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(timed).use(domainErrors);
 
 /** Signed in with a live session: narrows `ctx.user` and `ctx.sessionId` to non-null. */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+export const authedProcedure = publicProcedure.use(({ ctx, path, next }) => {
   if (!ctx.user || !ctx.sessionId) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+  // An admin who must use two-factor and has not turned it on reaches the set-up and nothing else.
+  if (mustSetUpTwoFactor(ctx.user, ctx.deps.config) && !TWO_FACTOR_SETUP_PROCEDURES.has(path)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: TWO_FACTOR_REQUIRED_MESSAGE });
+  }
   return next({ ctx: { ...ctx, user: ctx.user, sessionId: ctx.sessionId } });
 });
 

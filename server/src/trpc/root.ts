@@ -6,6 +6,8 @@ import { cartRouter } from "../modules/cart/cart.router.ts";
 import { catalogRouter } from "../modules/catalog/catalog.router.ts";
 import { checkoutRouter } from "../modules/checkout/checkout.router.ts";
 import { orderRouter, sellerOrderRouter } from "../modules/orders/orders.router.ts";
+import { mailRouter } from "../modules/mail/mail.router.ts";
+import { notificationRouter } from "../modules/notifications/notifications.router.ts";
 import { paymentRouter } from "../modules/payments/payments.router.ts";
 import { productRouter } from "../modules/products/products.router.ts";
 import { reviewRouter } from "../modules/reviews/reviews.router.ts";
@@ -27,6 +29,8 @@ export const appRouter = router({
   sellerOrder: sellerOrderRouter,
   seller: sellerRouter,
   review: reviewRouter,
+  notification: notificationRouter,
+  mail: mailRouter,
 });
 
 export type AppRouter = typeof appRouter;

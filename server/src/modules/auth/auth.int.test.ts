@@ -260,7 +260,9 @@ describe("the session cookie, set by the procedures, not the services", () => {
   it("is not the services' business: auth.login takes a plain scope and returns the session to hand over", async () => {
     const user = await t.createUser();
     const scope = { deps: t.deps, db: t.database.prisma, user: null, sessionId: null, ip: "10.20.0.2", userAgent: null };
-    const { user: signedIn, session } = await auth.login(scope, { email: user.email, password: TEST_PASSWORD });
+    const result = await auth.login(scope, { email: user.email, password: TEST_PASSWORD });
+    if (!("session" in result)) throw new Error("no session for an account without two-factor");
+    const { user: signedIn, session } = result;
     expect(signedIn.id).toBe(user.id);
     expect((await (await t.as(session.token)).auth.me())?.id).toBe(user.id);
   });

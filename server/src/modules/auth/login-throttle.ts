@@ -22,6 +22,16 @@ export const PASSWORD_CHECK_LIMITS = {
   perIp: { name: "password:ip", points: 50, durationSeconds: 15 * 60 },
 } as const satisfies Record<string, LimitRule>;
 
+/**
+ * Two-factor codes (the sign-in's second step, turning it on or off): limited like passwords, on
+ * their own keys. A right password clears the login budget, never this one, so knowing the
+ * password buys no extra guesses at the code: 10 per 15 minutes in a million.
+ */
+export const TWO_FACTOR_LIMITS = {
+  perUser: { name: "2fa:user", points: 10, durationSeconds: 15 * 60 },
+  perIp: { name: "2fa:ip", points: 50, durationSeconds: 15 * 60 },
+} as const satisfies Record<string, LimitRule>;
+
 /** Sign-ups per IP: slows scripted account creation and email probing through register. */
 export const REGISTER_LIMIT = { name: "register:ip", points: 20, durationSeconds: 60 * 60 } as const satisfies LimitRule;
 
@@ -59,6 +69,11 @@ export function takeLoginAttempt(store: LimiterStore, email: string, ip: string)
 /** Before verifying the current password of a password change: one attempt for the user and the IP. */
 export function takePasswordCheckAttempt(store: LimiterStore, userId: string, ip: string): Promise<PasswordAttempt> {
   return takeAttempt(store.limiter(PASSWORD_CHECK_LIMITS.perIp), store.limiter(PASSWORD_CHECK_LIMITS.perUser), ip, userId);
+}
+
+/** Before checking a two-factor code (or recovery code): one attempt for the user and the IP. */
+export function takeTwoFactorAttempt(store: LimiterStore, userId: string, ip: string): Promise<PasswordAttempt> {
+  return takeAttempt(store.limiter(TWO_FACTOR_LIMITS.perIp), store.limiter(TWO_FACTOR_LIMITS.perUser), ip, userId);
 }
 
 export async function assertRegisterAllowed(store: LimiterStore, ip: string): Promise<void> {

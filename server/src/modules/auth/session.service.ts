@@ -31,7 +31,9 @@ interface SessionRow {
 export async function resolveSession(db: Db, token: string): Promise<{ id: string; user: SessionUser } | null> {
   const [session] = await db.$queryRaw<SessionRow[]>`
     SELECT s."id", s."expires_at" AS "expiresAt", s."revoked_at" AS "revokedAt", s."last_seen_at" AS "lastSeenAt",
-           json_build_object('id', u."id", 'email', u."email", 'name', u."name", 'role', u."role", 'status', u."status") AS "user"
+           json_build_object('id', u."id", 'email', u."email", 'name', u."name", 'role', u."role", 'status', u."status",
+                             'emailVerified', u."email_verified_at" IS NOT NULL,
+                             'twoFactorEnabled', u."two_factor_enabled_at" IS NOT NULL) AS "user"
     FROM "sessions" s JOIN "users" u ON u."id" = s."user_id"
     WHERE s."token_hash" = ${hashToken(token)}`;
   const now = Date.now();

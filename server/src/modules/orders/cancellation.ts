@@ -7,6 +7,7 @@ import { recordActivity } from "../activity/activity.service.ts";
 import { lockOrder } from "./order-lock.ts";
 import { CANCELLABLE, deriveOrderStatus } from "./order-status.ts";
 import { returnStock } from "./stock.ts";
+import { tellOrderCancelled } from "../notifications/order-messages.ts";
 
 export interface PendingRefund {
   /** The provider's idempotency key: the same refund asked twice is made once. */
@@ -77,6 +78,7 @@ export async function cancelSellerOrders(
     actorId: input.actorId,
     subject: { type: "order", id: order.id },
   });
+  await tellOrderCancelled(tx, events, { orderId: order.id, buyerId: order.buyerId, actorId: input.actorId, actorName: input.actorName, reason: input.reason, whole: targets.length === parts.length, refunded: refunds.length > 0 || targets.some((t) => t.status === "REFUNDED") });
   return { refunds, unpaid };
 }
 

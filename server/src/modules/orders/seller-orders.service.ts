@@ -9,6 +9,7 @@ import { recordActivity } from "../activity/activity.service.ts";
 import { cancelSellerOrders, settleWithProvider } from "./cancellation.ts";
 import { lockOrder } from "./order-lock.ts";
 import { deriveOrderStatus, SELLER_TRANSITIONS } from "./order-status.ts";
+import { tellSellerOrderStatus } from "../notifications/order-messages.ts";
 
 /** What a seller sees of an order: their own shop's part only, and the address to ship to. */
 const sellerOrderSelect = {
@@ -66,6 +67,7 @@ export async function updateSellerOrderStatus(ctx: ShopScope, input: SellerOrder
     const all = await tx.sellerOrder.findMany({ where: { orderId: so.orderId }, select: { status: true } });
     await tx.order.update({ where: { id: so.orderId }, data: { status: deriveOrderStatus(all.map((s) => s.status)) } });
     events.add("order.updated", [rooms.user(so.order.buyerId), rooms.shop(ctx.shop.id)], { orderId: so.orderId, sellerOrderId: so.id, status: input.status });
+    await tellSellerOrderStatus(tx, events, so.id);
     await recordActivity(tx, events, {
       kind: "order.status_changed",
       summary: `${ctx.shop.name} marked an order ${input.status.toLowerCase()}`,

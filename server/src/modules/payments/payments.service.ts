@@ -10,6 +10,7 @@ import { recordActivity } from "../activity/activity.service.ts";
 import { liveCents, nothingToTell, settleWithProvider, type ProviderFollowUp } from "../orders/cancellation.ts";
 import { lockOrder, type LockedOrder } from "../orders/order-lock.ts";
 import { getBuyerOrder } from "../orders/orders.service.ts";
+import { tellOrderPaid } from "../notifications/order-messages.ts";
 
 type Deps = Pick<Scope, "db" | "deps">;
 
@@ -101,6 +102,7 @@ export async function applyPayment(tx: Tx, events: EventBuffer, result: PaymentR
     events.add("order.updated", [rooms.user(order.buyerId), rooms.shop(so.shopId)], { orderId: order.id, sellerOrderId: so.id, status: "PAID" });
     events.add("order.created", [rooms.shop(so.shopId)], { orderId: order.id, sellerOrderId: so.id, totalCents: so.subtotalCents, currency: so.currency, items: so.items });
   }
+  await tellOrderPaid(tx, events, order.id);
   const buyer = await tx.user.findUniqueOrThrow({ where: { id: order.buyerId }, select: { name: true } });
   await recordActivity(tx, events, {
     kind: "order.paid",

@@ -45,7 +45,7 @@ describe("SECURITY 36: test payments only with the test provider", () => {
   });
 
   it("a production configuration with PAYMENTS=stripe builds the Stripe provider, not the test one", () => {
-    const config = loadConfig({ NODE_ENV: "production", PAYMENTS: "stripe", STRIPE_SECRET_KEY: "sk_test_x", STRIPE_WEBHOOK_SECRET: "whsec_x" });
+    const config = loadConfig({ NODE_ENV: "production", PAYMENTS: "stripe", STRIPE_SECRET_KEY: "sk_test_x", STRIPE_WEBHOOK_SECRET: "whsec_x", MAIL: "off" });
     expect(createPaymentProvider(config).name).toBe("STRIPE");
   });
 });

@@ -10,6 +10,7 @@ import { recordActivity } from "../activity/activity.service.ts";
 import { announceCreated, announceUpdated, type ReviewRef } from "./review-events.ts";
 import { moveFigures, readFigures } from "./review-figures.ts";
 import { lockReview } from "./review-lock.ts";
+import { tellReviewCreated, tellReviewReply, tellReviewReported } from "../notifications/review-messages.ts";
 
 /** Per user and hour (SECURITY 19): a flood of reviews or reports is TOO_MANY_REQUESTS. */
 export const REVIEW_RATE_LIMITS = {
@@ -55,6 +56,7 @@ async function create(ctx: AuthedScope, target: { productId: string | null; shop
       });
       const figures = await moveFigures(tx, target, { add: input.rating });
       announceCreated(events, review, input.rating, figures);
+      await tellReviewCreated(tx, events, review.id);
       await recordActivity(tx, events, {
         kind: "review.created",
         summary: `${ctx.user.name} rated ${label} ${input.rating}/5`,
@@ -122,6 +124,7 @@ export async function replyToReview(ctx: ShopScope, input: ReviewReplyInput) {
     await tx.review.update({ where: { id: review.id }, data: { reply: input.body, repliedAt } });
     const figures = await readFigures(tx, review);
     announceUpdated(events, review, { ratingAvg: figures.ratingAvg, ratingCount: figures.ratingCount }, { toAuthor: true });
+    await tellReviewReply(tx, events, review.id);
     return { id: review.id, reply: { body: input.body, createdAt: repliedAt } };
   });
 }
@@ -153,6 +156,7 @@ export async function reportReview(ctx: AuthedScope, input: ReviewReportInput) {
     await inTransaction(ctx, async (tx, events) => {
       await tx.reviewReport.create({ data: { reviewId: review.id, reporterId: ctx.user.id, reason: input.reason } });
       await tx.review.update({ where: { id: review.id }, data: { reportCount: { increment: 1 } } });
+      await tellReviewReported(tx, events, review.id, input.reason);
       await recordActivity(tx, events, {
         kind: "review.reported",
         summary: `${ctx.user.name} reported a review: ${input.reason.slice(0, 120)}`,

@@ -7,6 +7,7 @@ import type { AuthedScope } from "../../scope.ts";
 import { rooms } from "../../realtime/publish.ts";
 import { recordActivity } from "../activity/activity.service.ts";
 import { dropWatchers } from "../products/products.service.ts";
+import { tellShopDecision } from "../notifications/shop-messages.ts";
 
 const adminShopSelect = {
   id: true,
@@ -96,6 +97,7 @@ export async function approveShop(ctx: AuthedScope, id: string) {
     if (count === 0) throw conflict("This shop is already active");
     await tx.user.updateMany({ where: { id: shop.ownerId, role: "BUYER" }, data: { role: "SELLER" } });
     events.add("shop.updated", [rooms.user(shop.ownerId)], { shopId: id, status: "ACTIVE", reason: null });
+    await tellShopDecision(tx, events, id, { status: "ACTIVE" });
     await recordActivity(tx, events, {
       kind: "shop.approved",
       summary: `${ctx.user.name} ${shop.status === "PENDING" ? "approved" : "reopened"} the shop “${shop.name}”`,
@@ -123,6 +125,7 @@ export async function suspendShop(ctx: AuthedScope, input: AdminShopSuspendInput
     dropWatchers(events, listed.map((p) => p.id));
     events.emptyRooms([rooms.shopPage(input.id)]);
     events.add("shop.updated", [rooms.user(shop.ownerId)], { shopId: input.id, status: "SUSPENDED", reason: input.reason });
+    await tellShopDecision(tx, events, input.id, { status: "SUSPENDED", reason: input.reason });
     await recordActivity(tx, events, {
       kind: "shop.suspended",
       summary: `${ctx.user.name} suspended the shop “${shop.name}”: ${input.reason}`,

@@ -8,6 +8,7 @@ import { recordActivity } from "../activity/activity.service.ts";
 import { productCardSelect, toProductCard, visibleProductWhere } from "../catalog/catalog.service.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { holdNewUploads, UNAVAILABLE_IMAGE } from "../uploads/uploads.service.ts";
+import { tellShopAwaitingApproval } from "../notifications/shop-messages.ts";
 
 export const ownShopDetailSelect = {
   id: true,
@@ -28,6 +29,10 @@ export const ownShopDetailSelect = {
 export async function createShop(ctx: AuthedScope, input: ShopCreateInput) {
   const existing = await ctx.db.shop.findUnique({ where: { ownerId: ctx.user.id }, select: { id: true } });
   if (existing) throw conflict("You already have a shop");
+  // A shop's owner must be reachable: buyers' orders and the admins' decisions come by email.
+  if (!ctx.user.emailVerified) {
+    throw new DomainError("FORBIDDEN", "Verify your email address before opening a shop: use the link we sent you", undefined, { emailUnverified: true });
+  }
   const base = slugify(input.name);
   const taken = await ctx.db.shop.findMany({ where: { slug: { startsWith: base } }, select: { slug: true } });
   return inTransaction(ctx, async (tx, events) => {
@@ -41,6 +46,7 @@ export async function createShop(ctx: AuthedScope, input: ShopCreateInput) {
       actorId: ctx.user.id,
       subject: { type: "shop", id: shop.id },
     });
+    await tellShopAwaitingApproval(tx, events, { name: shop.name, ownerName: ctx.user.name });
     return shop;
   }).catch((err: unknown) => {
     // Two requests racing: the unique owner or slug index decides.

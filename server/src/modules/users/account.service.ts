@@ -2,13 +2,15 @@ import type { ChangePasswordInput, UpdateProfileInput } from "@marketplace/share
 import { DomainError, notFound } from "../../lib/errors.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import type { AuthedScope, SessionUser } from "../../scope.ts";
-import { assertPasswordAllowed, sessionUserSelect } from "../auth/auth.service.ts";
+import { assertPasswordAllowed, sessionUserSelect, toSessionUser } from "../auth/auth.service.ts";
 import { takePasswordCheckAttempt } from "../auth/login-throttle.ts";
 import { hashPassword, verifyPassword } from "../auth/password.ts";
 import { revokeUserSessions } from "../auth/session.service.ts";
+import { originOf } from "../auth/origin.ts";
+import { enqueueMail } from "../mail/outbox.ts";
 
 export async function updateProfile(ctx: AuthedScope, input: UpdateProfileInput): Promise<SessionUser> {
-  return ctx.db.user.update({ where: { id: ctx.user.id }, data: { name: input.name }, select: sessionUserSelect });
+  return toSessionUser(await ctx.db.user.update({ where: { id: ctx.user.id }, data: { name: input.name }, select: sessionUserSelect }));
 }
 
 /** Changes the password after checking the current one, and signs out every other session. */
@@ -27,6 +29,7 @@ export async function changePassword(ctx: AuthedScope, input: ChangePasswordInpu
   const passwordHash = await hashPassword(input.newPassword);
   const revoked = await inTransaction(ctx, async (tx, events) => {
     await tx.user.update({ where: { id: ctx.user.id }, data: { passwordHash } });
+    await enqueueMail(tx, { userId: ctx.user.id, template: "password_changed", data: { name: ctx.user.name, ...originOf(ctx) } });
     const ids = await revokeUserSessions(tx, ctx.user.id, ctx.sessionId);
     events.revokeSessions(ids);
     return ids.length;
