@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { text } from "./common.ts";
 
 /** The dashboards' periods: today, the last 7/30/90 days (today included), or custom days. */
 export const STATS_PERIODS = ["today", "7d", "30d", "90d", "custom"] as const;
@@ -7,8 +8,7 @@ export type StatsPeriod = (typeof STATS_PERIODS)[number];
 /** The longest custom period, in days (the series has one point per day). */
 export const STATS_MAX_DAYS = 366;
 
-const isoDay = z
-  .string()
+const isoDay = text()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date as YYYY-MM-DD")
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "Not a real date");
 
@@ -23,7 +23,7 @@ export const statsInput = z
     period: z.enum(STATS_PERIODS).optional(),
     from: isoDay.optional(),
     to: isoDay.optional(),
-    currency: z.string().trim().regex(/^[A-Za-z]{3}$/, "Use a three-letter currency code").toUpperCase().optional(),
+    currency: text().trim().regex(/^[A-Za-z]{3}$/, "Use a three-letter currency code").toUpperCase().optional(),
   })
   .superRefine((v, ctx) => {
     const custom = v.period === "custom" || (v.period === undefined && (v.from !== undefined || v.to !== undefined));
