@@ -70,11 +70,12 @@ export async function createContextInner(opts: ContextInnerOptions): Promise<Con
 export function contextFactory(deps: AppDeps) {
   const cookie = sessionCookie(deps.config);
   const pending = pendingSignInCookie(deps.config);
-  return ({ req, res }: { req: FastifyRequest; res: FastifyReply }) =>
-    createContextInner({
+  return ({ req, res }: { req: FastifyRequest; res: FastifyReply }) => {
+    const pendingSignInToken = readPendingSignInToken(req, deps.config);
+    return createContextInner({
       deps,
       sessionToken: readSessionToken(req, deps.config),
-      pendingSignInToken: readPendingSignInToken(req, deps.config),
+      pendingSignInToken,
       ip: req.ip,
       userAgent: req.headers["user-agent"]?.slice(0, 300) ?? null,
       cookies: {
@@ -88,9 +89,12 @@ export function contextFactory(deps: AppDeps) {
         setPendingSignIn: (token, expiresAt) => {
           res.setCookie(pending.name, token, { ...pending.options, expires: expiresAt });
         },
+        // Only a browser that holds a pending sign-in is told to drop it (a plain sign-in
+        // answers with its session cookie alone).
         clearPendingSignIn: () => {
-          res.clearCookie(pending.name, pending.options);
+          if (pendingSignInToken !== null) res.clearCookie(pending.name, pending.options);
         },
       },
     });
+  };
 }

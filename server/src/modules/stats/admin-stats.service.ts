@@ -1,6 +1,6 @@
 import type { StatsInput } from "@marketplace/shared";
 import type { Db } from "../../db/client.ts";
-import type { Context } from "../../trpc/context.ts";
+import type { Scope } from "../../scope.ts";
 import { changePct, eachDay, resolvePeriod, type DaySpan, type ResolvedPeriod } from "./period.ts";
 import { currenciesSold, inSpan, salesSeries, salesTotals, topProducts, topShops, type SalesTotals } from "./rollup-queries.ts";
 import { refreshIfStale } from "./freshness.ts";
@@ -29,7 +29,7 @@ const placedTotal = (t: SalesTotals) => Object.values(t.placed).reduce((n, c) =>
  * - refund rate: refunds made in the period / orders; cancellation rate: seller orders placed in
  *   the period that were cancelled unpaid / seller orders placed in the period.
  */
-export async function adminStats(ctx: Pick<Context, "db" | "deps">, input: StatsInput) {
+export async function adminStats(ctx: Pick<Scope, "db" | "deps">, input: StatsInput) {
   const timeZone = ctx.deps.config.STATS_TIME_ZONE;
   await refreshIfStale(ctx.db, timeZone);
   const period = resolvePeriod(input, timeZone);
@@ -109,9 +109,10 @@ async function newUsersPerDay(db: Db, span: DaySpan, timeZone: string): Promise<
 
 /** What waits for an admin: each a count that links to its page. */
 async function adminQueues(db: Db) {
-  const [pendingShops, reportedReviews] = await Promise.all([
+  const [pendingShops, reportedReviews, deadMail] = await Promise.all([
     db.shop.count({ where: { status: "PENDING" } }),
     db.review.count({ where: { status: "VISIBLE", reportCount: { gt: 0 } } }),
+    db.mailOutbox.count({ where: { status: "DEAD" } }),
   ]);
-  return { pendingShops, reportedReviews };
+  return { pendingShops, reportedReviews, deadMail };
 }

@@ -3,7 +3,7 @@ import { statsExportInput } from "@marketplace/shared";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { resolveSession } from "../auth/session.service.ts";
 import { readSessionToken } from "../auth/session-cookie.ts";
-import type { AppDeps, SessionUser } from "../../trpc/context.ts";
+import type { AppDeps, SessionUser } from "../../scope.ts";
 import { ledgerCsv, orderLinesCsv } from "./exports.service.ts";
 import { resolvePeriod, type ResolvedPeriod } from "./period.ts";
 

@@ -1,5 +1,5 @@
 import type { StatsInput } from "@marketplace/shared";
-import type { ShopContext } from "../../trpc/context.ts";
+import type { ShopScope } from "../../scope.ts";
 import { figure } from "./admin-stats.service.ts";
 import { refreshIfStale } from "./freshness.ts";
 import { resolvePeriod } from "./period.ts";
@@ -13,7 +13,7 @@ const net = (t: SalesTotals) => t.grossCents - t.commissionCents - t.refundCents
  * ledger; revenue per day; top products; paid orders waiting to ship, oldest first, with their
  * age; its rating per month over the last year. The shop comes from `ctx`, never from the input.
  */
-export async function sellerStats(ctx: ShopContext, input: StatsInput) {
+export async function sellerStats(ctx: ShopScope, input: StatsInput) {
   const timeZone = ctx.deps.config.STATS_TIME_ZONE;
   await refreshIfStale(ctx.db, timeZone);
   const shopId = ctx.shop.id;
@@ -52,7 +52,7 @@ export async function sellerStats(ctx: ShopContext, input: StatsInput) {
 }
 
 /** Paid or processing orders, oldest first (the 10 oldest listed), and how long they have waited. */
-async function awaitingShipment(ctx: ShopContext, shopId: string) {
+async function awaitingShipment(ctx: ShopScope, shopId: string) {
   const where = { shopId, status: { in: ["PAID" as const, "PROCESSING" as const] } };
   const [count, oldest] = await Promise.all([
     ctx.db.sellerOrder.count({ where }),
@@ -63,7 +63,7 @@ async function awaitingShipment(ctx: ShopContext, shopId: string) {
 }
 
 /** The shop's visible reviews per month (the last 12 in the platform's time zone): count and average. */
-async function ratingByMonth(ctx: ShopContext, shopId: string) {
+async function ratingByMonth(ctx: ShopScope, shopId: string) {
   const tz = ctx.deps.config.STATS_TIME_ZONE;
   return ctx.db.$queryRaw<{ month: string; reviews: number; ratingAvg: number }[]>`
     SELECT to_char(date_trunc('month', "created_at" AT TIME ZONE ${tz}), 'YYYY-MM') AS "month",

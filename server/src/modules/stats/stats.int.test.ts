@@ -23,6 +23,14 @@ beforeAll(async () => {
   await t.database.prisma.shop.updateMany({ where: { ownerId: hopeful.id }, data: { createdAt: new Date("2025-06-01T00:00:00Z") } });
   await t.database.prisma.user.update({ where: { id: hopeful.id }, data: { createdAt: new Date("2025-06-01T00:00:00Z") } });
   await t.database.prisma.review.updateMany({ where: { rating: 2 }, data: { reportCount: 1 } });
+  // Two emails that failed every try and one still to send: only the dead ones wait for an admin.
+  await t.database.prisma.mailOutbox.createMany({
+    data: [
+      { toAddress: "a@example.test", template: "shop_approved", status: "DEAD", attempts: 8 },
+      { toAddress: "b@example.test", template: "shop_approved", status: "DEAD", attempts: 8 },
+      { toAddress: "c@example.test", template: "shop_approved" },
+    ],
+  });
 });
 afterAll(() => t.close());
 
@@ -67,7 +75,7 @@ describe("admin.stats", () => {
       { name: "Tea", shopName: "Beta", revenueCents: 4000, units: 4, series: [0, 1000, 3000, 0] },
       { name: "Pin", shopName: "Alpha", revenueCents: 500, units: 1, series: [0, 500, 0, 0] },
     ]);
-    expect(s.queues).toEqual({ pendingShops: 1, reportedReviews: 1 });
+    expect(s.queues).toEqual({ pendingShops: 1, reportedReviews: 1, deadMail: 2 });
   });
 
   it("moves each day's boundary to the platform's time zone (New York)", async () => {
