@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import type { Page } from "playwright-core";
-import { journeyBrowser, signIn, signUp, snap } from "./browser.ts";
+import { journeyBrowser, signIn, signUp, snap, verifyEmailByMail } from "./browser.ts";
 
 /**
  * Admin changes that cannot happen by accident: each goes through a dialog that names the person
@@ -120,6 +120,8 @@ describe("shop moderation", () => {
     const shopName = `Quiet Quill ${stamp}`;
     const { page: owner, context: ownerCtx } = await app.open();
     await signUp(owner, { name: "Quinn Quill", email: `quinn-${stamp}@example.test` });
+    // Opening a shop needs a confirmed email.
+    await verifyEmailByMail(owner, inject("mailDir"), `quinn-${stamp}@example.test`);
     await owner.goto("/seller");
     await owner.fill('input[name="name"]', shopName);
     await owner.getByTestId("open-shop-submit").click();

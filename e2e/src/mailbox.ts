@@ -56,11 +56,16 @@ export function readMails(dir: string): StoredMail[] {
 
 /** Waits for a mail to `to` whose subject matches, received after `since` (ms epoch). */
 export async function waitForMail(dir: string, to: string, subject: RegExp, since = 0, timeoutMs = 20_000): Promise<StoredMail> {
+  return waitForMailThat(dir, (m) => m.to === to && subject.test(m.subject) && m.receivedAt >= since, `"${String(subject)}" to ${to}`, timeoutMs);
+}
+
+/** The first mail `matches` accepts (e.g. the one naming an order: other journeys mail the same demo users). */
+export async function waitForMailThat(dir: string, matches: (mail: StoredMail) => boolean, what: string, timeoutMs = 20_000): Promise<StoredMail> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const found = readMails(dir).find((m) => m.to === to && subject.test(m.subject) && m.receivedAt >= since);
+    const found = readMails(dir).find(matches);
     if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no mail "${String(subject)}" to ${to} within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`no mail ${what} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

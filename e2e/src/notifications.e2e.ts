@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { call, launch, newPage, seedProduct, signIn, snap, DEMO_PASSWORD } from "./browser.ts";
-import { waitForMail } from "./mailbox.ts";
+import { waitForMailThat } from "./mailbox.ts";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
@@ -51,8 +51,13 @@ describe("notifications", () => {
     // The buyer's confirmation email went out through the outbox to the run's SMTP server.
     // (The journeys' server sends real mail; the local /mailbox page, used without SMTP_URL, is
     // checked by the server's tests.)
-    const mail = await waitForMail(inject("mailDir"), "buyer@demo.test", /Your order is confirmed/);
-    expect(mail.text).toContain(`/orders/${placed.orderId}`);
+    // (Other journeys buy as the same demo buyer: this order's confirmation is the one naming it.)
+    const mail = await waitForMailThat(
+      inject("mailDir"),
+      (m) => m.to === "buyer@demo.test" && /Your order is confirmed/.test(m.subject) && m.text.includes(`/orders/${placed.orderId}`),
+      `confirming order ${placed.orderId}`,
+    );
+    expect(mail.html).toContain(`/orders/${placed.orderId}`);
     await sellerCtx.close();
     await buyerCtx.close();
   });
