@@ -50,6 +50,11 @@ beforeEach(async () => {
   });
   app.post("/slow", async (_req, reply) => reply.type("application/json").send(slowAnswer()));
   app.get("/slow", async (_req, reply) => reply.type("application/json").send(slowAnswer()));
+  // An answer that starts only after work (a sign-in's password check): the client may be gone first.
+  app.post("/late", async (_req, reply) => {
+    await new Promise((r) => setTimeout(r, 150));
+    return reply.type("application/json").send(slowAnswer());
+  });
   await app.listen({ host: "127.0.0.1", port: 0 });
 });
 
@@ -62,10 +67,10 @@ function port(): number {
 }
 
 /** Sends a request accepting `encoding` and drops the connection after `dropAfterMs`, or at the first bytes. */
-function requestAndDrop(method: "GET" | "POST", encoding: string, drop: { afterMs: number } | "at-first-bytes"): Promise<void> {
+function requestAndDrop(method: "GET" | "POST", encoding: string, drop: { afterMs: number } | "at-first-bytes", path = "/slow"): Promise<void> {
   return new Promise((resolve) => {
     const req = http.request(
-      { host: "127.0.0.1", port: port(), method, path: "/slow", headers: { "accept-encoding": encoding, "content-type": "application/json" } },
+      { host: "127.0.0.1", port: port(), method, path, headers: { "accept-encoding": encoding, "content-type": "application/json" } },
       (res) => {
         if (drop === "at-first-bytes") res.once("data", () => req.destroy());
       },
@@ -93,6 +98,15 @@ describe("a client that drops a compressed answer", () => {
       await until(() => closed === 1, "the server to see the connection close");
       // The compressor's stream ends a moment after the connection: give its error time to surface.
       await new Promise((r) => setTimeout(r, 200));
+      expect(errorsLogged()).toEqual([]);
+      await answersAfterwards();
+    });
+
+    it(`before the handler answers at all (${encoding}, the connection gone before the answer starts) logs no error`, async () => {
+      await requestAndDrop("POST", encoding, { afterMs: 30 }, "/late");
+      await until(() => closed === 1, "the server to see the connection close");
+      // The handler answers 150 ms after the request came; its stream then meets a closed connection.
+      await new Promise((r) => setTimeout(r, 400));
       expect(errorsLogged()).toEqual([]);
       await answersAfterwards();
     });

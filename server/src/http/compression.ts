@@ -14,7 +14,8 @@ import type { FastifyInstance } from "fastify";
  * marked aborted; Node marks only requests whose body was still arriving, so a POST (a tRPC
  * mutation: its body read, its answer streamed through the compressor, brotli holding the first
  * bytes back) was logged as a 500 "Premature close". The response closing before it finished is
- * what tells the client left: the request is marked aborted then, and Fastify logs the drop at info.
+ * what tells the client left: the request is marked aborted then (or at once, when the connection
+ * was gone before the answer started), and Fastify logs the drop at info.
  */
 export const COMPRESS_THRESHOLD_BYTES = 1024;
 
@@ -27,9 +28,13 @@ export async function registerCompression(app: FastifyInstance): Promise<void> {
   // After the compressor's own hook: the payload is then the compressed stream Fastify will pipe.
   app.addHook("onSend", async (request, reply, payload) => {
     if (typeof (payload as { pipe?: unknown } | null)?.pipe === "function") {
-      reply.raw.once("close", () => {
-        if (!reply.raw.writableFinished) request.raw.aborted = true;
-      });
+      // Gone already (the client left while the handler worked, e.g. a sign-in's password check):
+      // the close event is past, so mark the request now.
+      if (reply.raw.destroyed || request.raw.socket.destroyed) request.raw.aborted = true;
+      else
+        reply.raw.once("close", () => {
+          if (!reply.raw.writableFinished) request.raw.aborted = true;
+        });
     }
     return payload;
   });
