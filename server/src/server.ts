@@ -198,7 +198,7 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
       stopped ??= (async () => {
         stopSweeper();
         stopUploadSweeper();
-        stopRollups();
+        await stopRollups();
         await mailWorker?.stop();
         mailTransport?.close();
         await metricsListener?.close();

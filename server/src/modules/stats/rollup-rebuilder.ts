@@ -175,24 +175,25 @@ async function sumPlatformDays(tx: Tx, days: Prisma.Sql | null): Promise<void> {
  * Runs `refreshRollups` every `intervalSeconds` in this process (0: never); returns a function
  * that stops it. Every replica runs it; the advisory lock makes all but one skip each round.
  */
-export function startRollupRebuilder(db: Db, opts: { timeZone: string; intervalSeconds: number }, onError: (err: unknown) => void): () => void {
-  if (opts.intervalSeconds <= 0) return () => {};
-  let running = false;
+export function startRollupRebuilder(db: Db, opts: { timeZone: string; intervalSeconds: number }, onError: (err: unknown) => void): () => Promise<void> {
+  if (opts.intervalSeconds <= 0) return async () => {};
+  let current: Promise<void> | null = null;
   const tick = () => {
-    if (running) return;
-    running = true;
-    void refreshRollups(db, opts.timeZone)
-      .catch(onError)
+    if (current) return;
+    current = refreshRollups(db, opts.timeZone)
+      .then(() => {}, onError)
       .finally(() => {
-        running = false;
+        current = null;
       });
   };
   const first = setTimeout(tick, 0);
   const timer = setInterval(tick, opts.intervalSeconds * 1000);
   first.unref();
   timer.unref();
-  return () => {
+  // Stopping waits for a round under way: the database closes after it, not in the middle of it.
+  return async () => {
     clearTimeout(first);
     clearInterval(timer);
+    await current;
   };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeCategory, makeProduct, makeShop } from "../../test/factories.ts";
 import { usingPostgres } from "../../test/db.ts";
 import { createTestApp, type TestApp } from "../../test/harness.ts";
-import { rebuildAllRollups, refreshRollups } from "./rollup-rebuilder.ts";
+import { rebuildAllRollups, refreshRollups, startRollupRebuilder } from "./rollup-rebuilder.ts";
 import { seedStatsFixture } from "./stats-fixture.ts";
 
 /**
@@ -151,5 +151,17 @@ describe("sales rollups", () => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${0x5ea1e5_01}::bigint)`;
       expect(await refreshRollups(db(), "America/New_York")).toEqual({ outcome: "skipped" });
     });
+  });
+});
+
+describe("the rebuilder a process runs", () => {
+  it("stopping waits for a round under way: the database closes after it, not in its middle", async () => {
+    await db().statsRollupState.deleteMany(); // the next round rebuilds everything: long enough to be caught in the middle
+    const errors: unknown[] = [];
+    const stop = startRollupRebuilder(db(), { timeZone: "UTC", intervalSeconds: 3600 }, (err) => errors.push(err));
+    await new Promise((r) => setTimeout(r, 1)); // its first round starts at once
+    await stop();
+    expect(await db().statsRollupState.findUnique({ where: { id: 1 } })).toMatchObject({ rebuiltAt: expect.any(Date) });
+    expect(errors).toEqual([]);
   });
 });
