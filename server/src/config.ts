@@ -56,6 +56,18 @@ const configSchema = z.object({
   SOCKET_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(20),
   /** Socket.IO HTTP requests (handshakes, polls, WebSocket upgrades) per minute per IP, across processes with Redis. */
   SOCKET_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  /**
+   * How long a stopping process keeps serving with readiness false (and each keep-alive connection
+   * closed after its next answer) before it stops accepting: a balancer that polls /readyz stops
+   * sending to it first, so no request meets the closing server's 503. 0: none (Kubernetes' preStop
+   * pause does the same there). The shutdown limit (10 s) counts from its end.
+   */
+  DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(0),
+  /**
+   * How long a disconnected socket's rooms and missed events are kept for it (Socket.IO connection
+   * state recovery): one back within this time gets what it missed, in order, once. 0: not kept.
+   */
+  SOCKET_RECOVERY_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** How long an unpaid order holds its stock before the sweeper cancels it. */
   ORDER_HOLD_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(15),

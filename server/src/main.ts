@@ -34,17 +34,18 @@ async function main() {
   );
   const url = await phases.time("listen", () => server.start());
 
-  // SIGTERM/SIGINT: stop accepting, finish in-flight requests, close sockets and the database,
-  // exit 0 — or exit 1 if that takes more than 10 s.
+  // SIGTERM/SIGINT: readiness false for DRAIN_DELAY_MS, then stop accepting, finish in-flight
+  // requests, publish their events, close sockets, Redis and the database (server.ts), exit 0 —
+  // or exit 1 if that takes more than 10 s after the drain delay.
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: shutting down`);
     setTimeout(() => {
-      console.error("[marketplace] shutdown took over 10 s; exiting");
+      console.error("[marketplace] shutdown took over 10 s after the drain delay; exiting");
       process.exit(1);
-    }, 10_000).unref();
+    }, config.DRAIN_DELAY_MS + 10_000).unref();
     server.stop().then(() => limiterRedis?.disconnect()).then(
       () => process.exit(0),
       (err: unknown) => {

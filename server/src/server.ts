@@ -26,6 +26,7 @@ import { withTimeout } from "./lib/timeout.ts";
 import { cachedFor } from "./lib/cached.ts";
 import { DomainError } from "./lib/errors.ts";
 import { registerHttpMetrics } from "./metrics/http-metrics.ts";
+import { trackDrain } from "./http/drain.ts";
 import { listenMetrics, type MetricsListener } from "./metrics/metrics-listener.ts";
 
 export interface MarketplaceServer {
@@ -39,7 +40,12 @@ export interface MarketplaceServer {
   start(): Promise<string>;
   /** Where the metrics are scraped once started (`http://METRICS_HOST:port/metrics`), or null without METRICS_PORT. */
   readonly metricsUrl: string | null;
-  /** Stops accepting, finishes in-flight requests, closes the database. */
+  /**
+   * Drains, in this order: readiness false (DRAIN_DELAY_MS of serving on, for a balancer to stop
+   * sending), background loops end their round, the listener closes and the requests under way
+   * finish (their events published through the adapter), the stock throttle's last events go out,
+   * the sockets are closed so that their clients reconnect elsewhere, then Redis and the database.
+   */
   stop(): Promise<void>;
 }
 
@@ -83,6 +89,8 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   };
   const app = Fastify(fastifyOptions);
+  // Before any route: it wraps each handler, to know when the requests under way have ended.
+  const drain = trackDrain(app);
   const realtime = attachRealtime(app.server, baseDeps, (level, msg) => app.log[level](msg));
   const deps: AppDeps = { ...baseDeps, sink: teeSink(realtime.sink, baseDeps.sink) };
   const { metrics } = deps;
@@ -108,6 +116,7 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
     options.now,
   );
   app.get("/readyz", async (_req, reply) => {
+    if (drain.draining) return reply.code(503).send({ status: "draining" });
     if (await databaseAnswers()) return { status: "ready" };
     return reply.code(503).send({ status: "unavailable" });
   });
@@ -139,18 +148,19 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
   await registerExports(app, deps);
   await serveClient(app, config.clientDist);
 
-  const stopSweeper = startSweeper({ db: deps.database.prisma, deps }, config.SWEEP_INTERVAL_SECONDS, (err, orderId) =>
-    app.log.error({ err, orderId }, "expired-order sweep failed"),
+  // A failed round is a warning: a lost database connection or a failover, retried in a moment.
+  const sweeper = startSweeper({ db: deps.database.prisma, deps }, config.SWEEP_INTERVAL_SECONDS, (err, orderId) =>
+    app.log.warn({ err, orderId }, "expired-order sweep failed; retrying shortly"),
   );
-  const stopUploadSweeper = startUploadSweeper(
+  const uploadSweeper = startUploadSweeper(
     deps.database.prisma,
     images,
     { intervalSeconds: config.UPLOAD_SWEEP_INTERVAL_SECONDS, graceMs: config.UPLOAD_GRACE_HOURS * 3_600_000, metrics },
-    (err) => app.log.error({ err }, "unreferenced-upload sweep failed"),
+    (err) => app.log.warn({ err }, "unreferenced-upload sweep failed; retrying shortly"),
   );
 
-  const stopRollups = startRollupRebuilder(deps.database.prisma, { timeZone: config.STATS_TIME_ZONE, intervalSeconds: config.STATS_ROLLUP_INTERVAL_SECONDS }, (err) =>
-    app.log.error({ err }, "sales rollup run failed"),
+  const rollups = startRollupRebuilder(deps.database.prisma, { timeZone: config.STATS_TIME_ZONE, intervalSeconds: config.STATS_ROLLUP_INTERVAL_SECONDS }, (err) =>
+    app.log.warn({ err }, "sales rollup run failed; retrying shortly"),
   );
   // Every process sends the outbox's due mail; replicas share it (FOR UPDATE SKIP LOCKED).
   const mailTransport = openMailTransport(config.mail);
@@ -168,9 +178,16 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
             if (round.dead) metrics.mailDelivered.inc({ outcome: "dead" }, round.dead);
           },
         },
-        (err) => app.log.error({ err }, "mail delivery round failed"),
+        (err) => app.log.warn({ err }, "mail delivery round failed; retrying shortly"),
       )
     : null;
+
+  // As the listener closes (app.close(), from stop() or a test): once the requests under way have
+  // ended, the sockets are closed, which lets the listener's close complete.
+  app.addHook("preClose", (done) => {
+    void drain.idle().then(() => realtime.closeSockets());
+    done();
+  });
 
   let metricsListener: MetricsListener | undefined;
   let stopped: Promise<void> | undefined;
@@ -196,16 +213,21 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
     },
     stop() {
       stopped ??= (async () => {
-        stopSweeper();
-        stopUploadSweeper();
-        await stopRollups();
-        await mailWorker?.stop();
+        // 1. Readiness false, still serving: a balancer polling /readyz stops sending meanwhile.
+        drain.start();
+        if (config.DRAIN_DELAY_MS > 0 && app.server.listening) await new Promise((r) => setTimeout(r, config.DRAIN_DELAY_MS));
+        // 2. The loops end the round under way (a sweep publishes events too).
+        await Promise.all([sweeper.stop(), uploadSweeper.stop(), rollups.stop(), mailWorker?.stop()]);
         mailTransport?.close();
+        // 3. No new connection; the requests under way finish, and their committed events go out
+        //    through the adapter while it is still open. Only then are the sockets closed (an
+        //    open WebSocket would otherwise keep the listener from closing).
+        //    (preClose below, run as the listener closes.)
+        await app.close();
+        // 4. Redis (after the last events and the closed sockets' sessions are in), then the rest.
+        await realtime.close();
         await metricsListener?.close();
         unwatchPool();
-        // Sockets first: an open WebSocket would keep the HTTP server from closing.
-        await realtime.close();
-        await app.close();
         images.close?.();
         await deps.database.close();
       })();

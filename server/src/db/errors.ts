@@ -32,3 +32,52 @@ export function isWriteConflict(err: unknown): boolean {
 export function isTransactionStartTimeout(err: unknown): boolean {
   return (err as { code?: string } | null)?.code === "P2028" && /unable to start a transaction/i.test(String((err as Error).message));
 }
+
+/**
+ * The statement failed because its connection was lost (the server restarted, failed over, or an
+ * administrator ended the backend), not because of what it asked: Prisma wraps the driver's error
+ * (its code, or the adapter's "ConnectionClosed") in its own, so each layer is looked at.
+ */
+export function isLostConnection(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  const layers: unknown[] = [err];
+  while (layers.length) {
+    const e = layers.pop() as
+      | (PrismaLikeError & { meta?: { driverAdapterError?: { cause?: { kind?: string; code?: string; originalCode?: string } } }; cause?: unknown })
+      | null
+      | undefined;
+    if (!e || typeof e !== "object" || seen.has(e)) continue;
+    seen.add(e);
+    if (isDeadConnectionError(e)) return true;
+    const adapterCause = e.meta?.driverAdapterError?.cause;
+    if (adapterCause) layers.push({ ...adapterCause, message: "" });
+    const { kind, code, originalCode } = e as { kind?: string; code?: string; originalCode?: string };
+    if (kind === "ConnectionClosed") return true;
+    if (kind === "postgres" && (DEAD_CONNECTION_CODES.has(code ?? "") || DEAD_CONNECTION_CODES.has(originalCode ?? ""))) return true;
+    if (typeof e.message === "string" && /terminating connection due to administrator command|Connection terminated|server closed the connection|Server has closed the connection/i.test(e.message)) return true;
+    if (e.cause) layers.push(e.cause);
+  }
+  return false;
+}
+
+
+/** Codes and messages of a connection that was cut, as opposed to a statement that failed. */
+const DEAD_CONNECTION_CODES = new Set([
+  "57P01", // admin_shutdown: terminated by an administrator or a fast shutdown
+  "57P02", // crash_shutdown
+  "57P03", // cannot_connect_now: the server is still starting
+  "08000", // connection_exception
+  "08003", // connection_does_not_exist
+  "08006", // connection_failure
+  "ECONNRESET",
+  "EPIPE",
+]);
+const DEAD_CONNECTION_MESSAGES = [/Connection terminated/i, /not queryable/i, /server closed the connection/i];
+
+export function isDeadConnectionError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === "string" && DEAD_CONNECTION_CODES.has(code)) return true;
+  return DEAD_CONNECTION_MESSAGES.some((m) => m.test(err.message));
+}
+

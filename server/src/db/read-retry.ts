@@ -1,4 +1,7 @@
 import pg from "pg";
+import { isDeadConnectionError } from "./errors.ts";
+
+export { isDeadConnectionError };
 
 /**
  * After PostgreSQL restarts (or fails over), every idle connection of the pool is dead, and the
@@ -13,26 +16,6 @@ import pg from "pg";
  * INSERT, UPDATE or DELETE and are never run twice. `Database.read` statements are read-only by
  * contract (client.ts) and pass `{ read: true }`.
  */
-
-/** Codes and messages of a connection that was cut, as opposed to a statement that failed. */
-const DEAD_CONNECTION_CODES = new Set([
-  "57P01", // admin_shutdown: terminated by an administrator or a fast shutdown
-  "57P02", // crash_shutdown
-  "57P03", // cannot_connect_now: the server is still starting
-  "08000", // connection_exception
-  "08003", // connection_does_not_exist
-  "08006", // connection_failure
-  "ECONNRESET",
-  "EPIPE",
-]);
-const DEAD_CONNECTION_MESSAGES = [/Connection terminated/i, /not queryable/i, /server closed the connection/i];
-
-export function isDeadConnectionError(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as { code?: unknown }).code;
-  if (typeof code === "string" && DEAD_CONNECTION_CODES.has(code)) return true;
-  return DEAD_CONNECTION_MESSAGES.some((m) => m.test(err.message));
-}
 
 const READ_STATEMENT = /^\s*(?:\/\*[\s\S]*?\*\/\s*)*select\b/i;
 

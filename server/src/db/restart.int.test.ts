@@ -33,23 +33,77 @@ describe.skipIf(!usingPostgres)("SECURITY 27: the database restarting under a ru
   const search = (target: MarketplaceServer = server) =>
     target.app.inject({ method: "GET", url: `/trpc/catalog.search?input=${encodeURIComponent(JSON.stringify({ json: { limit: 5 } }))}` });
 
-  it("a transaction cut half-way leaves nothing written, and fails without being run again", async () => {
+  it("a transaction cut half-way is run once more on another connection; nothing of the cut run is kept", async () => {
     const db = t.database.prisma;
     const category = await makeCategory(db);
     const shop = await makeShop(db, (await t.createUser({ role: "SELLER" })).id);
     const product = await makeProduct(db, shop.id, category.id, { variants: [{ stock: 5 }] });
     const variantId = product.variants[0]!.id;
     let runs = 0;
-    const work = inTransaction({ db, deps: t.deps }, async (tx) => {
+    const retried = await t.deps.metrics.valueOf(t.deps.metrics.lostConnectionRetries);
+    await inTransaction({ db, deps: t.deps }, async (tx) => {
       runs++;
       await tx.$executeRaw`UPDATE "variants" SET "stock" = "stock" - 2 WHERE "id" = ${variantId}`;
-      await cutEveryConnection();
+      if (runs === 1) await cutEveryConnection();
       await tx.$executeRaw`UPDATE "variants" SET "stock" = "stock" - 1 WHERE "id" = ${variantId}`;
     });
+    expect(runs).toBe(2);
+    // The cut run's first update was rolled back with it: only the second run's 3 units are gone.
+    expect((await db.variant.findUniqueOrThrow({ where: { id: variantId } })).stock).toBe(2);
+    expect(await t.deps.metrics.valueOf(t.deps.metrics.lostConnectionRetries)).toBe(retried + 1);
+  });
+
+  it("a transaction cut twice fails: it is run once more, not again and again", async () => {
+    const db = t.database.prisma;
+    let runs = 0;
+    const work = inTransaction({ db, deps: t.deps }, async (tx) => {
+      runs++;
+      await tx.$queryRaw`SELECT 1`;
+      await cutEveryConnection();
+      await tx.$queryRaw`SELECT 1`;
+    });
     await expect(work).rejects.toThrow();
-    expect(runs).toBe(1);
-    // The pool gives the next query a fresh connection: the first update was rolled back with the rest.
-    expect((await db.variant.findUniqueOrThrow({ where: { id: variantId } })).stock).toBe(5);
+    expect(runs).toBe(2);
+  });
+
+  it("a transaction whose connection is lost while it commits is not run again: whether it committed is unknown", async () => {
+    const db = t.database.prisma;
+    // A deferred trigger that waits for an advisory lock the test holds: the COMMIT itself waits,
+    // and its connection is cut there.
+    await db.$executeRawUnsafe(`CREATE TABLE "commit_probe" ("id" int)`);
+    await db.$executeRawUnsafe(`CREATE FUNCTION "commit_probe_wait"() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM pg_advisory_xact_lock(4242); RETURN NULL; END $$`);
+    await db.$executeRawUnsafe(`CREATE CONSTRAINT TRIGGER "commit_probe_wait" AFTER INSERT ON "commit_probe"
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "commit_probe_wait"()`);
+    const locker = await t.database.connect();
+    await locker.query("SELECT pg_advisory_lock(4242)");
+    try {
+      let runs = 0;
+      const work = inTransaction({ db, deps: t.deps }, async (tx) => {
+        runs++;
+        await tx.$executeRaw`INSERT INTO "commit_probe" VALUES (1)`;
+      });
+      const outcome = work.then(
+        () => null,
+        (err: unknown) => err,
+      );
+      const deadline = Date.now() + 10_000;
+      let committing: { pid: number }[] = [];
+      while (!committing.length) {
+        if (Date.now() > deadline) throw new Error("the commit never waited for the lock");
+        committing = await locker.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE 'COMMIT%'`,
+        );
+      }
+      await locker.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = ANY($1::int[])`, [committing.map((c) => c.pid)]);
+      expect(await outcome).toBeInstanceOf(Error);
+      expect(runs).toBe(1);
+    } finally {
+      await locker.query("SELECT pg_advisory_unlock(4242)");
+      await locker.close();
+      await db.$executeRawUnsafe(`DROP TABLE "commit_probe"`);
+      await db.$executeRawUnsafe(`DROP FUNCTION "commit_probe_wait"()`);
+    }
   });
 
   /**
@@ -79,6 +133,11 @@ describe.skipIf(!usingPostgres)("SECURITY 27: the database restarting under a ru
       inFlight,
       /** Resolves when a statement other than the one cut waits for the lock (a retry). */
       nextWaiter: () => waitForWaiters(cut),
+      /** Cuts the retry's connection too, once it waits. */
+      async cutNextWaiter() {
+        const next = await waitForWaiters(cut);
+        await watcher.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = ANY($1::int[])`, [next]);
+      },
       async release() {
         await locker.exec("ROLLBACK");
         await locker.close();
@@ -105,21 +164,42 @@ describe.skipIf(!usingPostgres)("SECURITY 27: the database restarting under a ru
     expect(res.json().result.data.json.email).toBe(user.email);
   });
 
-  it("a write whose connection is cut while it waits gets a generic 500, is not run again, and the pool recovers", async () => {
+  it("a write whose connection is cut while it waits is run once more and answered; cut again, it gets a generic 500 and nothing is written", async () => {
     const user = await t.createUser();
     const { token } = await t.signIn(user.email);
     const headers = { cookie: `session=${token}`, "content-type": "application/json" };
     const me = () => server.app.inject({ method: "GET", url: "/trpc/auth.me", headers });
     const logout = () => server.app.inject({ method: "POST", url: "/trpc/auth.logout", headers, payload: "{}" });
 
-    // EXCLUSIVE lets the session lookup read, and stops the logout's UPDATE.
-    const held = await cutWhileWaiting("EXCLUSIVE", logout);
-    const res = await held.inFlight.finally(() => held.release());
+    // EXCLUSIVE lets the session lookup read, and stops the logout's UPDATE. Cut once: the
+    // logout's transaction (rolled back by PostgreSQL) queues again on another connection.
+    const once = await cutWhileWaiting("EXCLUSIVE", logout);
+    try {
+      await once.nextWaiter();
+    } finally {
+      await once.release();
+    }
+    expect((await once.inFlight).statusCode).toBe(200);
+    expect((await me()).json().result.data.json).toBeNull();
+
+    const other = await t.createUser();
+    const second = await t.signIn(other.email);
+    const otherHeaders = { cookie: `session=${second.token}`, "content-type": "application/json" };
+    const otherMe = () => server.app.inject({ method: "GET", url: "/trpc/auth.me", headers: otherHeaders });
+    const otherLogout = () => server.app.inject({ method: "POST", url: "/trpc/auth.logout", headers: otherHeaders, payload: "{}" });
+    const twice = await cutWhileWaiting("EXCLUSIVE", otherLogout);
+    let res;
+    try {
+      await twice.cutNextWaiter();
+      res = await twice.inFlight;
+    } finally {
+      await twice.release();
+    }
     expect(res.statusCode).toBe(500);
     expect(res.json().error.json.message).toBe("Internal server error");
     expect(res.body).not.toMatch(/terminat|SELECT|sessions|\.ts|\/work/i);
-    // Nothing was written, and the write was not tried again behind the caller's back.
-    expect((await me()).json().result.data.json?.email).toBe(user.email);
+    // Nothing was written, and the write was not tried a third time behind the caller's back.
+    expect((await otherMe()).json().result.data.json?.email).toBe(other.email);
 
     expect((await server.app.inject("/readyz")).statusCode).toBe(200);
   });

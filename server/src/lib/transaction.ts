@@ -1,11 +1,13 @@
 import type { Db, Tx } from "../db/client.ts";
-import { isTransactionStartTimeout, isWriteConflict } from "../db/errors.ts";
+import { isLostConnection, isTransactionStartTimeout, isWriteConflict } from "../db/errors.ts";
 import { DomainError } from "./errors.ts";
 import { EventBuffer, type EventSink } from "./events.ts";
 
 /** The counters a transaction reports to (the server's Prometheus instruments, metrics/metrics.ts). */
 export interface TransactionCounters {
   conflictRetries: { inc(): void };
+  /** Transactions run again because their connection was lost before their commit. */
+  lostConnectionRetries: { inc(): void };
   transactionStartTimeouts: { inc(): void };
 }
 
@@ -31,17 +33,34 @@ export const WRITE_CONFLICT_ATTEMPTS = 3;
  * deadlock or a serialization conflict (rare: e.g. two checkouts emptying variants of the same two
  * products in opposite order, whose product figures are updated at commit) is run again from the
  * start, so `work` must only touch the database and its event buffer.
+ *
+ * A transaction whose connection was lost (a failover, a pooler restart, an administrator ending
+ * backends) before its commit was sent is run once more, on another connection: PostgreSQL rolled
+ * it back, so nothing of the first run is kept. One lost while committing is not: whether its
+ * commit happened is unknown, and the error goes to the caller.
  */
 export async function inTransaction<T>(
   ctx: TransactionScope,
   work: (tx: Tx, events: EventBuffer) => Promise<T>,
 ): Promise<T> {
+  let lostConnectionRetried = false;
   for (let attempt = 1; ; attempt++) {
     const events = new EventBuffer();
     let result: T;
+    let commitSent = false;
     try {
-      result = await ctx.db.$transaction((tx) => work(tx, events), TRANSACTION_LIMITS);
+      result = await ctx.db.$transaction(async (tx) => {
+        const value = await work(tx, events);
+        commitSent = true; // from here, Prisma commits: a lost connection leaves the outcome unknown
+        return value;
+      }, TRANSACTION_LIMITS);
     } catch (err) {
+      if (!commitSent && !lostConnectionRetried && isLostConnection(err)) {
+        lostConnectionRetried = true;
+        ctx.deps.metrics.lostConnectionRetries.inc();
+        attempt -= 1;
+        continue;
+      }
       if (isWriteConflict(err) && attempt < WRITE_CONFLICT_ATTEMPTS) {
         // Counted: a retry hides a deadlock from the caller, and lock-order tests (SECURITY 13) and
         // operators need to see them.

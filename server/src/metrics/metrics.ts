@@ -103,6 +103,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly lostConnectionRetries = new Counter({
+    name: "marketplace_transaction_lost_connection_retries_total",
+    help: "Transactions run again because their connection was lost before their commit (a failover, a pooler restart)",
+    registers: [this.registry],
+  });
+
   readonly readRetries = new Counter({
     name: "marketplace_db_read_retries_total",
     help: "Reads run again on another connection because theirs was dead (after a database restart or failover)",

@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from "node:http";
 import { fastifyCookie } from "@fastify/cookie";
-import { createAdapter } from "@socket.io/redis-adapter";
+import { createAdapter } from "@socket.io/redis-streams-adapter";
 import {
   watchProductInput,
   watchShopInput,
@@ -10,14 +10,14 @@ import {
 } from "@marketplace/shared";
 import { Server, type Socket } from "socket.io";
 import type { Role } from "@marketplace/shared";
-import { withTimeout } from "../lib/timeout.ts";
 import { resolveSession } from "../modules/auth/session.service.ts";
 import { mustSetUpTwoFactor } from "../modules/auth/two-factor-policy.ts";
 import { isProductVisible } from "../modules/catalog/catalog.service.ts";
 import { sessionCookie } from "../modules/auth/session-cookie.ts";
 import type { AppDeps } from "../scope.ts";
 import { rooms, type EventSink, type OutgoingEvent, type RoomChange } from "./publish.ts";
-import { connectRedisPair, type RedisPair } from "./redis.ts";
+import { connectAdapterRedis, type AdapterRedis } from "./redis.ts";
+import { holdReplays } from "./recovery.ts";
 import { StockThrottle } from "./stock-throttle.ts";
 import { attachConnectionLimits, type ConnectionLimits, type EngineServer } from "./connection-limits.ts";
 
@@ -42,6 +42,12 @@ type MarketplaceSocket = Socket<ClientToServerEvents, ServerToClientEvents, Reco
 /** A product's watchers get at most one round of `stock.changed` per this many ms (stock-throttle.ts). */
 export const STOCK_EVENT_WINDOW_MS = 100;
 
+/**
+ * Entries kept in the Redis stream (about): how far back a returning socket can be replayed, and
+ * what Redis holds for it (a few hundred bytes each).
+ */
+export const REPLAY_STREAM_LENGTH = 50_000;
+
 /** Per-socket limits: a flood or an oversized packet costs that socket, not the process. */
 export const SOCKET_LIMITS = {
   eventsPerSecond: 10,
@@ -63,6 +69,13 @@ export interface Realtime {
    * unreachable: the process serves on, its events local-only until Redis returns).
    */
   ready(timeoutMs: number): Promise<boolean>;
+  /**
+   * Sends what the stock throttle still holds, then closes every socket's connection without
+   * telling it to stay away: its client reconnects (to another replica behind a balancer) and,
+   * within SOCKET_RECOVERY_SECONDS, gets its rooms back and the events it missed meanwhile.
+   */
+  closeSockets(): void;
+  /** Closes the adapter and Redis, once what was published and the closed sockets' sessions are sent. */
   close(): Promise<void>;
 }
 
@@ -80,6 +93,11 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
     path: "/socket.io",
     serveClient: false,
     maxHttpBufferSize: SOCKET_LIMITS.maxPayloadBytes,
+    // A socket cut off (a replica stopping, a network change) and back within this time gets its
+    // rooms and missed events back (recovery.ts); the middleware runs again, so who it is is checked anew.
+    ...(config.SOCKET_RECOVERY_SECONDS > 0
+      ? { connectionStateRecovery: { maxDisconnectionDuration: config.SOCKET_RECOVERY_SECONDS * 1000, skipMiddlewares: false } }
+      : {}),
     cors: config.corsOrigins.length ? { origin: config.corsOrigins, credentials: true } : undefined,
     // Cross-site WebSocket hijacking: a browser always names the page's origin; one that is not
     // this app's own (or a configured one) is refused before any cookie is looked at. Then an IP
@@ -95,20 +113,44 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
   });
   const connectionLimits = attachConnectionLimits(io.engine as unknown as EngineServer, deps.limits, config);
 
-  let redis: RedisPair | undefined;
+  let redis: AdapterRedis | undefined;
   if (config.REDIS_URL) {
-    redis = connectRedisPair(config.REDIS_URL, log);
-    io.adapter(createAdapter(redis.pub, redis.sub, { key: `${config.REDIS_KEY_PREFIX}socket.io` }));
+    redis = connectAdapterRedis(config.REDIS_URL, log);
+    // Events go through a Redis stream that every process reads: a socket that comes back to
+    // another process is replayed what it missed from there (pub/sub keeps nothing).
+    io.adapter(
+      createAdapter(redis.client, {
+        streamName: `${config.REDIS_KEY_PREFIX}socket.io`,
+        channelPrefix: `${config.REDIS_KEY_PREFIX}socket.io`,
+        sessionKeyPrefix: `${config.REDIS_KEY_PREFIX}socket.io:session:`,
+        maxLen: REPLAY_STREAM_LENGTH,
+      }),
+    );
   }
+  const replays = holdReplays(io.of("/").adapter);
   // Read on scrape: this process's open sockets, and whether events reach the other replicas.
   const unwatchSockets = deps.metrics.watchSockets(() => io.of("/").sockets.size);
   const pair = redis;
-  const unwatchRedis = pair ? deps.metrics.watchRedis("realtime", () => pair.pub.status === "ready" && pair.sub.status === "ready") : () => {};
+  const unwatchRedis = pair ? deps.metrics.watchRedis("realtime", () => pair.client.status === "ready") : () => {};
 
-  /** Who is behind a new socket: the session cookie's user and their shop, or a guest. */
+  /**
+   * Who is behind a new socket: the session cookie's user and their shop, or a guest. A socket
+   * coming back (connection state recovery) is replayed what it missed only when it is still the
+   * same person with the same rights; otherwise it leaves the rooms it had and starts afresh.
+   */
   async function identify(socket: MarketplaceSocket): Promise<void> {
+    const before = socket.recovered ? socket.data : null;
     const data: SocketData = { userId: null, sessionId: null, role: null, shopId: null, tokens: SOCKET_LIMITS.burst, refilledAt: Date.now() };
+    await whoIs(socket, data);
     socket.data = data;
+    if (!before) return;
+    const same = before.userId === data.userId && before.sessionId === data.sessionId && before.role === data.role && before.shopId === data.shopId;
+    if (same) return replays.release(socket);
+    replays.drop(socket);
+    for (const room of socket.rooms) if (room !== socket.id) void socket.leave(room);
+  }
+
+  async function whoIs(socket: MarketplaceSocket, data: SocketData): Promise<void> {
     const cookies = fastifyCookie.parse(socket.handshake.headers.cookie ?? "");
     const token = cookies[cookieName];
     const session = token && token.length <= 128 ? await resolveSession(database.prisma, token) : null;
@@ -158,6 +200,18 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
       void socket.leave(rooms.shopPage(parsed.data.shopId));
       reply(ack, { ok: true });
     });
+    // Public rooms given back to a returning socket are checked again: a product or shop taken off
+    // the catalog meanwhile emptied its room while this socket was away.
+    if (socket.recovered) {
+      for (const room of socket.rooms) {
+        const visible = isProductRoom(room)
+          ? () => isProductVisible(database, room.slice(rooms.product("").length))
+          : room.startsWith(rooms.shopPage(""))
+            ? () => isShopVisible(room.slice(rooms.shopPage("").length))
+            : null;
+        if (visible) void visible().then((ok) => ok || socket.leave(room), () => socket.leave(room));
+      }
+    }
     const { userId, sessionId, role, shopId } = socket.data;
     if (userId && sessionId) {
       const own = [rooms.user(userId), sessionRoom(sessionId)];
@@ -214,6 +268,7 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
     if (e.flushedAt !== undefined) deps.metrics.eventDelay.observe({ event: e.name }, (performance.now() - e.flushedAt) / 1000);
   };
   const stockThrottle = new StockThrottle(emitNow, STOCK_EVENT_WINDOW_MS);
+  let socketsClosed = false;
 
   const sink: EventSink = {
     roomsChanged(changes: RoomChange[]) {
@@ -242,20 +297,23 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
     connectionLimits,
     async ready(timeoutMs) {
       if (!redis) return true;
-      // The adapter subscribed when it was created; one connection answers in order, so the
-      // PING's reply comes after the subscriptions are in place.
-      return withTimeout(redis.sub.ping(), timeoutMs).then(
-        () => true,
-        () => false,
-      );
+      return redis.connected(timeoutMs);
     },
-    /** Disconnects every socket and stops the engine; the HTTP server is Fastify's to close. */
+    closeSockets() {
+      if (socketsClosed) return;
+      socketsClosed = true;
+      stockThrottle.close();
+      // The engine closes each connection ("forced close"): no DISCONNECT packet, which a client
+      // takes as "io server disconnect" and never reconnects after. The client sees "transport
+      // close" and reconnects; the server keeps the socket's session for its return.
+      io.engine.close();
+    },
+    /** The HTTP server is Fastify's to close. */
     async close() {
+      this.closeSockets();
       unwatchSockets();
       unwatchRedis();
-      stockThrottle.close();
-      io.local.disconnectSockets(true);
-      io.engine.close();
+      replays.close();
       await redis?.close();
     },
   };

@@ -3,38 +3,55 @@ import { Redis, type RedisOptions } from "ioredis";
 type Log = (level: "info" | "warn", msg: string) => void;
 
 /**
- * The publishing Redis client of the Socket.IO adapter. While Redis is down it queues nothing
- * (memory stays bounded) and its failed publishes are caught here: the adapter does not await
- * them, and an unhandled rejection would end the process. Events then reach this process's own
- * sockets only, which one log line says at the start of each outage.
+ * The Redis client of the Socket.IO adapter (@socket.io/redis-streams-adapter). It writes the
+ * events to the stream (XADD), the sessions kept for connection state recovery (SET) and the
+ * adapter's few pub/sub requests; the adapter duplicates it for its readers.
+ *
+ * While Redis is down it queues nothing (memory stays bounded) and its failed commands are caught
+ * here: the adapter awaits some (a failed XADD still reaches this process's own sockets) but not
+ * all (a session's SET, a PUBLISH), and an unhandled rejection would end the process. One log line
+ * says so at the start of each outage.
  */
-class SafePublisher extends Redis {
-  onPublishError: (err: Error) => void = () => {};
-  override publish(...args: Parameters<Redis["publish"]>): ReturnType<Redis["publish"]> {
-    const result = super.publish(...args);
-    result.catch((err: Error) => this.onPublishError(err));
+class AdapterClient extends Redis {
+  onCommandError: (err: Error) => void = () => {};
+  /** The adapter's readers, closed with this client (the adapter would wait for their blocked XREAD). */
+  readonly readers: Redis[] = [];
+
+  override sendCommand(...args: Parameters<Redis["sendCommand"]>): unknown {
+    const result = super.sendCommand(...args);
+    if (result instanceof Promise) result.catch((err: Error) => this.onCommandError(err));
     return result;
+  }
+
+  /**
+   * The adapter's readers block on XREAD in a loop: they wait for a connection however long Redis
+   * is away, instead of failing at once and looping without pause.
+   */
+  override duplicate(override?: Partial<RedisOptions>): Redis {
+    const reader = new Redis({ ...this.options, enableOfflineQueue: true, maxRetriesPerRequest: null, ...override });
+    this.readers.push(reader);
+    return reader;
   }
 }
 
-export interface RedisPair {
-  pub: Redis;
-  sub: Redis;
+export interface AdapterRedis {
+  client: Redis;
+  /**
+   * Resolves true once the adapter's readers are connected (what other processes publish reaches
+   * this one), or false after `timeoutMs` (Redis unreachable).
+   */
+  connected(timeoutMs: number): Promise<boolean>;
+  /** Sends what is still queued (events, sessions of the sockets just closed), then disconnects. */
   close(): Promise<void>;
 }
 
-export function connectRedisPair(url: string, log: Log): RedisPair {
-  const common: RedisOptions = {
+export function connectAdapterRedis(url: string, log: Log): AdapterRedis {
+  const client = new AdapterClient(url, {
     lazyConnect: false,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
     maxRetriesPerRequest: 1,
-  };
-  const pub = new SafePublisher(url, { ...common, enableOfflineQueue: false });
-  // The subscriber only ever sends the adapter's few (P)SUBSCRIBEs (and ready()'s PING): they wait
-  // for a connection however long Redis is away, instead of failing after one retry. A replica
-  // started during an outage then subscribes when Redis comes, and no rejected subscription is
-  // left unhandled.
-  const sub = new Redis(url, { ...common, maxRetriesPerRequest: null });
+    enableOfflineQueue: false,
+  });
   let down = false;
   let closing = false;
   const onDown = (err?: Error) => {
@@ -42,24 +59,35 @@ export function connectRedisPair(url: string, log: Log): RedisPair {
     down = true;
     log("warn", `Redis unavailable${err ? ` (${err.message})` : ""}: real-time events reach this process's sockets only until it returns`);
   };
-  pub.onPublishError = (err) => onDown(err);
-  for (const client of [pub, sub]) {
-    client.on("error", (err: Error) => onDown(err));
-    client.on("end", () => onDown());
-    client.on("ready", () => {
-      if (down && pub.status === "ready" && sub.status === "ready") {
-        down = false;
-        log("info", "Redis is back: real-time events reach every process again");
-      }
-    });
-  }
+  client.onCommandError = (err) => onDown(err);
+  client.on("error", (err: Error) => onDown(err));
+  client.on("end", () => onDown());
+  client.on("ready", () => {
+    if (down) {
+      down = false;
+      log("info", "Redis is back: real-time events reach every process again");
+    }
+  });
+  const allReady = () => client.status === "ready" && client.readers.every((r) => r.status === "ready");
   return {
-    pub,
-    sub,
+    client,
+    async connected(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      while (!allReady()) {
+        if (Date.now() > deadline) return false;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return client.ping().then(
+        () => true,
+        () => false,
+      );
+    },
     async close() {
       closing = true;
-      pub.disconnect();
-      sub.disconnect();
+      // QUIT is answered after every command sent before it: the last events and sessions are in Redis.
+      await Promise.race([client.quit().catch(() => {}), new Promise((r) => setTimeout(r, 2_000).unref())]);
+      client.disconnect();
+      client.readers.forEach((r) => r.disconnect());
     },
   };
 }

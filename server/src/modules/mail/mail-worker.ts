@@ -1,5 +1,6 @@
 import type { Db } from "../../db/client.ts";
 import type { MailTransport } from "./mail-transport.ts";
+import { startPeriodic, type Periodic, type RoundOutcome } from "../../lib/periodic.ts";
 import { isMailTemplateName, mailTemplates } from "./templates/index.ts";
 import { type MailTemplate, renderWithLayout } from "./templates/template.ts";
 
@@ -106,57 +107,22 @@ function describe(err: unknown): string {
   return text.slice(0, 500);
 }
 
-export interface MailWorker {
-  /** Runs a round now (after the current one), e.g. right after a commit that queued mail. */
-  kick(): void;
-  /** Stops polling and waits for the round in flight, so the database is not closed under it. */
-  stop(): Promise<void>;
-}
-
 /**
  * Every server process runs one: a round every `intervalSeconds` (0: never, tests deliver by
- * hand), and at once again while rounds come back full.
+ * hand), and at once again while rounds come back full. Its `kick` runs a round now (e.g. right
+ * after a commit that queued mail); its `stop` waits for the round in flight, so the database is
+ * not closed under it. A failed round is reported through `onFailure` and run again in a moment.
  */
 export function startMailWorker(
   db: Db,
   transport: MailTransport,
   opts: MailWorkerOptions & { intervalSeconds: number; onRound?: (round: DeliveryRound) => void },
-  onError: (err: unknown) => void,
-): MailWorker {
-  if (opts.intervalSeconds <= 0) return { kick() {}, stop: () => Promise.resolve() };
-  let current: Promise<void> | null = null;
-  let again = false;
-  let stopped = false;
-  const run = (): void => {
-    if (stopped) return;
-    if (current) {
-      again = true;
-      return;
-    }
-    current = deliverDueMail(db, transport, opts)
-      .then(
-        (round) => {
-          opts.onRound?.(round);
-          if (round.sent + round.retried + round.dead >= (opts.batchSize ?? 20)) again = true;
-        },
-        (err: unknown) => onError(err),
-      )
-      .finally(() => {
-        current = null;
-        if (again && !stopped) {
-          again = false;
-          run();
-        }
-      });
+  onFailure: (err: unknown) => void,
+): Periodic {
+  const deliver = async (): Promise<RoundOutcome> => {
+    const round = await deliverDueMail(db, transport, opts);
+    opts.onRound?.(round);
+    return round.sent + round.retried + round.dead >= (opts.batchSize ?? 20) ? "again" : undefined;
   };
-  const timer = setInterval(run, opts.intervalSeconds * 1000);
-  timer.unref();
-  return {
-    kick: run,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await current;
-    },
-  };
+  return startPeriodic(deliver, { intervalMs: opts.intervalSeconds * 1000, onFailure });
 }

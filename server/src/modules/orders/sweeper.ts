@@ -2,6 +2,7 @@ import type { Scope } from "../../scope.ts";
 import { inTransaction } from "../../lib/transaction.ts";
 import { cancelSellerOrders, settleWithProvider } from "./cancellation.ts";
 import { lockOrder } from "./order-lock.ts";
+import { startPeriodic, type Periodic } from "../../lib/periodic.ts";
 
 type Deps = Pick<Scope, "db" | "deps">;
 
@@ -45,37 +46,31 @@ export async function sweepExpiredOrders(ctx: Deps, opts: SweepOptions = {}): Pr
 }
 
 /**
- * Runs the sweeper every `intervalSeconds` (0: never); returns a function that stops it. Each run
- * is counted in the metrics with its outcome (error: the run failed, or an order in it could not
- * be cancelled), and so are the orders it cancelled.
+ * Runs the sweeper every `intervalSeconds` (0: never). Each run is counted in the metrics with its
+ * outcome (error: the run failed, or an order in it could not be cancelled), and so are the orders
+ * it cancelled. A run that failed, or left an order it could not cancel, is reported through
+ * `onFailure` and run again in a moment (lib/periodic.ts): after a lost database connection the
+ * expired orders are cancelled right after it, not an interval later.
  */
-export function startSweeper(ctx: Deps, intervalSeconds: number, onError: (err: unknown, orderId?: string) => void): () => void {
-  if (intervalSeconds <= 0) return () => {};
+export function startSweeper(ctx: Deps, intervalSeconds: number, onFailure: (err: unknown, orderId?: string) => void): Periodic {
   const { metrics } = ctx.deps;
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    let failed = false;
-    const onOrderError = (err: unknown, orderId: string) => {
-      failed = true;
-      onError(err, orderId);
-    };
-    sweepExpiredOrders(ctx, { onError: onOrderError })
-      .then(
-        (cancelled) => {
-          metrics.ordersSwept.inc(cancelled);
-          metrics.sweeperRuns.inc({ sweeper: "expired_orders", outcome: failed ? "error" : "ok" });
+  const sweep = async () => {
+    const failed: string[] = [];
+    let cancelled: number;
+    try {
+      cancelled = await sweepExpiredOrders(ctx, {
+        onError: (err, orderId) => {
+          failed.push(orderId);
+          onFailure(err, orderId);
         },
-        (err: unknown) => {
-          metrics.sweeperRuns.inc({ sweeper: "expired_orders", outcome: "error" });
-          onError(err);
-        },
-      )
-      .finally(() => {
-        running = false;
       });
-  }, intervalSeconds * 1000);
-  timer.unref();
-  return () => clearInterval(timer);
+    } catch (err) {
+      metrics.sweeperRuns.inc({ sweeper: "expired_orders", outcome: "error" });
+      throw err;
+    }
+    metrics.ordersSwept.inc(cancelled);
+    metrics.sweeperRuns.inc({ sweeper: "expired_orders", outcome: failed.length ? "error" : "ok" });
+    if (failed.length) throw new Error(`${failed.length} expired order(s) left for the next run`);
+  };
+  return startPeriodic(sweep, { intervalMs: intervalSeconds * 1000, onFailure: (err) => onFailure(err) });
 }

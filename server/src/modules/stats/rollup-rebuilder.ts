@@ -1,5 +1,6 @@
 import { Prisma } from "../../generated/prisma/client.ts";
 import type { Db, Tx } from "../../db/client.ts";
+import { startPeriodic, type Periodic } from "../../lib/periodic.ts";
 
 /**
  * The sales rollups (`sales_daily`, `product_sales_daily`) are derived data, kept by this
@@ -172,28 +173,13 @@ async function sumPlatformDays(tx: Tx, days: Prisma.Sql | null): Promise<void> {
 }
 
 /**
- * Runs `refreshRollups` every `intervalSeconds` in this process (0: never); returns a function
- * that stops it. Every replica runs it; the advisory lock makes all but one skip each round.
+ * Runs `refreshRollups` in this process at once, then every `intervalSeconds` (0: never). Every
+ * replica runs it; the advisory lock makes all but one skip each round. Stopping waits for a round
+ * under way (lib/periodic.ts): the database closes after it, not in the middle of it.
  */
-export function startRollupRebuilder(db: Db, opts: { timeZone: string; intervalSeconds: number }, onError: (err: unknown) => void): () => Promise<void> {
-  if (opts.intervalSeconds <= 0) return async () => {};
-  let current: Promise<void> | null = null;
-  const tick = () => {
-    if (current) return;
-    current = refreshRollups(db, opts.timeZone)
-      .then(() => {}, onError)
-      .finally(() => {
-        current = null;
-      });
+export function startRollupRebuilder(db: Db, opts: { timeZone: string; intervalSeconds: number }, onFailure: (err: unknown) => void): Periodic {
+  const refresh = async () => {
+    await refreshRollups(db, opts.timeZone);
   };
-  const first = setTimeout(tick, 0);
-  const timer = setInterval(tick, opts.intervalSeconds * 1000);
-  first.unref();
-  timer.unref();
-  // Stopping waits for a round under way: the database closes after it, not in the middle of it.
-  return async () => {
-    clearTimeout(first);
-    clearInterval(timer);
-    await current;
-  };
+  return startPeriodic(refresh, { intervalMs: opts.intervalSeconds * 1000, firstRoundMs: 0, onFailure });
 }

@@ -158,9 +158,9 @@ describe("the rebuilder a process runs", () => {
   it("stopping waits for a round under way: the database closes after it, not in its middle", async () => {
     await db().statsRollupState.deleteMany(); // the next round rebuilds everything: long enough to be caught in the middle
     const errors: unknown[] = [];
-    const stop = startRollupRebuilder(db(), { timeZone: "UTC", intervalSeconds: 3600 }, (err) => errors.push(err));
+    const rebuilder = startRollupRebuilder(db(), { timeZone: "UTC", intervalSeconds: 3600 }, (err) => errors.push(err));
     await new Promise((r) => setTimeout(r, 1)); // its first round starts at once
-    await stop();
+    await rebuilder.stop();
     expect(await db().statsRollupState.findUnique({ where: { id: 1 } })).toMatchObject({ rebuiltAt: expect.any(Date) });
     expect(errors).toEqual([]);
   });

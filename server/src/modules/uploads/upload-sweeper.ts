@@ -2,6 +2,7 @@ import type { Db } from "../../db/client.ts";
 import { TRANSACTION_LIMITS } from "../../lib/transaction.ts";
 import type { Metrics } from "../../metrics/metrics.ts";
 import type { ImageStore } from "./image-store.ts";
+import { startPeriodic, type Periodic } from "../../lib/periodic.ts";
 
 /** Uploads removed per transaction; a run goes on batch after batch while batches come back full. */
 const SWEEP_BATCH = 200;
@@ -44,41 +45,30 @@ export async function sweepOrphanedImages(store: ImageStore, opts: { graceMs: nu
 }
 
 /**
- * Sweeps every `intervalSeconds` (0: never); returns a function that stops it. Each run is counted
- * in the metrics with its outcome, and so are the uploads it removed.
+ * Sweeps every `intervalSeconds` (0: never). Each run is counted in the metrics with its outcome,
+ * and so are the uploads it removed; a failed run is reported through `onFailure` and run again
+ * in a moment (lib/periodic.ts).
  */
 export function startUploadSweeper(
   db: Db,
   store: ImageStore,
   opts: { intervalSeconds: number; graceMs: number; metrics: Metrics },
-  onError: (err: unknown) => void,
-): () => void {
-  if (opts.intervalSeconds <= 0) return () => {};
+  onFailure: (err: unknown) => void,
+): Periodic {
   const { metrics } = opts;
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    const sweepAll = async () => {
+  const sweepAll = async () => {
+    try {
       for (;;) {
         const removed = (await sweepUnreferencedUploads(db, store, { graceMs: opts.graceMs })).length;
         metrics.uploadsSwept.inc(removed);
         if (removed < SWEEP_BATCH) break;
       }
       await sweepOrphanedImages(store, { graceMs: opts.graceMs });
-    };
-    sweepAll()
-      .then(
-        () => metrics.sweeperRuns.inc({ sweeper: "unused_uploads", outcome: "ok" }),
-        (err: unknown) => {
-          metrics.sweeperRuns.inc({ sweeper: "unused_uploads", outcome: "error" });
-          onError(err);
-        },
-      )
-      .finally(() => {
-        running = false;
-      });
-  }, opts.intervalSeconds * 1000);
-  timer.unref();
-  return () => clearInterval(timer);
+    } catch (err) {
+      metrics.sweeperRuns.inc({ sweeper: "unused_uploads", outcome: "error" });
+      throw err;
+    }
+    metrics.sweeperRuns.inc({ sweeper: "unused_uploads", outcome: "ok" });
+  };
+  return startPeriodic(sweepAll, { intervalMs: opts.intervalSeconds * 1000, onFailure });
 }

@@ -346,7 +346,7 @@ function uploadsSuite(kind: StoreKind) {
       const errors: unknown[] = [];
       const { metrics } = t.deps;
       const swept = await metrics.valueOf(metrics.uploadsSwept);
-      const stop = startUploadSweeper(t.database.prisma, store(), { intervalSeconds: 1, graceMs: DAY, metrics }, (err) => errors.push(err));
+      const sweeper = startUploadSweeper(t.database.prisma, store(), { intervalSeconds: 1, graceMs: DAY, metrics }, (err) => errors.push(err));
       try {
         const deadline = Date.now() + 5_000;
         while ((await served(url)) === 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -358,7 +358,7 @@ function uploadsSuite(kind: StoreKind) {
         }
         expect(await metrics.valueOf(metrics.uploadsSwept)).toBeGreaterThan(swept);
       } finally {
-        stop();
+        await sweeper.stop();
       }
     });
   });
