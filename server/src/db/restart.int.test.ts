@@ -77,6 +77,7 @@ describe.skipIf(!usingPostgres)("SECURITY 27: the database restarting under a ru
       DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "commit_probe_wait"()`);
     const locker = await t.database.connect();
     await locker.query("SELECT pg_advisory_lock(4242)");
+    const retried = await t.deps.metrics.valueOf(t.deps.metrics.lostConnectionRetries);
     try {
       let runs = 0;
       const work = inTransaction({ db, deps: t.deps }, async (tx) => {
@@ -96,8 +97,9 @@ describe.skipIf(!usingPostgres)("SECURITY 27: the database restarting under a ru
         );
       }
       await locker.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = ANY($1::int[])`, [committing.map((c) => c.pid)]);
-      expect(await outcome).toBeInstanceOf(Error);
+      expect(String(await outcome)).toMatch(/terminating connection due to administrator command/);
       expect(runs).toBe(1);
+      expect(await t.deps.metrics.valueOf(t.deps.metrics.lostConnectionRetries)).toBe(retried);
     } finally {
       await locker.query("SELECT pg_advisory_unlock(4242)");
       await locker.close();

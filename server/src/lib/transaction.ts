@@ -24,6 +24,9 @@ export interface TransactionScope {
  */
 export const TRANSACTION_LIMITS = { maxWait: 10_000, timeout: 15_000 } as const;
 
+/** Dead pooled connections a transaction may meet at its BEGIN before the error is let through. */
+const DEAD_AT_START_ATTEMPTS = 10;
+
 /** Runs of a transaction PostgreSQL aborted to break a deadlock, before the error is let through. */
 export const WRITE_CONFLICT_ATTEMPTS = 3;
 
@@ -44,22 +47,32 @@ export async function inTransaction<T>(
   work: (tx: Tx, events: EventBuffer) => Promise<T>,
 ): Promise<T> {
   let lostConnectionRetried = false;
+  let deadAtStart = 0;
   for (let attempt = 1; ; attempt++) {
     const events = new EventBuffer();
     let result: T;
+    let workStarted = false;
     let commitSent = false;
     try {
       result = await ctx.db.$transaction(async (tx) => {
+        workStarted = true;
         const value = await work(tx, events);
         commitSent = true; // from here, Prisma commits: a lost connection leaves the outcome unknown
         return value;
       }, TRANSACTION_LIMITS);
     } catch (err) {
-      if (!commitSent && !lostConnectionRetried && isLostConnection(err)) {
-        lostConnectionRetried = true;
-        ctx.deps.metrics.lostConnectionRetries.inc();
-        attempt -= 1;
-        continue;
+      if (isLostConnection(err) && !commitSent) {
+        // A dead pooled connection that failed at BEGIN ran nothing: another connection is tried
+        // (at most as many as a pool holds). One lost during `work` is run once more.
+        const again = workStarted ? !lostConnectionRetried : deadAtStart++ < DEAD_AT_START_ATTEMPTS;
+        if (again) {
+          if (workStarted) {
+            lostConnectionRetried = true;
+            ctx.deps.metrics.lostConnectionRetries.inc();
+          }
+          attempt -= 1;
+          continue;
+        }
       }
       if (isWriteConflict(err) && attempt < WRITE_CONFLICT_ATTEMPTS) {
         // Counted: a retry hides a deadlock from the caller, and lock-order tests (SECURITY 13) and
