@@ -7,7 +7,7 @@ import { createTestApp, type TestApp } from "../../test/harness.ts";
 import { usingPostgres } from "../../test/db.ts";
 import { sweepExpiredOrders } from "../orders/sweeper.ts";
 import { doctorChecks } from "./checks.ts";
-import { runChecks, type DoctorReport } from "./doctor.service.ts";
+import { runChecks, runDoctor, type DoctorReport } from "./doctor.service.ts";
 
 /**
  * `pnpm doctor`'s checks: green on the seeded demo and after the app's own writes (checkouts,
@@ -261,6 +261,16 @@ describe("SECURITY 52: the doctor only reads, in one snapshot", () => {
     expect(report.checks[1]!.error).toMatch(/read-only transaction/);
     expect(report.ok).toBe(false);
     expect(await db().variant.aggregate({ _sum: { stock: true } })).toEqual(before);
+  });
+
+  it("calls made while a run is under way share it", async () => {
+    const ctx = { db: db(), deps: t.deps };
+    const first = runDoctor(ctx);
+    expect(runDoctor(ctx)).toBe(first);
+    await first;
+    const second = runDoctor(ctx);
+    expect(second).not.toBe(first);
+    await second;
   });
 
   it("admin.doctor answers admins only", async () => {
