@@ -46,7 +46,9 @@ export class Balancer {
   private next = 0;
   constructor(private readonly servers: MarketplaceProcess[]) {}
 
-  async call<T>(tally: LoadTally, action: string, path: string, kind: "query" | "mutation", input: unknown, token: string | null): Promise<CallResult<T>> {
+  /** A query (GET) or mutation (POST) of `path`, counted under `action`. */
+  async call<T>(tally: LoadTally, action: string, path: string, input: unknown, token: string | null): Promise<CallResult<T>> {
+    const kind = QUERIES.has(path) ? "query" : "mutation";
     const up = this.servers.filter((s) => s.up);
     const pool = up.length ? up : this.servers;
     const first = pool[this.next++ % pool.length]!;
@@ -63,6 +65,8 @@ export class Balancer {
     return r;
   }
 }
+
+const QUERIES = new Set(["catalog.search", "catalog.product", "order.list", "cart.get", "sellerOrder.list", "product.listMine", "seller.stats"]);
 
 const pick = <T>(xs: readonly T[], random: () => number): T => xs[Math.floor(random() * xs.length)]!;
 

@@ -158,6 +158,7 @@ async function main(): Promise<boolean> {
     ...fx.buyers.map((buyer) => buyerLoop(buyer, fx, lb, tally, until, rng(Math.floor(random() * 2 ** 31)))),
     ...fx.sellers.map((seller) => sellerLoop(seller, lb, tally, until, rng(Math.floor(random() * 2 ** 31)))),
   ]);
+  log("load stopped; waiting for the fault plan to end");
   await faultPlan;
   clearInterval(sampler);
   clearInterval(progress);
@@ -177,7 +178,7 @@ async function main(): Promise<boolean> {
   const statuses = (await client.query(`SELECT "status"::text, count(*)::int AS n FROM "orders" WHERE "idempotency_key" LIKE 'soak-%' GROUP BY 1 ORDER BY 1`)).rows as { status: string; n: number }[];
   await client.end();
 
-  log("pnpm doctor:");
+  log(`${placed.n} soak orders; running pnpm doctor:`);
   const doctor = await runDoctor(fx.url);
   console.log(doctor.output.trim());
 

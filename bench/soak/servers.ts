@@ -41,7 +41,7 @@ export class MarketplaceProcess {
   }
 
   /** Starts the process and waits until /readyz answers 200. */
-  async start(timeoutMs = 90_000): Promise<void> {
+  async start(timeoutMs = 240_000): Promise<void> {
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
       cwd: serverDir,
       env: { ...process.env, ...this.env, PORT: String(this.port) },

@@ -6,6 +6,9 @@
 
 export const SESSION_COOKIE = "__Host-session";
 
+/** A request with no answer by then counts as "network" (generous: the machine may be shared and loaded). */
+const REQUEST_TIMEOUT_MS = 90_000;
+
 /** How a call ended: ok; a domain answer the load expects (4xx); a server error; no answer at all. */
 export type Outcome = "ok" | "domain" | "server-error" | "unavailable" | "network";
 
@@ -25,8 +28,8 @@ export async function call<T>(base: string, path: string, kind: "query" | "mutat
   try {
     res =
       kind === "query"
-        ? await fetch(`${base}/trpc/${path}?input=${encodeURIComponent(envelope)}`, { headers, signal: AbortSignal.timeout(30_000) })
-        : await fetch(`${base}/trpc/${path}`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: envelope, signal: AbortSignal.timeout(30_000) });
+        ? await fetch(`${base}/trpc/${path}?input=${encodeURIComponent(envelope)}`, { headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
+        : await fetch(`${base}/trpc/${path}`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: envelope, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause;
     return { outcome: "network", status: 0, code: cause?.code ?? (err as Error).name };
