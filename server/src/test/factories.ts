@@ -56,7 +56,7 @@ export async function makeProduct(
   const i = next();
   const title = opts.title ?? `Product ${i}`;
   const variants = opts.variants ?? [{}];
-  return db.product.create({
+  const product = await db.product.create({
     data: {
       shopId,
       categoryId,
@@ -79,6 +79,10 @@ export async function makeProduct(
     },
     include: { variants: { orderBy: { position: "asc" } } },
   });
+  // The starting stock in the stock history, as the seed writes it: `pnpm doctor` holds on factory data too.
+  const stocked = product.variants.filter((v) => v.stock !== 0);
+  if (stocked.length) await db.stockMovement.createMany({ data: stocked.map((v) => ({ variantId: v.id, reason: "SEED" as const, delta: v.stock })) });
+  return product;
 }
 
 /**

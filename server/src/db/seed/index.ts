@@ -12,6 +12,7 @@ import { ActivityLog } from "./types.ts";
 import { buildUsers } from "./users.ts";
 import { isUniqueViolation } from "../errors.ts";
 import { insertRows, tableColumns } from "./bulk-insert.ts";
+import { buildStockMovements } from "./stock.ts";
 
 export const ALREADY_PRESENT = "demo data already present";
 
@@ -87,6 +88,7 @@ export function buildDemoData(now: Date, passwordHash: string) {
     orderItems: orders.items,
     payments: orders.payments,
     ledger: orders.ledger,
+    stockMovements: buildStockMovements(catalog.variants, orders.sellerOrders, orders.items),
     reviews,
     reviewReports,
     activities: log.sorted(),
@@ -126,6 +128,7 @@ const TABLES: [table: string, rows: (d: DemoData) => readonly object[]][] = [
   ["order_items", (d) => d.orderItems],
   ["payments", (d) => d.payments],
   ["ledger_entries", (d) => d.ledger],
+  ["stock_movements", (d) => d.stockMovements],
   ["reviews", (d) => d.reviews],
   ["review_reports", (d) => d.reviewReports],
   ["activities", (d) => d.activities],

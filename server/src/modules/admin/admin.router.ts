@@ -17,6 +17,7 @@ import { listActivity } from "../activity/activity.query.ts";
 import * as shops from "../shops/admin-shops.service.ts";
 import * as moderation from "../reviews/review-moderation.ts";
 import { adminStats } from "../stats/admin-stats.service.ts";
+import { runDoctor } from "../doctor/doctor.service.ts";
 import * as users from "./admin-users.service.ts";
 
 export const adminRouter = {
@@ -37,6 +38,8 @@ export const adminRouter = {
     restore: adminProcedure.input(byIdInput).mutation(({ ctx, input }) => moderation.restoreReview(ctx, input.id)),
   },
   stats: adminProcedure.input(statsInput).query(({ ctx, input }) => adminStats(ctx, input)),
+  /** The consistency checks of `pnpm doctor`, read in one read-only snapshot (SECURITY 52). */
+  doctor: adminProcedure.query(({ ctx }) => runDoctor(ctx)),
   activity: {
     list: adminProcedure.input(adminActivityListInput).query(({ ctx, input }) => listActivity(ctx, input)),
   },

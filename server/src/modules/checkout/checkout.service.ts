@@ -146,7 +146,7 @@ async function createOrder(ctx: AuthedScope, tx: Tx, events: Parameters<typeof t
   if (totalCents > MAX_ORDER_TOTAL_CENTS) throw orderTooLarge(currency);
   await assertHoldAllowed(tx, ctx.deps.config, ctx.user.id, lines.reduce((n, l) => n + l.quantity, 0));
   const expiresAt = new Date(Date.now() + ctx.deps.config.ORDER_HOLD_MINUTES * 60_000);
-  const { orderId, paymentId } = await insertOrder(tx, {
+  const { orderId, paymentId, sellerOrderIds } = await insertOrder(tx, {
     buyerId: ctx.user.id,
     totalCents,
     currency,
@@ -166,7 +166,7 @@ async function createOrder(ctx: AuthedScope, tx: Tx, events: Parameters<typeof t
   });
   // Stock last: the hot variant rows stay locked only from here to the commit. If any line is
   // short, everything above rolls back with it.
-  await takeStock(tx, events, lines);
+  await takeStock(tx, events, lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity, sellerOrderId: sellerOrderIds.get(l.shopId)! })));
   return {
     id: orderId,
     status: "PENDING_PAYMENT",

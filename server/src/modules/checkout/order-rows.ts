@@ -67,9 +67,10 @@ export interface NewOrder {
 /**
  * Writes the order, its seller orders, its items (with their title and price snapshots) and its
  * pending payment, and empties the buyer's cart: one statement. Foreign keys between these rows
- * are checked at the end of the statement, when all of them exist. Returns the ids it made.
+ * are checked at the end of the statement, when all of them exist. Returns the ids it made (the
+ * seller orders' by shop).
  */
-export async function insertOrder(tx: Tx, o: NewOrder): Promise<{ orderId: string; paymentId: string }> {
+export async function insertOrder(tx: Tx, o: NewOrder): Promise<{ orderId: string; paymentId: string; sellerOrderIds: Map<string, string> }> {
   const orderId = newId();
   const paymentId = newId();
   const sellerOrders = o.sellerOrders.map((so) => ({ ...so, id: newId() }));
@@ -99,5 +100,5 @@ export async function insertOrder(tx: Tx, o: NewOrder): Promise<{ orderId: strin
       VALUES (${paymentId}, ${orderId}, ${o.paymentProvider}::"PaymentProvider", ${o.totalCents}::int, ${o.currency}, now())
     )
     DELETE FROM "cart_items" WHERE "cart_id" = (SELECT "id" FROM "carts" WHERE "user_id" = ${o.buyerId})`);
-  return { orderId, paymentId };
+  return { orderId, paymentId, sellerOrderIds: new Map(sellerOrders.map((so) => [so.shopId, so.id])) };
 }

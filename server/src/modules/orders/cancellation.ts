@@ -36,7 +36,15 @@ export const nothingToTell: ProviderFollowUp = { refunds: [], unpaid: null };
 export async function cancelSellerOrders(
   tx: Tx,
   events: EventBuffer,
-  input: { orderId: string; sellerOrderIds: string[]; actorId: string | null; actorName: string; reason: string },
+  input: {
+    orderId: string;
+    sellerOrderIds: string[];
+    actorId: string | null;
+    actorName: string;
+    reason: string;
+    /** The order's hold ran out (the sweeper): the stock history says EXPIRY rather than CANCEL. */
+    expired?: boolean;
+  },
 ): Promise<ProviderFollowUp> {
   const order = await lockOrder(tx, input.orderId);
   if (!order) throw notFound("Order");
@@ -55,7 +63,7 @@ export async function cancelSellerOrders(
     const { count } = await tx.sellerOrder.updateMany({ where: { id: so.id, status: so.status }, data: { status: next, cancelledAt: now } });
     if (count === 0) throw conflict("This order changed meanwhile: reload it");
     so.status = next;
-    await returnStock(tx, events, so.items);
+    await returnStock(tx, events, so.items, { reason: wasPaid ? "REFUND" : input.expired ? "EXPIRY" : "CANCEL", sellerOrderId: so.id });
     if (wasPaid) {
       await tx.ledgerEntry.createMany({
         data: [

@@ -8,6 +8,14 @@ export interface StockLine {
   quantity: number;
 }
 
+/** A line of one seller order: the stock history records which seller order moved the units. */
+export interface OrderStockLine extends StockLine {
+  sellerOrderId: string;
+}
+
+/** Why units come back to stock (the history's reason, stock_movements.reason). */
+export type ReturnReason = "CANCEL" | "EXPIRY" | "REFUND";
+
 interface StockRow {
   id: string;
   product_id: string;
@@ -15,27 +23,40 @@ interface StockRow {
   stock: number;
 }
 
-/** Sums quantities per variant and sorts by id: every transaction locks rows in the same order. */
-function normalise(lines: StockLine[]): StockLine[] {
-  const sum = new Map<string, number>();
-  for (const l of lines) sum.set(l.variantId, (sum.get(l.variantId) ?? 0) + l.quantity);
-  return [...sum].map(([variantId, quantity]) => ({ variantId, quantity })).sort((a, b) => (a.variantId < b.variantId ? -1 : 1));
+/**
+ * Sums quantities per variant and sorts by id: every transaction locks rows in the same order. A
+ * variant belongs to one shop, so within one order all its units are one seller order's.
+ */
+function normalise<L extends StockLine>(lines: L[]): L[] {
+  const sum = new Map<string, L>();
+  for (const l of lines) {
+    const seen = sum.get(l.variantId);
+    sum.set(l.variantId, seen ? { ...seen, quantity: seen.quantity + l.quantity } : { ...l });
+  }
+  return [...sum.values()].sort((a, b) => (a.variantId < b.variantId ? -1 : 1));
 }
 
 /**
  * Takes stock for every line with a guarded `UPDATE … WHERE stock >= n` (CHECK stock >= 0 backs
  * it), one row at a time in variant-id order so that crossed carts cannot deadlock. If any line is
  * short, nothing is kept (the caller's transaction rolls back) and PRECONDITION_FAILED names
- * every variant short of stock.
+ * every variant short of stock. Each take is written to the stock history (reason ORDER, with its
+ * seller order) by the same statement.
  */
-export async function takeStock(tx: Tx, events: EventBuffer, lines: StockLine[]): Promise<void> {
+export async function takeStock(tx: Tx, events: EventBuffer, lines: OrderStockLine[]): Promise<void> {
   const short: string[] = [];
   const taken: StockRow[] = [];
   for (const line of normalise(lines)) {
     const rows = await tx.$queryRaw<StockRow[]>(Prisma.sql`
-      UPDATE "variants" SET "stock" = "stock" - ${line.quantity}, "updated_at" = now()
-       WHERE "id" = ${line.variantId} AND "stock" >= ${line.quantity}
-       RETURNING "id", "product_id", "shop_id", "stock"`);
+      WITH "taken" AS (
+        UPDATE "variants" SET "stock" = "stock" - ${line.quantity}::int, "updated_at" = now()
+         WHERE "id" = ${line.variantId} AND "stock" >= ${line.quantity}::int
+         RETURNING "id", "product_id", "shop_id", "stock"
+      ), "moved" AS (
+        INSERT INTO "stock_movements" ("variant_id", "seller_order_id", "reason", "delta")
+        SELECT "id", ${line.sellerOrderId}, 'ORDER'::"StockReason", ${-line.quantity}::int FROM "taken"
+      )
+      SELECT * FROM "taken"`);
     if (rows[0]) taken.push(rows[0]);
     else short.push(line.variantId);
   }
@@ -47,13 +68,27 @@ export async function takeStock(tx: Tx, events: EventBuffer, lines: StockLine[])
   for (const row of taken) announce(events, row);
 }
 
-/** Gives stock back (cancellation, expiry), in the same fixed order. */
-export async function returnStock(tx: Tx, events: EventBuffer, lines: StockLine[]): Promise<void> {
+/**
+ * Gives one seller order's units back (cancellation, expiry, refund), in the same fixed order,
+ * each written to the stock history with its reason by the same statement.
+ */
+export async function returnStock(
+  tx: Tx,
+  events: EventBuffer,
+  lines: StockLine[],
+  cause: { reason: ReturnReason; sellerOrderId: string },
+): Promise<void> {
   for (const line of normalise(lines)) {
     const rows = await tx.$queryRaw<StockRow[]>(Prisma.sql`
-      UPDATE "variants" SET "stock" = "stock" + ${line.quantity}, "updated_at" = now()
-       WHERE "id" = ${line.variantId}
-       RETURNING "id", "product_id", "shop_id", "stock"`);
+      WITH "returned" AS (
+        UPDATE "variants" SET "stock" = "stock" + ${line.quantity}::int, "updated_at" = now()
+         WHERE "id" = ${line.variantId}
+         RETURNING "id", "product_id", "shop_id", "stock"
+      ), "moved" AS (
+        INSERT INTO "stock_movements" ("variant_id", "seller_order_id", "reason", "delta")
+        SELECT "id", ${cause.sellerOrderId}, ${cause.reason}::"StockReason", ${line.quantity}::int FROM "returned"
+      )
+      SELECT * FROM "returned"`);
     if (rows[0]) announce(events, rows[0]);
   }
 }

@@ -33,7 +33,7 @@ export async function sweepExpiredOrders(ctx: Deps, opts: SweepOptions = {}): Pr
         const order = await lockOrder(tx, id, { skipLocked: true });
         if (!order || order.status !== "PENDING_PAYMENT") return null;
         const parts = await tx.sellerOrder.findMany({ where: { orderId: id, status: "PENDING_PAYMENT" }, select: { id: true } });
-        return cancelSellerOrders(tx, events, { orderId: id, sellerOrderIds: parts.map((s) => s.id), actorId: null, actorName: "The marketplace", reason: "not paid in time" });
+        return cancelSellerOrders(tx, events, { orderId: id, sellerOrderIds: parts.map((s) => s.id), actorId: null, actorName: "The marketplace", reason: "not paid in time", expired: true });
       });
       if (!followUp) continue;
       cancelled += 1;

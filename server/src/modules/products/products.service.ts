@@ -75,7 +75,7 @@ export async function createProduct(ctx: ShopScope, input: ProductCreateInput) {
   return inTransaction(ctx, async (tx) => {
     await assertSkusFree(tx, ctx.shop.id, input.variants);
     await assertImagesAvailable(tx, ctx.shop.id, input.images);
-    return tx.product.create({
+    const created = await tx.product.create({
       data: {
         shopId: ctx.shop.id,
         categoryId: input.categoryId,
@@ -97,7 +97,15 @@ export async function createProduct(ctx: ShopScope, input: ProductCreateInput) {
       },
       select: sellerProductSelect,
     });
+    await recordListedStock(tx, created.variants);
+    return created;
   }).catch(rethrowSkuRace);
+}
+
+/** New variants' starting stock, in the stock history (SELLER_EDIT). */
+async function recordListedStock(tx: Tx, variants: { id: string; stock: number }[]) {
+  const stocked = variants.filter((v) => v.stock !== 0);
+  if (stocked.length) await tx.stockMovement.createMany({ data: stocked.map((v) => ({ variantId: v.id, reason: "SELLER_EDIT" as const, delta: v.stock })) });
 }
 
 /**
@@ -164,30 +172,34 @@ async function replaceVariants(
   await assertSkusFree(tx, shopId, variants, product.id);
   for (const [position, v] of variants.entries()) {
     const fields = { sku: v.sku, title: v.title, priceCents: v.priceCents, position };
-    const data = { ...fields, stock: v.stock };
-    if (v.id && v.stockSeen !== undefined) {
+    if (v.id) {
       await tx.variant.update({ where: { id: v.id }, data: fields });
-      await applyStockChange(tx, events, shopId, product.id, v.id, v.stock - v.stockSeen);
-    } else if (v.id) {
-      await tx.variant.update({ where: { id: v.id }, data });
-      if (current.get(v.id)!.stock !== v.stock) stockEvent(events, shopId, product.id, v.id, v.stock);
+      // Relative to what it is now when the form said what it saw (checkouts may have taken units
+      // since it was loaded), else the stock sent.
+      const change = v.stockSeen !== undefined ? { delta: v.stock - v.stockSeen } : { to: v.stock };
+      const moved = await applyStockChange(tx, v.id, change);
+      if (moved !== null) stockEvent(events, shopId, product.id, v.id, moved);
     } else {
-      const created = await tx.variant.create({ data: { ...data, productId: product.id, shopId }, select: { id: true } });
+      const created = await tx.variant.create({ data: { ...fields, stock: v.stock, productId: product.id, shopId }, select: { id: true, stock: true } });
+      await recordListedStock(tx, [created]);
       stockEvent(events, shopId, product.id, created.id, v.stock);
     }
   }
 }
 
 /**
- * Moves a variant's stock by the seller's change, relative to what it is now (checkouts may have
- * taken units since the form was loaded), never below 0.
+ * Sets a variant's stock by the seller's change (`delta`, never below 0, or a new value `to`)
+ * under the row's lock, and writes what it really moved to the stock history (SELLER_EDIT).
+ * Returns the new stock, or null when nothing moved.
  */
-async function applyStockChange(tx: Tx, events: EventBuffer, shopId: string, productId: string, variantId: string, delta: number) {
-  if (delta === 0) return;
-  const [row] = await tx.$queryRaw<{ stock: number }[]>`
-    UPDATE "variants" SET "stock" = GREATEST("stock" + ${delta}::int, 0), "updated_at" = now()
-     WHERE "id" = ${variantId} RETURNING "stock"`;
-  if (row) stockEvent(events, shopId, productId, variantId, row.stock);
+async function applyStockChange(tx: Tx, variantId: string, change: { delta: number } | { to: number }): Promise<number | null> {
+  const [locked] = await tx.$queryRaw<{ stock: number }[]>`SELECT "stock" FROM "variants" WHERE "id" = ${variantId} FOR UPDATE`;
+  if (!locked) return null;
+  const next = "to" in change ? change.to : Math.max(locked.stock + change.delta, 0);
+  if (next === locked.stock) return null;
+  await tx.$executeRaw`UPDATE "variants" SET "stock" = ${next}::int, "updated_at" = now() WHERE "id" = ${variantId}`;
+  await tx.stockMovement.create({ data: { variantId, reason: "SELLER_EDIT", delta: next - locked.stock } });
+  return next;
 }
 
 /** Takes a product off the catalog for good (its watchers too); its order history stays intact. */
