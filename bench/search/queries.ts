@@ -6,6 +6,7 @@ import type pg from "pg";
 import { catalogSearchInput, type CatalogSearchFacets } from "@marketplace/shared";
 import type { Prisma } from "../../server/src/generated/prisma/client.ts";
 import { FacetCache } from "../../server/src/modules/catalog/catalog-facet-cache.ts";
+import { ResultCache } from "../../server/src/modules/catalog/catalog-result-cache.ts";
 import { runSearch, type SearchResult } from "../../server/src/modules/catalog/catalog-search.service.ts";
 
 export interface BenchQuery {
@@ -21,9 +22,9 @@ export interface BenchQuery {
 /** Pages followed to reach the deep cursors. */
 export const DEEP_PAGES = 20;
 
-/** Runs a search in this process through node-postgres, as the raw server does. */
-export function searchWith(pool: pg.Pool, input: Record<string, unknown>, cache: FacetCache<CatalogSearchFacets> | null = null): Promise<SearchResult> {
-  return runSearch(async (s) => (await pool.query(s.text, s.values)).rows, catalogSearchInput.parse(input), cache);
+/** Runs a search in this process through node-postgres, computed in full (no cache). */
+export function searchWith(pool: pg.Pool, input: Record<string, unknown>): Promise<SearchResult> {
+  return runSearch(async (s) => (await pool.query(s.text, s.values)).rows, catalogSearchInput.parse(input), { facets: null, results: null });
 }
 
 /** The cursor of page DEEP_PAGES + 1 of a sort, with the default page size (24). */
@@ -64,26 +65,39 @@ export async function benchQueries(pool: pg.Pool): Promise<BenchQuery[]> {
 }
 
 export interface CapturedStatement {
-  /** "page + facets", "page" or "facets". */
+  /** What the statement is for, as the tables name it. */
   role: string;
   statement: Prisma.Sql;
 }
 
+/** The role of a statement `runSearch` ran, from its text. */
+function roleOf(text: string, cached: boolean): string {
+  if (text.includes("WITH ORDINALITY")) return "cached page (every request)";
+  if (!text.includes("AS items")) return text.includes("catalog_search_version") ? "version (before computing)" : "facets (cached: once per TTL per filter set)";
+  if (text.includes("FROM counts")) return cached ? "page + facets (once per catalog version)" : "page + facets";
+  return "page";
+}
+
 /**
- * The statements one request of `input` runs, in order, captured from `runSearch` (a fresh facet
- * cache: a first page without a query shows both its page and its facets statement).
+ * The statements of `input`, captured from `runSearch` with fresh caches: a first page without a
+ * query shows its page and its facets statement; a first page with one shows what computing it
+ * for the cache runs (the version, then page + facets), and then what every later request runs
+ * (the cached page).
  */
 export async function capture(pool: pg.Pool, input: Record<string, unknown>): Promise<CapturedStatement[]> {
   const seen: CapturedStatement[] = [];
-  await runSearch(
-    async (s) => {
-      const text = s.text;
-      const role = !text.includes("AS items") ? "facets" : text.includes("FROM counts") ? "page + facets" : "page";
-      seen.push({ role, statement: s });
-      return (await pool.query(text, s.values)).rows;
-    },
-    catalogSearchInput.parse(input),
-    new FacetCache<CatalogSearchFacets>(),
-  );
+  const caches = { facets: new FacetCache<CatalogSearchFacets>(), results: new ResultCache() };
+  const parsed = catalogSearchInput.parse(input);
+  const cached = parsed.q !== undefined && parsed.q.trim() !== "" && parsed.cursor === undefined;
+  for (let pass = 0; pass < (cached ? 2 : 1); pass++) {
+    await runSearch(
+      async (s) => {
+        seen.push({ role: roleOf(s.text, cached), statement: s });
+        return (await pool.query(s.text, s.values)).rows;
+      },
+      parsed,
+      caches,
+    );
+  }
   return seen;
 }

@@ -49,6 +49,7 @@ const opts = parseOptions(
     "paced-duration": num(4, "seconds per paced run"),
     only: list([], "searches to load (text,typo,filtered,browse,deep-newest,deep-price)"),
     "facet-ttl": num(10_000, "facet cache time to live, ms, in both servers"),
+    "result-ttl": num(30_000, "result cache (first pages of queries) time to live, ms, in both servers (0: off)"),
     pool: num(10, "database pool size of both servers"),
     budget: num(540, "seconds: no round or paced pass starts past this if it would not fit"),
     deadline: num(590, "seconds: hard stop (servers killed, database dropped, exit 1)"),
@@ -121,7 +122,7 @@ async function main() {
     log,
   );
 
-  const env: ServerEnv = { DATABASE_URL: url, DATABASE_POOL_SIZE: String(opts.pool), BENCH_FACET_TTL_MS: String(opts["facet-ttl"]) };
+  const env: ServerEnv = { DATABASE_URL: url, DATABASE_POOL_SIZE: String(opts.pool), BENCH_FACET_TTL_MS: String(opts["facet-ttl"]), BENCH_RESULT_TTL_MS: String(opts["result-ttl"]) };
   const start = async (kind: Kind): Promise<Server> => ({
     kind,
     process: await ServerProcess.start({ name: kind, script: new URL(`./server-${kind}.ts`, import.meta.url), env: { ...env } }),
