@@ -151,7 +151,7 @@ export interface SearchCaches {
  * it), every filter and the sort; not the page size (an entry holds enough rows for any).
  */
 export function resultKey(plan: SearchPlan): string {
-  const q = (plan.q ?? "").replace(/\s+/g, " ").replace(/[A-Z]/g, (c) => c.toLowerCase());
+  const q = (plan.q ?? "").trim().replace(/\s+/g, " ").replace(/[A-Z]/g, (c) => c.toLowerCase());
   return JSON.stringify([q, plan.categoryId, plan.shopId, plan.minPriceCents, plan.maxPriceCents, plan.minRating, plan.inStock, plan.order]);
 }
 
