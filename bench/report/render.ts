@@ -14,6 +14,7 @@ import { renderSearch, type SearchSummary } from "../search/report.ts";
 
 const RENDERERS: { [K in BenchmarkName]: (r: ResultsFile<never>) => string } = {
   search: (r) => renderSearch(r as ResultsFile<SearchSummary>),
+  search1m: (r) => renderSearch(r as ResultsFile<SearchSummary>),
   checkout: (r) => renderCheckout(r as ResultsFile<CheckoutSummary>),
   reviews: (r) => renderReviews(r as ResultsFile<ReviewsSummary>),
   realtime: (r) => renderRealtime(r as ResultsFile<RealtimeSummary>),
