@@ -33,6 +33,7 @@ const config = loadConfig({
   SWEEP_INTERVAL_SECONDS: "0",
   PAYMENTS: "test",
   SEED_DEMO: "false",
+  MAIL: "off", // production requires a mail relay otherwise; the search sends none
   CLIENT_DIST: "/nonexistent",
   DATA_DIR: path.join(os.tmpdir(), "mk-bench-search"), // uploads folder; nothing is uploaded
 });
