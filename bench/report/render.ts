@@ -15,6 +15,7 @@ import { renderSoak, type SoakSummary } from "../soak/report.ts";
 
 const RENDERERS: { [K in BenchmarkName]: (r: ResultsFile<never>) => string } = {
   search: (r) => renderSearch(r as ResultsFile<SearchSummary>),
+  search1m: (r) => renderSearch(r as ResultsFile<SearchSummary>),
   checkout: (r) => renderCheckout(r as ResultsFile<CheckoutSummary>),
   reviews: (r) => renderReviews(r as ResultsFile<ReviewsSummary>),
   realtime: (r) => renderRealtime(r as ResultsFile<RealtimeSummary>),

@@ -19,10 +19,15 @@ export interface ExplainSummary {
   jit: boolean;
 }
 
-const WARM = 3;
-const TIMED = 15;
-
-export async function explainAll(pool: pg.Pool, queries: BenchQuery[], file: string, header: string[], log: (msg: string) => void): Promise<ExplainSummary[]> {
+export async function explainAll(
+  pool: pg.Pool,
+  queries: BenchQuery[],
+  file: string,
+  header: string[],
+  log: (msg: string) => void,
+  runs: { warm: number; timed: number } = { warm: 3, timed: 15 },
+): Promise<ExplainSummary[]> {
+  const { warm: WARM, timed: TIMED } = runs;
   const out: string[] = [...header.map((l) => `# ${l}`), ""];
   const summaries: ExplainSummary[] = [];
   for (const q of queries) {

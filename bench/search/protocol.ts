@@ -4,4 +4,6 @@ export interface ServerEnv {
   DATABASE_POOL_SIZE: string;
   /** Facet cache time to live, ms ("0": off). */
   BENCH_FACET_TTL_MS: string;
+  /** Result cache (first pages of queries) time to live, ms ("0": off). */
+  BENCH_RESULT_TTL_MS: string;
 }

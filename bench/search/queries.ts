@@ -6,6 +6,7 @@ import type pg from "pg";
 import { catalogSearchInput, type CatalogSearchFacets } from "@marketplace/shared";
 import type { Prisma } from "../../server/src/generated/prisma/client.ts";
 import { FacetCache } from "../../server/src/modules/catalog/catalog-facet-cache.ts";
+import { ResultCache } from "../../server/src/modules/catalog/catalog-result-cache.ts";
 import { runSearch, type SearchResult } from "../../server/src/modules/catalog/catalog-search.service.ts";
 
 export interface BenchQuery {
@@ -21,9 +22,9 @@ export interface BenchQuery {
 /** Pages followed to reach the deep cursors. */
 export const DEEP_PAGES = 20;
 
-/** Runs a search in this process through node-postgres, as the raw server does. */
-export function searchWith(pool: pg.Pool, input: Record<string, unknown>, cache: FacetCache<CatalogSearchFacets> | null = null): Promise<SearchResult> {
-  return runSearch(async (s) => (await pool.query(s.text, s.values)).rows, catalogSearchInput.parse(input), cache);
+/** Runs a search in this process through node-postgres, computed in full (no cache). */
+export function searchWith(pool: pg.Pool, input: Record<string, unknown>): Promise<SearchResult> {
+  return runSearch(async (s) => (await pool.query(s.text, s.values)).rows, catalogSearchInput.parse(input), { facets: null, results: null });
 }
 
 /** The cursor of page DEEP_PAGES + 1 of a sort, with the default page size (24). */
@@ -40,6 +41,7 @@ async function deepCursor(pool: pg.Pool, sort: string): Promise<string> {
 export async function benchQueries(pool: pg.Pool): Promise<BenchQuery[]> {
   const ids = async (sql: string, params: unknown[]) => (await pool.query<{ id: string }>(sql, params)).rows[0]!.id;
   const kitchen = await ids(`SELECT id FROM categories WHERE name = $1`, ["Kitchen"]);
+  const knitwear = await ids(`SELECT id FROM categories WHERE name = $1`, ["Knitwear"]);
   const shop = await ids(`SELECT id FROM shops WHERE status = 'ACTIVE' ORDER BY name LIMIT 1`, []);
   const [newest, price] = [await deepCursor(pool, "newest"), await deepCursor(pool, "price_asc")];
   return [
@@ -54,8 +56,14 @@ export async function benchQueries(pool: pg.Pool): Promise<BenchQuery[]> {
     { key: "browse", title: "no query, no filter (first page, newest)", input: {}, load: true },
     { key: "deep-newest", title: `deep cursor: newest, page ${DEEP_PAGES + 1}`, input: { sort: "newest", cursor: newest }, load: true },
     { key: "deep-price", title: `deep cursor: price ↑, page ${DEEP_PAGES + 1}`, input: { sort: "price_asc", cursor: price }, load: true },
+    // Broad: one word found in about 8% of the catalog. Their first pages come from the result
+    // cache once computed (once per catalog version); the statements table gives both costs.
+    { key: "broad", title: 'broad: "wool" (8% of the catalog), relevance', input: { q: "wool" }, load: true },
+    { key: "broad-filtered", title: 'broad: "wool", Knitwear, in stock, relevance', input: { q: "wool", categoryId: knitwear, inStock: true }, load: true },
+    { key: "broad-price", title: 'broad: "wool", price ↑', input: { q: "wool", sort: "price_asc" }, load: true },
+    { key: "broad-price-filtered", title: 'broad: "wool", $25–100, price ↑', input: { q: "wool", minPriceCents: 2500, maxPriceCents: 9999, sort: "price_asc" }, load: true },
     // Explained only.
-    { key: "broad", title: 'broad text: "mug"', input: { q: "mug" }, load: false },
+    { key: "mug", title: 'broad text: "mug"', input: { q: "mug" }, load: false },
     { key: "one-typo", title: 'one misspelt word: "beenie"', input: { q: "beenie" }, load: false },
     { key: "shop", title: "a shop's products (newest)", input: { shopId: shop }, load: false },
     { key: "price-desc", title: "no query, price ↓ (first page)", input: { sort: "price_desc" }, load: false },
@@ -64,26 +72,39 @@ export async function benchQueries(pool: pg.Pool): Promise<BenchQuery[]> {
 }
 
 export interface CapturedStatement {
-  /** "page + facets", "page" or "facets". */
+  /** What the statement is for, as the tables name it. */
   role: string;
   statement: Prisma.Sql;
 }
 
+/** The role of a statement `runSearch` ran, from its text. */
+function roleOf(text: string, cached: boolean): string {
+  if (text.includes("WITH ORDINALITY")) return "cached page (every request)";
+  if (!text.includes("AS items")) return text.includes("catalog_search_version") ? "version (before computing)" : "facets (cached: once per TTL per filter set)";
+  if (text.includes("FROM counts")) return cached ? "page + facets (once per catalog version)" : "page + facets";
+  return "page";
+}
+
 /**
- * The statements one request of `input` runs, in order, captured from `runSearch` (a fresh facet
- * cache: a first page without a query shows both its page and its facets statement).
+ * The statements of `input`, captured from `runSearch` with fresh caches: a first page without a
+ * query shows its page and its facets statement; a first page with one shows what computing it
+ * for the cache runs (the version, then page + facets), and then what every later request runs
+ * (the cached page).
  */
 export async function capture(pool: pg.Pool, input: Record<string, unknown>): Promise<CapturedStatement[]> {
   const seen: CapturedStatement[] = [];
-  await runSearch(
-    async (s) => {
-      const text = s.text;
-      const role = !text.includes("AS items") ? "facets" : text.includes("FROM counts") ? "page + facets" : "page";
-      seen.push({ role, statement: s });
-      return (await pool.query(text, s.values)).rows;
-    },
-    catalogSearchInput.parse(input),
-    new FacetCache<CatalogSearchFacets>(),
-  );
+  const caches = { facets: new FacetCache<CatalogSearchFacets>(), results: new ResultCache() };
+  const parsed = catalogSearchInput.parse(input);
+  const cached = parsed.q !== undefined && parsed.q.trim() !== "" && parsed.cursor === undefined;
+  for (let pass = 0; pass < (cached ? 2 : 1); pass++) {
+    await runSearch(
+      async (s) => {
+        seen.push({ role: roleOf(s.text, cached), statement: s });
+        return (await pool.query(s.text, s.values)).rows;
+      },
+      parsed,
+      caches,
+    );
+  }
   return seen;
 }

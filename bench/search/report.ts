@@ -3,6 +3,10 @@ import { fmt, mdTable, triple, withRange } from "../lib/markdown.ts";
 
 /** What a search run keeps as its summary (medians over rounds, ratios of the same round), and its tables. */
 export interface SearchSummary {
+  /** Peak resident set of each server process over the run (VmHWM), MB; absent in older files. */
+  rssPeakMb?: { ours: number; raw: number };
+  /** Timed runs per statement in the statements table (15 in older files). */
+  explainRuns?: number;
   products: number;
   listed: number;
   connections: number;
@@ -40,6 +44,9 @@ export function renderSearch(r: ResultsFile<SearchSummary>): string {
       s.rows.map((x) => [x.title, fmt(x.ours.rps, 0), triple(x.ours), fmt(x.raw.rps, 0), triple(x.raw), withRange(x.ratio, x.ratioRange), `${fmt(x.ours.cpuMs, 2)} / ${fmt(x.raw.cpuMs, 2)}`, x.errors]),
     ),
   ];
+  if (s.rssPeakMb) {
+    parts.push("", `Peak resident memory of each server process over the whole run (VmHWM): ours ${fmt(s.rssPeakMb.ours, 0)} MB, raw ${fmt(s.rssPeakMb.raw, 0)} MB.`);
+  }
   if (s.paced) {
     parts.push(
       "",
@@ -53,7 +60,7 @@ export function renderSearch(r: ResultsFile<SearchSummary>): string {
   }
   parts.push(
     "",
-    "Statements alone (no other load), client round trip, median of 15 (`search/explain.txt`):",
+    `Statements alone (no other load), client round trip, median of ${s.explainRuns ?? 15} (\`search/${s.products >= 1_000_000 ? "explain-1m.txt" : "explain.txt"}\`):`,
     "",
     mdTable(
       ["search", "statement", "median ms", "execution ms"],

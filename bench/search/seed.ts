@@ -1,21 +1,28 @@
 /**
- * The search benchmark's catalog: 100,000 products in 20 shops, each with 1–4 variants, in a
- * database of its own (created, migrated with the project's `migrate()`, and dropped at the end).
+ * The search benchmark's catalog: `products` products (100,000 or 1,000,000) in 20 shops, each
+ * with 1–4 variants, in a database of its own (created, migrated with the project's `migrate()`,
+ * and dropped at the end).
  *
  * Titles are "<adjective> <material> <noun>" (and sometimes " – <colour>") from word lists per leaf
  * category, so full text and trigram search behave as on a real catalog: "mug" finds a few
- * thousand products, "stoneware mug" a few hundred, and descriptions mention other words
- * ("pairs well with a mug of tea") that rank below title matches. Everything comes from one
- * seeded generator: every run builds the same catalog.
+ * thousand products per 100,000, "stoneware mug" a few hundred, "wool" about 8% of the catalog
+ * (the broad query), and descriptions mention other words ("pairs well with a mug of tea") that
+ * rank below title matches. Every run builds the same catalog.
  *
- * Rows go in with `INSERT … SELECT FROM unnest($1::text[], …)` in chunks of 10,000, with triggers
- * off for the session (`session_replication_role = replica`: no per-row trigger or foreign-key
- * check). The product figures the variants trigger keeps (min/max price, in stock) are computed
- * here and written with the products, then checked against the variants in SQL. VACUUM ANALYZE
- * at the end.
+ * Set-based: the rows are generated inside PostgreSQL (`generate_series`, every random choice a
+ * hash of the product's number and a salt, `hashint8`), in a handful of statements: 1,000,000
+ * products with their variants and images in minutes. Triggers and foreign-key checks are off for
+ * the session (`session_replication_role = replica`); the product figures the variants trigger
+ * keeps (min/max price, in stock) are computed from the generated variants and written with the
+ * products, then checked against the variants in SQL. The secondary indexes are dropped for the
+ * load and built again after it (faster than maintaining them row by row, GIN above all).
+ * VACUUM ANALYZE at the end.
  */
+import { createHash } from "node:crypto";
 import pg from "pg";
-import { createMigratedDatabase } from "../lib/databases.ts";
+import { checkDatabaseName, createMigratedDatabase, withDatabase } from "../lib/databases.ts";
+import { openDatabase } from "../../server/src/db/client.ts";
+import { migrate } from "../../server/src/db/migrate.ts";
 
 export interface SeedOptions {
   products: number;
@@ -31,26 +38,6 @@ export interface SeedSummary {
   categories: number;
   shops: number;
   seconds: number;
-}
-
-/** Deterministic numbers (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
-  const id = () => {
-    // cuid2-like: a letter, then 23 base-36 characters.
-    let s = String.fromCharCode(97 + Math.floor(next() * 26));
-    for (let i = 0; i < 23; i++) s += Math.floor(next() * 36).toString(36);
-    return s;
-  };
-  return { next, int, pick, id };
 }
 
 interface Leaf {
@@ -118,6 +105,12 @@ const slugify = (s: string) =>
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-|-$/g, "");
 
+/** Deterministic ids for the few rows made here (shops, users, categories): cuid2-like. */
+function idMaker(seed: number) {
+  let n = 0;
+  return (kind: string) => `c${createHash("sha256").update(`${seed}:${kind}:${n++}`).digest("hex").slice(0, 23)}`;
+}
+
 /** Inserts columns of equal length with one `unnest` statement per chunk. */
 async function insertColumns(client: pg.Client, table: string, columns: [name: string, type: string, values: unknown[]][], chunk = 10_000) {
   const n = columns[0]![2].length;
@@ -131,13 +124,31 @@ async function insertColumns(client: pg.Client, table: string, columns: [name: s
   }
 }
 
+/** The leaves as SQL rows: their word lists, price range, shops and share of the catalog. */
+async function createLeafTable(client: pg.Client, categoryId: Map<string, string>, leafShops: string[][]) {
+  await client.query(`CREATE TEMP TABLE seed_leaves (
+    idx int PRIMARY KEY, category_id text, nouns text[], materials text[], features text[], shops text[], lo int, hi int)`);
+  for (const [i, l] of LEAVES.entries()) {
+    await client.query(`INSERT INTO seed_leaves VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+      i + 1,
+      categoryId.get(l.name),
+      l.nouns,
+      l.materials,
+      l.features,
+      leafShops[i],
+      l.price[0],
+      l.price[1],
+    ]);
+  }
+}
+
 /** Creates database `name` (dropping any leftover), migrates it and fills it. Returns its URL. */
 export async function seedDatabase(adminUrl: string, name: string, opts: SeedOptions, log: (msg: string) => void): Promise<{ url: string; summary: SeedSummary }> {
   const started = performance.now();
   const { url, database } = await createMigratedDatabase(adminUrl, name, 1);
-  await database.close(); // the rows go in through one pg client with COPY
+  await database.close(); // the rows go in through one pg client
 
-  const r = rng(opts.seed);
+  const id = idMaker(opts.seed);
   const now = Date.UTC(2026, 10, 27);
   const ts = (ms: number) => new Date(ms).toISOString();
 
@@ -145,9 +156,9 @@ export async function seedDatabase(adminUrl: string, name: string, opts: SeedOpt
   const categoryId = new Map<string, string>();
   const cat: [string[], (string | null)[], string[], string[], number[]] = [[], [], [], [], []];
   const addCategory = (nameOf: string, parent: string | null, position: number) => {
-    const id = r.id();
-    categoryId.set(nameOf, id);
-    cat[0].push(id);
+    const cid = id("category");
+    categoryId.set(nameOf, cid);
+    cat[0].push(cid);
     cat[1].push(parent === null ? null : categoryId.get(parent)!);
     cat[2].push(nameOf);
     cat[3].push(slugify(nameOf));
@@ -163,8 +174,8 @@ export async function seedDatabase(adminUrl: string, name: string, opts: SeedOpt
   const shops: [string[], string[], string[], string[], string[]] = [[], [], [], [], []];
   for (let i = 0; i < opts.shops; i++) {
     const shopName = `${SHOP_WORDS[i % SHOP_WORDS.length]} ${SHOP_WORDS[(i * 7 + 3) % SHOP_WORDS.length]} ${SHOP_SUFFIX[i % SHOP_SUFFIX.length]}`;
-    const userId = r.id();
-    const shopId = r.id();
+    const userId = id("user");
+    const shopId = id("shop");
     shopIds.push(shopId);
     users[0].push(userId);
     users[1].push(`seller${i}@bench.test`);
@@ -175,84 +186,18 @@ export async function seedDatabase(adminUrl: string, name: string, opts: SeedOpt
     shops[3].push(`${slugify(shopName)}-${i}`);
     shops[4].push(i === opts.shops - 1 ? "SUSPENDED" : "ACTIVE");
   }
-
   // Each leaf is sold by a handful of shops.
   const leafShops = LEAVES.map((_, i) => Array.from({ length: 4 }, (_, k) => shopIds[(i * 3 + k * 5) % shopIds.length]!));
+  // The leaves' cumulative shares: width_bucket over them picks a product's leaf.
   const totalWeight = LEAVES.reduce((s, l) => s + l.weight, 0);
-  const pickLeaf = () => {
-    let x = r.next() * totalWeight;
-    for (let i = 0; i < LEAVES.length; i++) {
-      x -= LEAVES[i]!.weight;
-      if (x < 0) return i;
-    }
-    return LEAVES.length - 1;
-  };
-
-  const P = { id: [] as string[], shop: [] as string[], category: [] as string[], title: [] as string[], slug: [] as string[], description: [] as string[], status: [] as string[], ratingAvg: [] as number[], ratingCount: [] as number[], createdAt: [] as string[], minPrice: [] as (number | null)[], maxPrice: [] as (number | null)[], inStock: [] as boolean[] };
-  const V = { id: [] as string[], product: [] as string[], shop: [] as string[], sku: [] as string[], title: [] as string[], price: [] as number[], stock: [] as number[], position: [] as number[] };
-  const I = { id: [] as string[], product: [] as string[], url: [] as string[], alt: [] as string[], position: [] as number[] };
-  const span = 3 * 365 * 24 * 3_600_000;
-  for (let i = 0; i < opts.products; i++) {
-    const leafIndex = pickLeaf();
-    const leaf = LEAVES[leafIndex]!;
-    const material = r.pick(leaf.materials);
-    const noun = r.pick(leaf.nouns);
-    let title = `${material} ${noun}`;
-    if (r.next() < 0.7) title = `${r.pick(ADJECTIVES)} ${title}`;
-    if (r.next() < 0.3) title += ` – ${r.pick(COLOURS)}`;
-    const shop = r.pick(leafShops[leafIndex]!);
-    const id = r.id();
-    P.id.push(id);
-    P.shop.push(shop);
-    P.category.push(categoryId.get(leaf.name)!);
-    P.title.push(title);
-    P.slug.push(`${slugify(title)}-${id.slice(0, 8)}`);
-    P.description.push(
-      `${noun} in ${material.toLowerCase()}, made in small batches. ${r.pick(leaf.features)} ${r.pick(leaf.features)} ${r.next() < 0.04 ? r.pick(CROSS) : r.pick(MAKER)}`,
-    );
-    const s = r.next();
-    P.status.push(s < 0.04 ? "DRAFT" : s < 0.07 ? "ARCHIVED" : "ACTIVE");
-    const rated = r.next() < 0.6;
-    P.ratingAvg.push(rated ? Math.round((2.5 + r.next() * 2.5) * 100) / 100 : 0);
-    P.ratingCount.push(rated ? r.int(1, 300) : 0);
-    // A few products share a creation time with the one before: ties in the newest sort.
-    P.createdAt.push(i > 0 && r.next() < 0.02 ? P.createdAt[i - 1]! : ts(now - Math.floor(r.next() * span)));
-
-    // 1–4 variants (0 for one product in 400: never listed); the cheapest within the leaf's range.
-    const nv = r.next() < 0.0025 ? 0 : [1, 1, 1, 1, 2, 2, 2, 3, 3, 4][r.int(0, 9)]!;
-    const [lo, hi] = leaf.price;
-    const base = Math.exp(Math.log(lo) + r.next() * (Math.log(hi) - Math.log(lo)));
-    const firstVariant = V.id.length;
-    for (let k = 0; k < nv; k++) {
-      const price = Math.max(100, Math.round((base * (1 + k * (0.2 + r.next() * 0.6))) / 100) * 100 - 1);
-      V.id.push(r.id());
-      V.product.push(id);
-      V.shop.push(shop);
-      V.sku.push(`${id.slice(0, 10)}-${k + 1}`);
-      V.title.push(nv === 1 ? "Default" : VARIANT_NAMES[k]!);
-      V.price.push(price);
-      V.stock.push(r.next() < 0.15 ? 0 : r.int(1, 40));
-      V.position.push(k);
-    }
-    // The figures the variants trigger keeps, written with the product (no second pass over the table).
-    const prices = V.price.slice(firstVariant);
-    P.minPrice.push(nv ? Math.min(...prices) : null);
-    P.maxPrice.push(nv ? Math.max(...prices) : null);
-    P.inStock.push(V.stock.slice(firstVariant).some((x) => x > 0));
-    const ni = r.next() < 0.3 ? 0 : r.int(1, 3);
-    for (let k = 0; k < ni; k++) {
-      I.id.push(r.id());
-      I.product.push(id);
-      I.url.push(`https://img.bench.test/${id}/${k}.jpg`);
-      I.alt.push(`${title}, view ${k + 1}`);
-      I.position.push(k);
-    }
-  }
+  const bounds = LEAVES.slice(0, -1).reduce<number[]>((acc, l) => [...acc, (acc.at(-1) ?? 0) + l.weight / totalWeight], []);
 
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query("SET session_replication_role = replica");
+    await client.query("SET maintenance_work_mem = '256MB'");
+    await client.query("SET work_mem = '64MB'");
     await insertColumns(client, "users", [
       ["id", "text", users[0]],
       ["email", "text", users[1]],
@@ -276,58 +221,142 @@ export async function seedDatabase(adminUrl: string, name: string, opts: SeedOpt
       ["slug", "text", cat[3]],
       ["position", "int", cat[4]],
     ]);
-    await insertColumns(client, "products", [
-      ["id", "text", P.id],
-      ["shop_id", "text", P.shop],
-      ["category_id", "text", P.category],
-      ["title", "text", P.title],
-      ["slug", "text", P.slug],
-      ["description", "text", P.description],
-      ["status", '"ProductStatus"', P.status],
-      ["rating_avg", "float8", P.ratingAvg],
-      ["rating_count", "int", P.ratingCount],
-      ["created_at", "timestamptz", P.createdAt],
-      ["updated_at", "timestamptz", P.createdAt],
-      ["min_price_cents", "int", P.minPrice],
-      ["max_price_cents", "int", P.maxPrice],
-      ["in_stock", "bool", P.inStock],
-    ]);
-    await insertColumns(client, "variants", [
-      ["id", "text", V.id],
-      ["product_id", "text", V.product],
-      ["shop_id", "text", V.shop],
-      ["sku", "text", V.sku],
-      ["title", "text", V.title],
-      ["price_cents", "int", V.price],
-      ["stock", "int", V.stock],
-      ["position", "int", V.position],
-      ["updated_at", "timestamptz", V.id.map(() => ts(now))],
-    ]);
-    await insertColumns(client, "product_images", [
-      ["id", "text", I.id],
-      ["product_id", "text", I.product],
-      ["url", "text", I.url],
-      ["alt", "text", I.alt],
-      ["position", "int", I.position],
-    ]);
+    await createLeafTable(client, categoryId, leafShops);
+
+    // The secondary indexes of the big tables, dropped for the load and built again after it.
+    const { rows: indexes } = await client.query<{ name: string; def: string }>(`
+      SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
+        FROM pg_index i
+       WHERE i.indrelid IN ('products'::regclass, 'variants'::regclass, 'product_images'::regclass)
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`);
+    for (const ix of indexes) await client.query(`DROP INDEX ${ix.name}`);
+
+    // r(i, salt): a number in [0, 1) that depends only on i and salt (i below 2^50, salt below 64).
+    await client.query(`CREATE FUNCTION pg_temp.r(i bigint, salt int) RETURNS float8 LANGUAGE sql IMMUTABLE
+      AS $$ SELECT (hashint8(i * 64 + salt + ${opts.seed}::bigint * 4294967296)::float8 + 2147483648) / 4294967296 $$`);
+    const t0 = performance.now();
+    // Each product's choices, once: leaf, words, shop, variant count, base price.
+    await client.query(
+      `CREATE TEMP TABLE seed_products AS
+       SELECT g.i, 'p' || substr(md5($1 || ':' || g.i), 1, 23) AS id, l.idx AS leaf, l.category_id,
+              l.materials[1 + floor(pg_temp.r(g.i, 2) * cardinality(l.materials))::int] AS material,
+              l.nouns[1 + floor(pg_temp.r(g.i, 3) * cardinality(l.nouns))::int] AS noun,
+              CASE WHEN pg_temp.r(g.i, 4) < 0.7 THEN ($2::text[])[1 + floor(pg_temp.r(g.i, 5) * cardinality($2::text[]))::int] || ' ' ELSE '' END AS adjective,
+              CASE WHEN pg_temp.r(g.i, 6) < 0.3 THEN ' – ' || ($3::text[])[1 + floor(pg_temp.r(g.i, 7) * cardinality($3::text[]))::int] ELSE '' END AS colour,
+              l.shops[1 + floor(pg_temp.r(g.i, 8) * cardinality(l.shops))::int] AS shop_id,
+              l.features[1 + floor(pg_temp.r(g.i, 9) * cardinality(l.features))::int] || ' ' ||
+                l.features[1 + floor(pg_temp.r(g.i, 10) * cardinality(l.features))::int] || ' ' ||
+                CASE WHEN pg_temp.r(g.i, 11) < 0.04 THEN ($4::text[])[1 + floor(pg_temp.r(g.i, 12) * cardinality($4::text[]))::int]
+                     ELSE ($5::text[])[1 + floor(pg_temp.r(g.i, 12) * cardinality($5::text[]))::int] END AS features,
+              CASE WHEN pg_temp.r(g.i, 13) < 0.04 THEN 'DRAFT' WHEN pg_temp.r(g.i, 13) < 0.07 THEN 'ARCHIVED' ELSE 'ACTIVE' END AS status,
+              CASE WHEN pg_temp.r(g.i, 14) < 0.6 THEN round((2.5 + pg_temp.r(g.i, 15) * 2.5)::numeric, 2)::float8 ELSE 0 END AS rating_avg,
+              CASE WHEN pg_temp.r(g.i, 14) < 0.6 THEN 1 + floor(pg_temp.r(g.i, 16) * 300)::int ELSE 0 END AS rating_count,
+              -- A few products share a creation time with the one before: ties in the newest sort.
+              to_timestamp($6::float8 / 1000 - floor(pg_temp.r(CASE WHEN pg_temp.r(g.i, 17) < 0.02 THEN g.i - 1 ELSE g.i END, 18) * $7::float8)) AS created_at,
+              CASE WHEN pg_temp.r(g.i, 19) < 0.0025 THEN 0 ELSE (ARRAY[1, 1, 1, 1, 2, 2, 2, 3, 3, 4])[1 + floor(pg_temp.r(g.i, 20) * 10)::int] END AS nv,
+              exp(ln(l.lo) + pg_temp.r(g.i, 21) * (ln(l.hi) - ln(l.lo))) AS base,
+              CASE WHEN pg_temp.r(g.i, 22) < 0.3 THEN 0 ELSE 1 + floor(pg_temp.r(g.i, 23) * 3)::int END AS ni
+         FROM generate_series(1, $8::int) AS g(i)
+         JOIN seed_leaves l ON l.idx = width_bucket(pg_temp.r(g.i, 1), $9::float8[]) + 1`,
+      [opts.seed, ADJECTIVES, COLOURS, CROSS, MAKER, now, 3 * 365 * 24 * 3600, opts.products, bounds],
+    );
+    await client.query(
+      `INSERT INTO variants (id, product_id, shop_id, sku, title, price_cents, stock, position, updated_at)
+       SELECT 'v' || substr(md5(p.id || ':' || k), 1, 23), p.id, p.shop_id, p.id || '-' || (k + 1),
+              CASE WHEN p.nv = 1 THEN 'Default' ELSE ($1::text[])[k + 1] END,
+              greatest(100, round(p.base * (1 + k * (0.2 + pg_temp.r(p.i * 8 + k, 24) * 0.6)) / 100)::int * 100 - 1),
+              CASE WHEN pg_temp.r(p.i * 8 + k, 25) < 0.15 THEN 0 ELSE 1 + floor(pg_temp.r(p.i * 8 + k, 26) * 40)::int END,
+              k, to_timestamp($2::float8 / 1000)
+         FROM seed_products p CROSS JOIN LATERAL generate_series(0, p.nv - 1) AS k`,
+      [VARIANT_NAMES, now],
+    );
+    await client.query(
+      `INSERT INTO products (id, shop_id, category_id, title, slug, description, status, rating_avg, rating_count, rating_score,
+                             created_at, updated_at, min_price_cents, max_price_cents, in_stock)
+       SELECT p.id, p.shop_id, p.category_id, t.title,
+              trim(both '-' from regexp_replace(lower(t.title), '[^a-z0-9]+', '-', 'g')) || '-' || substr(p.id, 1, 8),
+              p.noun || ' in ' || lower(p.material) || ', made in small batches. ' || p.features,
+              p.status::"ProductStatus", p.rating_avg, p.rating_count, (15 + p.rating_avg * p.rating_count) / (5 + p.rating_count),
+              p.created_at, p.created_at, f.mn, f.mx, coalesce(f.st, false)
+         FROM seed_products p
+         CROSS JOIN LATERAL (SELECT p.adjective || p.material || ' ' || p.noun || p.colour AS title) t
+         LEFT JOIN (SELECT product_id, min(price_cents) AS mn, max(price_cents) AS mx, bool_or(stock > 0) AS st
+                      FROM variants GROUP BY product_id) f ON f.product_id = p.id`,
+    );
+    await client.query(
+      `INSERT INTO product_images (id, product_id, url, alt, position)
+       SELECT 'i' || substr(md5(p.id || ':img:' || k), 1, 23), p.id, 'https://img.bench.test/' || p.id || '/' || k || '.jpg',
+              pr.title || ', view ' || (k + 1), k
+         FROM seed_products p JOIN products pr ON pr.id = p.id CROSS JOIN LATERAL generate_series(0, p.ni - 1) AS k`,
+    );
+    log(`generated rows in ${((performance.now() - t0) / 1000).toFixed(1)} s; building ${indexes.length} indexes`);
+    const t1 = performance.now();
+    for (const ix of indexes) await client.query(ix.def);
+    log(`indexes built in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
     await client.query("SET session_replication_role = DEFAULT");
     await expectFiguresRight(client);
     await client.query("VACUUM (ANALYZE) products, variants, product_images, shops, categories");
-    const { rows } = await client.query<{ products: number; listed: number }>(`
+    const { rows } = await client.query<{ products: number; listed: number; variants: number; images: number }>(`
       SELECT count(*)::int AS products,
-             count(*) FILTER (WHERE p.status = 'ACTIVE' AND s.status = 'ACTIVE' AND p.min_price_cents IS NOT NULL)::int AS listed
+             count(*) FILTER (WHERE p.status = 'ACTIVE' AND s.status = 'ACTIVE' AND p.min_price_cents IS NOT NULL)::int AS listed,
+             (SELECT count(*)::int FROM variants) AS variants, (SELECT count(*)::int FROM product_images) AS images
         FROM products p JOIN shops s ON s.id = p.shop_id`);
     const summary: SeedSummary = {
       products: rows[0]!.products,
       listed: rows[0]!.listed,
-      variants: V.id.length,
-      images: I.id.length,
+      variants: rows[0]!.variants,
+      images: rows[0]!.images,
       categories: cat[0].length,
       shops: opts.shops,
       seconds: (performance.now() - started) / 1000,
     };
     log(`seeded ${summary.products} products (${summary.listed} listed), ${summary.variants} variants, ${summary.images} images in ${summary.seconds.toFixed(1)} s`);
     return { url, summary };
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A database seeded by an earlier run (`--keep`), migrated to the current migrations, if it holds
+ * `products` products; null when it does not exist or holds another number.
+ */
+export async function reuseDatabase(adminUrl: string, name: string, products: number, log: (msg: string) => void): Promise<{ url: string; summary: SeedSummary } | null> {
+  checkDatabaseName(name);
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  const exists = (await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name])).rowCount === 1;
+  await admin.end();
+  if (!exists) return null;
+  const url = withDatabase(adminUrl, name);
+  const database = await openDatabase({ url, poolSize: 1 });
+  try {
+    const conn = await database.connect();
+    try {
+      const applied = await migrate(conn);
+      if (applied.length) log(`reused ${name}: applied ${applied.join(", ")}`);
+    } finally {
+      await conn.close();
+    }
+  } finally {
+    await database.close();
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ products: number; listed: number; variants: number; images: number; categories: number; shops: number }>(`
+      SELECT count(*)::int AS products,
+             count(*) FILTER (WHERE p.status = 'ACTIVE' AND s.status = 'ACTIVE' AND p.min_price_cents IS NOT NULL)::int AS listed,
+             (SELECT count(*)::int FROM variants) AS variants, (SELECT count(*)::int FROM product_images) AS images,
+             (SELECT count(*)::int FROM categories) AS categories, (SELECT count(*)::int FROM shops) AS shops
+        FROM products p JOIN shops s ON s.id = p.shop_id`);
+    const r = rows[0]!;
+    if (r.products !== products) {
+      log(`${name} holds ${r.products} products, not ${products}: seeding afresh`);
+      return null;
+    }
+    log(`reusing ${name}: ${r.products} products (${r.listed} listed), ${r.variants} variants, ${r.images} images`);
+    return { url, summary: { ...r, seconds: 0 } };
   } finally {
     await client.end();
   }

@@ -12,6 +12,7 @@ import { loadConfig } from "../../server/src/config.ts";
 import { openDatabase } from "../../server/src/db/client.ts";
 import { memoryLimiterStore } from "../../server/src/lib/rate-limiter.ts";
 import { facetCacheFor } from "../../server/src/modules/catalog/catalog-facet-cache.ts";
+import { resultCacheFor } from "../../server/src/modules/catalog/catalog-result-cache.ts";
 import { TestPaymentProvider } from "../../server/src/modules/payments/provider.ts";
 import { nullSink } from "../../server/src/realtime/publish.ts";
 import { createServer } from "../../server/src/server.ts";
@@ -32,10 +33,12 @@ const config = loadConfig({
   SWEEP_INTERVAL_SECONDS: "0",
   PAYMENTS: "test",
   SEED_DEMO: "false",
+  MAIL: "off", // production requires a mail relay otherwise; the search sends none
   CLIENT_DIST: "/nonexistent",
   DATA_DIR: path.join(os.tmpdir(), "mk-bench-search"), // uploads folder; nothing is uploaded
 });
 const database = await openDatabase({ url: config.DATABASE_URL!, poolSize: config.DATABASE_POOL_SIZE });
 facetCacheFor(database.prisma).ttlMs = Number(process.env.BENCH_FACET_TTL_MS ?? "10000");
+resultCacheFor(database.prisma, null).ttlMs = Number(process.env.BENCH_RESULT_TTL_MS ?? "30000");
 const server = await createServer({ config, database, limits: memoryLimiterStore(), sink: nullSink, payments: new TestPaymentProvider(), metrics: createMetrics() });
 runner.ready(await server.start());

@@ -3,13 +3,14 @@
  * pool of the same size, one route, `GET /search?input=<the same superjson envelope>`. It parses
  * the input with the same zod schema (for the same defaults and trimming) and runs the very same
  * statements through `runSearch` from the catalog module, with `pool.query(statement.text,
- * statement.values)` instead of Prisma, and the same facet cache settings. What remains
+ * statement.values)` instead of Prisma, and the same cache settings (facets without a query, first pages with one). What remains
  * different is everything around the SQL: tRPC, superjson, Prisma, the server's hooks.
  */
 import Fastify from "fastify";
 import pg from "pg";
 import { catalogSearchInput, type CatalogSearchFacets } from "@marketplace/shared";
 import { FacetCache } from "../../server/src/modules/catalog/catalog-facet-cache.ts";
+import { ResultCache } from "../../server/src/modules/catalog/catalog-result-cache.ts";
 import { runSearch } from "../../server/src/modules/catalog/catalog-search.service.ts";
 import { serveRunner } from "../lib/server-side.ts";
 
@@ -18,13 +19,16 @@ const runner = serveRunner("bench/search/server-raw.ts", () => app.close());
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, options: "-c jit=off", max: Number(process.env.DATABASE_POOL_SIZE ?? "10") });
 pool.on("error", () => {});
-const cache = new FacetCache<CatalogSearchFacets>({ ttlMs: Number(process.env.BENCH_FACET_TTL_MS ?? "10000") });
+const caches = {
+  facets: new FacetCache<CatalogSearchFacets>({ ttlMs: Number(process.env.BENCH_FACET_TTL_MS ?? "10000") }),
+  results: new ResultCache({ ttlMs: Number(process.env.BENCH_RESULT_TTL_MS ?? "30000") }),
+};
 const app = Fastify({ logger: false });
 
 app.get("/search", async (req) => {
   const raw = (req.query as { input?: string }).input;
   const input = catalogSearchInput.parse(raw ? (JSON.parse(raw) as { json: unknown }).json : {});
-  return runSearch(async (statement) => (await pool.query(statement.text, statement.values)).rows, input, cache);
+  return runSearch(async (statement) => (await pool.query(statement.text, statement.values)).rows, input, caches);
 });
 
 runner.ready(await app.listen({ host: "127.0.0.1", port: 0 }));

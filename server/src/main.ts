@@ -3,6 +3,7 @@ import { openConfiguredDatabase } from "./db/bootstrap.ts";
 import { Redis } from "ioredis";
 import { memoryLimiterStore } from "./lib/rate-limiter.ts";
 import { redisLimiterStore } from "./lib/redis-rate-limiter.ts";
+import { redisCacheStore } from "./lib/shared-cache-store.ts";
 import { nullSink } from "./realtime/publish.ts";
 import { createPaymentProvider } from "./modules/payments/index.ts";
 import { createServer } from "./server.ts";
@@ -27,10 +28,13 @@ async function main() {
   limiterRedis?.on("error", () => {}); // outages are reported by the real-time adapter's client
   const limits = limiterRedis ? redisLimiterStore(limiterRedis, config.REDIS_KEY_PREFIX) : memoryLimiterStore();
   if (limiterRedis) metrics.watchRedis("limits", () => limiterRedis.status === "ready");
+  // The same connection carries the shared caches (the catalog's search results): one computation
+  // of a broad query per catalog change for every process, not one per process.
+  const sharedCache = limiterRedis ? redisCacheStore(limiterRedis, config.REDIS_KEY_PREFIX) : undefined;
   // The root `pnpm start` builds the client meanwhile (client-build.ts): served once it is there.
   await phases.time("waiting for the client build", () => clientBuildFinished());
   const server = await phases.time("server", () =>
-    createServer({ config, database, limits, sink: nullSink, payments: createPaymentProvider(config), metrics }),
+    createServer({ config, database, limits, sink: nullSink, payments: createPaymentProvider(config), metrics, sharedCache }),
   );
   const url = await phases.time("listen", () => server.start());
 

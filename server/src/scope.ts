@@ -2,6 +2,7 @@ import type { Role, UserStatus } from "@marketplace/shared";
 import type { Config } from "./config.ts";
 import type { Database, Db } from "./db/client.ts";
 import type { LimiterStore } from "./lib/rate-limiter.ts";
+import type { SharedCacheStore } from "./lib/shared-cache-store.ts";
 import type { Metrics } from "./metrics/metrics.ts";
 import type { EventSink } from "./realtime/publish.ts";
 import type { PaymentProvider } from "./modules/payments/provider.ts";
@@ -16,6 +17,11 @@ export interface AppDeps {
   payments: PaymentProvider;
   /** This server's Prometheus registry and instruments: services count here (metrics/metrics.ts). */
   metrics: Metrics;
+  /**
+   * Where caches worth sharing between processes keep their entries (Redis with REDIS_URL): the
+   * catalog's search results. Absent: each process caches for itself.
+   */
+  sharedCache?: SharedCacheStore;
 }
 
 export interface SessionUser {

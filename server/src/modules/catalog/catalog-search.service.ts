@@ -3,6 +3,8 @@ import type { Prisma } from "../../generated/prisma/client.ts";
 import type { Scope } from "../../scope.ts";
 import { decodeSearchCursor, encodeSearchCursor, queryFingerprint, type SearchCursor, type SearchOrder } from "./catalog-cursor.ts";
 import { facetCacheFor, type FacetCache } from "./catalog-facet-cache.ts";
+import { CACHED_ROWS, resultCacheFor, type ResultCache } from "./catalog-result-cache.ts";
+import { cachedPageStatement, versionStatement } from "./catalog-search-cached.sql.ts";
 import { websearchText } from "./catalog-query.ts";
 import { facetsStatement, searchStatement, type SearchPlan } from "./catalog-search.sql.ts";
 
@@ -135,22 +137,70 @@ export type RunSql = (statement: Prisma.Sql) => Promise<unknown[]>;
 
 const databaseRun = (ctx: Scope): RunSql => (statement) => ctx.deps.database.read(statement);
 const facetCacheOf = (ctx: Scope) => facetCacheFor<CatalogSearchFacets>(ctx.db);
+const resultCacheOf = (ctx: Scope) => resultCacheFor(ctx.db, ctx.deps.sharedCache ?? null);
+
+/** The caches a search may use; null for none (every search computed in full). */
+export interface SearchCaches {
+  facets: FacetCache<CatalogSearchFacets> | null;
+  results: ResultCache | null;
+}
 
 /**
- * A search, given the means to run SQL and the facet cache: what `catalog.search` does after
+ * The cache key of a query's first page: the query with its blanks collapsed and its ASCII
+ * letters in lower case (neither changes what `websearch_to_tsquery` or the trigram words make of
+ * it), every filter and the sort; not the page size (an entry holds enough rows for any).
+ */
+export function resultKey(plan: SearchPlan): string {
+  const q = (plan.q ?? "").trim().replace(/\s+/g, " ").replace(/[A-Z]/g, (c) => c.toLowerCase());
+  return JSON.stringify([q, plan.categoryId, plan.shopId, plan.minPriceCents, plan.maxPriceCents, plan.minRating, plan.inStock, plan.order]);
+}
+
+/**
+ * The items (up to limit + 1) and facets of a query's first page: from the result cache when its
+ * entry is still of the current version, else computed (once for concurrent callers) and stored.
+ */
+async function firstQueryPage(run: RunSql, plan: SearchPlan, cache: ResultCache): Promise<{ items: ItemJson[]; facets: CatalogSearchFacets }> {
+  const key = resultKey(plan);
+  const cached = await cache.get(key);
+  if (cached) {
+    const [row] = (await run(cachedPageStatement(cached.rows.slice(0, plan.limit + 1)))) as ({ version: string } & ItemsRow)[];
+    if (!row) throw new Error("catalog cached page returned no row");
+    if (row.version === cached.version) return { items: row.items, facets: cached.facets };
+    cache.forget(key, cached.version);
+  }
+  const fresh = await cache.once(key, async () => {
+    // The version first, then the search in a later snapshot: a write committed in between makes
+    // the entry out of date at once (its bump came after this read), never wrongly current.
+    const [v] = (await run(versionStatement)) as { version: string }[];
+    const [row] = (await run(searchStatement({ ...plan, limit: CACHED_ROWS - 1 }, { facets: true }))) as (ItemsRow & FacetRow)[];
+    if (!v || !row) throw new Error("catalog search returned no row");
+    const facets = toFacets(row);
+    cache.put(key, { version: v.version, rows: row.items.map((i) => ({ id: i.id, tier: i.tier, score: i.score })), facets });
+    return { items: row.items, facets };
+  });
+  return { items: fresh.items.slice(0, plan.limit + 1), facets: fresh.facets };
+}
+
+/**
+ * A search, given the means to run SQL and the caches: what `catalog.search` does after
  * validating its input. Exported so that the benchmark's plain node-postgres server runs the
  * very same statements.
  */
-export async function runSearch(run: RunSql, input: CatalogSearchInput, cache: FacetCache<CatalogSearchFacets> | null): Promise<SearchResult> {
+export async function runSearch(run: RunSql, input: CatalogSearchInput, caches: SearchCaches): Promise<SearchResult> {
   const plan = searchPlan(input);
   const firstPage = plan.after === null;
   let row: ItemsRow & Partial<FacetRow>;
   let facets: CatalogSearchFacets | null = null;
-  if (firstPage && plan.q === null && cache) {
+  if (firstPage && plan.q === null && caches.facets) {
     // Without a query: the page off an index, the facets (a pass over every product) from the cache.
-    const [rows, cached] = await Promise.all([run(searchStatement(plan, { facets: false })), cachedFacets(run, cache, plan)]);
+    const [rows, cached] = await Promise.all([run(searchStatement(plan, { facets: false })), cachedFacets(run, caches.facets, plan)]);
     row = rows[0] as ItemsRow;
     facets = cached;
+  } else if (firstPage && plan.q !== null && caches.results) {
+    // With a query: ranking and counting every match, once per catalog version (catalog-result-cache.ts).
+    const page = await firstQueryPage(run, plan, caches.results);
+    row = { items: page.items };
+    facets = page.facets;
   } else {
     row = (await run(searchStatement(plan, { facets: firstPage })))[0] as ItemsRow & Partial<FacetRow>;
     if (row && firstPage) facets = toFacets(row as FacetRow);
@@ -187,9 +237,11 @@ export async function runSearch(run: RunSql, input: CatalogSearchInput, cache: F
  * (the category counts ignore the category filter, the price buckets the price range, and so on),
  * so a facet's count says how many results choosing that value would give, other choices kept.
  * `facets.total` counts the results with every filter. Pages read with a cursor carry
- * `facets: null`. Without a query, the facets are cached for a few seconds (catalog-facet-cache.ts).
+ * `facets: null`. Without a query, the facets are cached for a few seconds (catalog-facet-cache.ts);
+ * with one, the first page (its ids and facets) is cached until the catalog changes
+ * (catalog-result-cache.ts): answers are always those of the current catalog.
  */
 export function search(ctx: Scope, input: CatalogSearchInput): Promise<SearchResult> {
-  return runSearch(databaseRun(ctx), input, facetCacheOf(ctx));
+  return runSearch(databaseRun(ctx), input, { facets: facetCacheOf(ctx), results: resultCacheOf(ctx) });
 }
 export type CatalogSearchResult = SearchResult;

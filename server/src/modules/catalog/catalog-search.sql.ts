@@ -279,6 +279,29 @@ const FACET_COLUMNS = sql`counts.*,
          JOIN categories cat ON cat.id = x.ancestor_id) AS categories`;
 
 /**
+ * The cards of `page` (a CTE with the candidates' columns: id, min_price, rating_avg,
+ * rating_count, rating_score, in_stock, created_at, tier, score) as one JSON array in `order`.
+ * Shared by the search and the cached first page (catalog-search-cached.sql.ts), so that both
+ * build the very same cards.
+ */
+export function pageItems(order: Prisma.Sql): Prisma.Sql {
+  return sql`(SELECT coalesce(json_agg(json_build_object(
+                'id', c.id, 'title', p.title, 'slug', p.slug, 'priceCents', c.min_price, 'currency', cheapest.currency,
+                'image', CASE WHEN img.url IS NULL THEN NULL ELSE json_build_object('url', img.url, 'alt', img.alt) END,
+                'shop', json_build_object('id', s.id, 'name', s.name, 'slug', s.slug),
+                'ratingAvg', c.rating_avg, 'ratingCount', c.rating_count, 'ratingScore', c.rating_score, 'inStock', c.in_stock,
+                'createdAt', c.created_at, 'tier', c.tier, 'score', c.score
+              ) ORDER BY ${order}), '[]'::json)
+         FROM page c
+         JOIN products p ON p.id = c.id
+         JOIN shops s ON s.id = p.shop_id
+         LEFT JOIN LATERAL (SELECT i.url, i.alt FROM product_images i WHERE i.product_id = c.id
+                             ORDER BY i.position, i.id LIMIT 1) img ON TRUE
+         LEFT JOIN LATERAL (SELECT v.currency FROM variants v WHERE v.product_id = c.id
+                             ORDER BY v.price_cents, v.position, v.id LIMIT 1) cheapest ON TRUE)`;
+}
+
+/**
  * The page of items and, with `facets`, every facet. One row: `items` (JSON, up to limit + 1),
  * and with facets the counts (`total`, `in_stock`, `price_<i>`, `rating_<r>`) and `categories`
  * (JSON).
@@ -300,21 +323,7 @@ export function searchStatement(plan: SearchPlan, opts: { facets: boolean }): Pr
   if (opts.facets) ctes.push(...facetCtes());
   return sql`
     WITH RECURSIVE ${join(ctes, ",\n")}
-    SELECT
-      (SELECT coalesce(json_agg(json_build_object(
-                'id', c.id, 'title', p.title, 'slug', p.slug, 'priceCents', c.min_price, 'currency', cheapest.currency,
-                'image', CASE WHEN img.url IS NULL THEN NULL ELSE json_build_object('url', img.url, 'alt', img.alt) END,
-                'shop', json_build_object('id', s.id, 'name', s.name, 'slug', s.slug),
-                'ratingAvg', c.rating_avg, 'ratingCount', c.rating_count, 'ratingScore', c.rating_score, 'inStock', c.in_stock,
-                'createdAt', c.created_at, 'tier', c.tier, 'score', c.score
-              ) ORDER BY ${orderBy(plan.order, sql`c`)}), '[]'::json)
-         FROM page c
-         JOIN products p ON p.id = c.id
-         JOIN shops s ON s.id = p.shop_id
-         LEFT JOIN LATERAL (SELECT i.url, i.alt FROM product_images i WHERE i.product_id = c.id
-                             ORDER BY i.position, i.id LIMIT 1) img ON TRUE
-         LEFT JOIN LATERAL (SELECT v.currency FROM variants v WHERE v.product_id = c.id
-                             ORDER BY v.price_cents, v.position, v.id LIMIT 1) cheapest ON TRUE) AS items
+    SELECT ${pageItems(orderBy(plan.order, sql`c`))} AS items
       ${opts.facets ? sql`, ${FACET_COLUMNS} FROM counts` : empty}`;
 }
 
