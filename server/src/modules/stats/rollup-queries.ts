@@ -100,15 +100,46 @@ export interface Ranked {
   series: number[];
 }
 
-/** The 10 shops with the most sales in the period, with their daily sales. */
+const wholeMonth = (span: DaySpan) => Prisma.sql`"month" >= ${span.from}::date AND "month" + interval '1 month' <= ${span.to}::date + 1`;
+
+/**
+ * Every shop's sales of the months the span touches (`upper`: no shop sold more in the span) and
+ * of the months wholly inside it (`lower`: none sold less), from shop_sales_monthly: a few rows
+ * per shop instead of one per day. `productUpper` bounds any one product of the shop the same
+ * way (no product sold more in a month than the shop's best product of that month); `productRank`
+ * (its best products' sales in the whole months) only picks which shops to probe first.
+ * (float8 sums are exact below 2^53 cents and far cheaper than numeric ones.)
+ */
+const monthBounds = (span: DaySpan, currency: string, whole = wholeMonth(span)) => Prisma.sql`
+  SELECT "shop_id", sum("gross_cents"::float8) AS "upper", sum("top_product_cents"::float8) AS "productUpper",
+         coalesce(sum("gross_cents"::float8) FILTER (WHERE ${whole}), 0) AS "lower",
+         coalesce(sum("top_product_cents"::float8) FILTER (WHERE ${whole}), 0) AS "productRank"
+    FROM "shop_sales_monthly"
+   WHERE "currency" = ${currency} AND "month" BETWEEN date_trunc('month', ${span.from}::date)::date AND ${span.to}::date
+   GROUP BY "shop_id"`;
+
+/** A shop's sales over the span from its day rows (`d`), for the shops `shops` (a query of `shop_id`s) selects. */
+const shopSums = (span: DaySpan, currency: string, shops: Prisma.Sql) => Prisma.sql`
+  SELECT d."shop_id", sum(d."gross_cents"::float8) AS "revenueCents", sum(d."units_paid")::int AS "units"
+    FROM "sales_daily" d
+   WHERE d."shop_id" IN (${shops}) AND d."currency" = ${currency} AND d."day" BETWEEN ${span.from}::date AND ${span.to}::date
+   GROUP BY d."shop_id"`;
+
+/**
+ * The 10 shops with the most sales in the period, with their daily sales. Exact, and reading few
+ * day rows: the 10 shops with the best lower bounds are summed first (the probe); 10 shops reach
+ * the least of those sums, so a shop whose upper bound is below it cannot be among the 10, and
+ * only the others are summed from their days.
+ */
 export async function topShops(db: Db, span: DaySpan, currency: string): Promise<Ranked[]> {
   const top = await db.$queryRaw<{ id: string; name: string; revenueCents: number; units: number }[]>`
+    WITH "bounds" AS (${monthBounds(span, currency)}),
+         "probe" AS (${shopSums(span, currency, Prisma.sql`SELECT "shop_id" FROM "bounds" ORDER BY "lower" DESC, "shop_id" LIMIT 10`)}),
+         "threshold" AS (SELECT coalesce((SELECT "revenueCents" FROM "probe" ORDER BY "revenueCents" DESC LIMIT 1 OFFSET 9), 0) AS "t")
     SELECT t."shop_id" AS "id", s."name", t."revenueCents", t."units"
-      FROM (SELECT "shop_id", sum("gross_cents")::float8 AS "revenueCents", sum("units_paid")::int AS "units"
-              FROM "sales_daily"
-             WHERE "day" BETWEEN ${span.from}::date AND ${span.to}::date AND "currency" = ${currency}
-             GROUP BY "shop_id" HAVING sum("gross_cents") > 0
-             ORDER BY 2 DESC, 1 LIMIT 10) t
+      FROM (${shopSums(span, currency, Prisma.sql`SELECT b."shop_id" FROM "bounds" b, "threshold" WHERE b."upper" >= "threshold"."t" AND b."upper" > 0`)}
+            HAVING sum(d."gross_cents") > 0
+            ORDER BY 2 DESC, 1 LIMIT 10) t
       JOIN "shops" s ON s."id" = t."shop_id"
      ORDER BY t."revenueCents" DESC, t."shop_id"`;
   if (top.length === 0) return [];
@@ -120,13 +151,33 @@ export async function topShops(db: Db, span: DaySpan, currency: string): Promise
   return top.map((r) => ({ ...r, shopName: r.name, series: spread(span, days.filter((d) => d.id === r.id)) }));
 }
 
+/**
+ * The shops whose products may be among the 10 best sellers of the span (every shop: `shopId`
+ * null). The products of the 20 shops whose best products did best in the whole months are summed
+ * first (the probe): 10 products reach the 10th of those sums, and no product sells more than its
+ * shop's `productUpper`, so shops below it are left out.
+ */
+const productShops = (span: DaySpan, currency: string, shopId: string | null) =>
+  shopId !== null
+    ? Prisma.sql`SELECT ${shopId}::text AS "shop_id"`
+    : Prisma.sql`
+      WITH "bounds" AS (${monthBounds(span, currency)}),
+           "probe" AS (SELECT p."product_id", sum(p."revenue_cents"::float8) AS "revenue"
+                         FROM "product_sales_daily" p
+                        WHERE p."shop_id" IN (SELECT "shop_id" FROM "bounds" ORDER BY "productRank" DESC, "shop_id" LIMIT 20)
+                          AND p."currency" = ${currency} AND p."day" BETWEEN ${span.from}::date AND ${span.to}::date
+                        GROUP BY p."product_id"),
+           "threshold" AS (SELECT coalesce((SELECT "revenue" FROM "probe" ORDER BY "revenue" DESC LIMIT 1 OFFSET 9), 0) AS "t")
+      SELECT b."shop_id" FROM "bounds" b, "threshold" WHERE b."productUpper" >= "threshold"."t"`;
+
 /** The 10 products with the most revenue in the period (of one shop, or all), with their daily revenue. */
 export async function topProducts(db: Db, span: DaySpan, currency: string, shopId: string | null): Promise<Ranked[]> {
-  const top = await db.$queryRaw<{ id: string; name: string; shopName: string; revenueCents: number; units: number }[]>`
-    SELECT t."product_id" AS "id", p."title" AS "name", s."name" AS "shopName", t."revenueCents", t."units"
-      FROM (SELECT "product_id", sum("revenue_cents")::float8 AS "revenueCents", sum("units")::int AS "units"
+  const top = await db.$queryRaw<{ id: string; name: string; shopId: string; shopName: string; revenueCents: number; units: number }[]>`
+    SELECT t."product_id" AS "id", p."title" AS "name", p."shop_id" AS "shopId", s."name" AS "shopName", t."revenueCents", t."units"
+      FROM (SELECT "product_id", sum("revenue_cents"::float8) AS "revenueCents", sum("units")::int AS "units"
               FROM "product_sales_daily"
-             WHERE "day" BETWEEN ${span.from}::date AND ${span.to}::date AND "currency" = ${currency} AND ${forShop(shopId)}
+             WHERE "shop_id" IN (${productShops(span, currency, shopId)})
+               AND "day" BETWEEN ${span.from}::date AND ${span.to}::date AND "currency" = ${currency}
              GROUP BY "product_id" ORDER BY 2 DESC, 1 LIMIT 10) t
       JOIN "products" p ON p."id" = t."product_id"
       JOIN "shops" s ON s."id" = p."shop_id"
@@ -135,9 +186,10 @@ export async function topProducts(db: Db, span: DaySpan, currency: string, shopI
   const days = await db.$queryRaw<{ id: string; day: string; cents: number }[]>`
     SELECT "product_id" AS "id", to_char("day", 'YYYY-MM-DD') AS "day", sum("revenue_cents")::float8 AS "cents"
       FROM "product_sales_daily"
-     WHERE "product_id" IN (${Prisma.join(top.map((r) => r.id))}) AND "day" BETWEEN ${span.from}::date AND ${span.to}::date AND "currency" = ${currency}
+     WHERE "shop_id" IN (${Prisma.join([...new Set(top.map((r) => r.shopId))])}) AND "product_id" IN (${Prisma.join(top.map((r) => r.id))})
+       AND "day" BETWEEN ${span.from}::date AND ${span.to}::date AND "currency" = ${currency}
      GROUP BY 1, 2`;
-  return top.map((r) => ({ ...r, series: spread(span, days.filter((d) => d.id === r.id)) }));
+  return top.map(({ shopId: _shopId, ...r }) => ({ ...r, series: spread(span, days.filter((d) => d.id === r.id)) }));
 }
 
 function spread(span: DaySpan, points: { day: string; cents: number }[]): number[] {
