@@ -5,6 +5,7 @@ import { BENCHMARKS, latestResults, resultsDir, type BenchmarkName, type Results
 import { renderRealtime, type RealtimeSummary } from "../realtime/report.ts";
 import { renderReviews, type ReviewsSummary } from "../reviews/report.ts";
 import { renderSearch, type SearchSummary } from "../search/report.ts";
+import { renderStats, type StatsSummary } from "../stats/report.ts";
 
 /**
  * bench/README.md's generated parts: for each benchmark, its newest results file under
@@ -17,6 +18,7 @@ const RENDERERS: { [K in BenchmarkName]: (r: ResultsFile<never>) => string } = {
   checkout: (r) => renderCheckout(r as ResultsFile<CheckoutSummary>),
   reviews: (r) => renderReviews(r as ResultsFile<ReviewsSummary>),
   realtime: (r) => renderRealtime(r as ResultsFile<RealtimeSummary>),
+  stats: (r) => renderStats(r as ResultsFile<StatsSummary>),
 };
 
 /** Where a results file's figures come from, in one paragraph. */

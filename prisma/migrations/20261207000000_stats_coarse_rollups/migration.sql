@@ -1,8 +1,8 @@
 -- Coarser rollups for long dashboard periods, derived like the daily ones (rollup-rebuilder.ts).
 
 -- Sales per month × shop × currency: sales_daily and product_sales_daily summed by month (the month of the local day).
--- Ranking the shops (and, through them, the products) of a 90-day period reads a few months
--- per shop for bounds instead of every day × shop row; see rollup-queries.ts (topShops).
+-- Ranking the shops (and, through them, the products) of a 90-day period reads the few shops
+-- that may rank instead of every day × shop row; see rollup-queries.ts (topShops).
 CREATE TABLE "shop_sales_monthly" (
     "month" DATE NOT NULL,
     "currency" CHAR(3) NOT NULL,
@@ -14,8 +14,10 @@ CREATE TABLE "shop_sales_monthly" (
     CONSTRAINT "shop_sales_monthly_pkey" PRIMARY KEY ("currency", "month", "shop_id")
 );
 
--- The month rows of a period, read from the index alone.
-CREATE INDEX "shop_sales_monthly_cover_idx" ON "shop_sales_monthly"("currency", "month", "shop_id", "gross_cents", "top_product_cents");
+-- A month's shops from the most sold down, by gross and by best product (the rankings' probes
+-- and their "may reach t / k" ranges), read from the index alone.
+CREATE INDEX "shop_sales_monthly_gross_idx" ON "shop_sales_monthly"("currency", "month", "gross_cents" DESC, "shop_id");
+CREATE INDEX "shop_sales_monthly_top_product_idx" ON "shop_sales_monthly"("currency", "month", "top_product_cents" DESC, "shop_id");
 
 -- A shop's day rows of a period, read from the index alone (the candidates of a top-10 ranking,
 -- the top lists' sparklines).
