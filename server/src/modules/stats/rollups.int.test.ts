@@ -163,7 +163,7 @@ describe("sales rollups", () => {
     const before = await rollups();
     await refreshRollups(db(), "UTC");
     expect(await rollups()).toEqual(before);
-  });
+  }, 180_000); // a dozen real procedures, runs and oracles: minutes when six engineers share two cores
 
   it("catch up after missed runs, equal a full rebuild, and move their days with the time zone", async () => {
     await refreshRollups(db(), "UTC");
@@ -179,7 +179,7 @@ describe("sales rollups", () => {
     const ny = await rollups();
     expect(ny).toEqual(await oracle("America/New_York"));
     expect(ny).not.toEqual(incremental);
-  });
+  }, 180_000);
 
   // PGlite has one connection: a second process cannot exist there.
   it.runIf(usingPostgres)("skips a round while another process holds the lock", async () => {
