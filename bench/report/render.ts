@@ -6,6 +6,7 @@ import { renderRealtime, type RealtimeSummary } from "../realtime/report.ts";
 import { renderReviews, type ReviewsSummary } from "../reviews/report.ts";
 import { renderSearch, type SearchSummary } from "../search/report.ts";
 import { renderSoak, type SoakSummary } from "../soak/report.ts";
+import { renderStats, type StatsSummary } from "../stats/report.ts";
 
 /**
  * bench/README.md's generated parts: for each benchmark, its newest results file under
@@ -20,6 +21,7 @@ const RENDERERS: { [K in BenchmarkName]: (r: ResultsFile<never>) => string } = {
   reviews: (r) => renderReviews(r as ResultsFile<ReviewsSummary>),
   realtime: (r) => renderRealtime(r as ResultsFile<RealtimeSummary>),
   soak: (r) => renderSoak(r as ResultsFile<SoakSummary>),
+  stats: (r) => renderStats(r as ResultsFile<StatsSummary>),
 };
 
 /** Where a results file's figures come from, in one paragraph. */

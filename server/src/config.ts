@@ -85,6 +85,11 @@ const configSchema = z.object({
   STATS_TIME_ZONE: z.string().default("UTC").refine(isTimeZone, "Use an IANA time zone such as UTC or Europe/Paris"),
   /** How often each process brings the sales rollups up to date (0: never, e.g. in tests that do it by hand). */
   STATS_ROLLUP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
+  /**
+   * How long each process keeps admin.stats' answer per period (0: never). Below the dashboards'
+   * live refetch throttle (2 s), so a refetch after a payment never gets an answer from before it.
+   */
+  STATS_ADMIN_CACHE_MS: z.coerce.number().int().min(0).max(1900).default(1500),
   /** Image bytes a shop may keep stored (uploads not yet swept count too). */
   UPLOAD_QUOTA_MB: z.coerce.number().int().min(1).max(1_000_000).default(200),
   /** How long an uploaded image nothing references is kept before the sweeper removes it. */

@@ -1,5 +1,6 @@
 import type { StatsInput } from "@marketplace/shared";
 import type { Db } from "../../db/client.ts";
+import { Prisma } from "../../generated/prisma/client.ts";
 import type { Scope } from "../../scope.ts";
 import { changePct, eachDay, resolvePeriod, type DaySpan, type ResolvedPeriod } from "./period.ts";
 import { currenciesSold, inSpan, salesSeries, salesTotals, topProducts, topShops, type SalesTotals } from "./rollup-queries.ts";
@@ -29,7 +30,28 @@ const placedTotal = (t: SalesTotals) => Object.values(t.placed).reduce((n, c) =>
  * - refund rate: refunds made in the period / orders; cancellation rate: seller orders placed in
  *   the period that were cancelled unpaid / seller orders placed in the period.
  */
-export async function adminStats(ctx: Pick<Scope, "db" | "deps">, input: StatsInput) {
+export async function adminStats(ctx: Pick<Scope, "db" | "deps">, input: StatsInput): Promise<AdminStats> {
+  const ttl = ctx.deps.config.STATS_ADMIN_CACHE_MS;
+  if (ttl <= 0) return computeAdminStats(ctx, input);
+  // Every admin sees the same figures: one computation per period per process per `ttl` ms,
+  // shared by the requests that arrive while it runs.
+  const key = JSON.stringify([ctx.deps.config.STATS_TIME_ZONE, input.period ?? null, input.from ?? null, input.to ?? null, input.currency ?? null]);
+  let cache = answers.get(ctx.db);
+  if (!cache) answers.set(ctx.db, (cache = new Map()));
+  const now = Date.now();
+  const hit = cache.get(key);
+  if (hit && now - hit.at < ttl) return hit.answer;
+  for (const [k, v] of cache) if (now - v.at >= ttl) cache.delete(k);
+  const answer = computeAdminStats(ctx, input);
+  cache.set(key, { at: now, answer });
+  answer.catch(() => cache.delete(key));
+  return answer;
+}
+
+type AdminStats = Awaited<ReturnType<typeof computeAdminStats>>;
+const answers = new WeakMap<Db, Map<string, { at: number; answer: Promise<AdminStats> }>>();
+
+async function computeAdminStats(ctx: Pick<Scope, "db" | "deps">, input: StatsInput) {
   const timeZone = ctx.deps.config.STATS_TIME_ZONE;
   await refreshIfStale(ctx.db, timeZone);
   const period = resolvePeriod(input, timeZone);
@@ -73,16 +95,17 @@ export async function adminStats(ctx: Pick<Scope, "db" | "deps">, input: StatsIn
 
 /**
  * Buyers with at least one order paid in the span, whatever its currency (people, not money).
- * Distinct, so not summable from daily rows: an index-only scan of orders (paid_at, buyer_id).
+ * Exact: per chunk of buyer numbers, the set bits of the OR of the span's daily bitmaps
+ * (paying_buyers_daily), both periods in one read of (days × chunks) rows.
  */
 async function payingBuyers(db: Db, period: ResolvedPeriod) {
-  const count = async (span: DaySpan) => {
-    const [row] = await db.$queryRaw<{ n: number }[]>`
-      SELECT count(DISTINCT "buyer_id")::int AS "n" FROM "orders" WHERE ${inSpan(`"paid_at"`, span, period.timeZone)}`;
-    return row?.n ?? 0;
-  };
-  const [current, previous] = await Promise.all([count(period), count(period.previous)]);
-  return { current, previous };
+  const count = (span: DaySpan) => Prisma.sql`
+    (SELECT coalesce(sum(bit_count(x."buyers")), 0)::int
+       FROM (SELECT bit_or("buyers") AS "buyers" FROM "paying_buyers_daily"
+              WHERE "day" BETWEEN ${span.from}::date AND ${span.to}::date GROUP BY "chunk") x)`;
+  const [row] = await db.$queryRaw<{ current: number; previous: number }[]>`
+    SELECT ${count(period)} AS "current", ${count(period.previous)} AS "previous"`;
+  return { current: row?.current ?? 0, previous: row?.previous ?? 0 };
 }
 
 async function platformCounts(db: Db, period: ResolvedPeriod) {

@@ -1,7 +1,7 @@
 import { ORDER_STATUSES, type OrderStatus } from "@marketplace/shared";
 import { Prisma } from "../../generated/prisma/client.ts";
 import type { Db } from "../../db/client.ts";
-import { eachDay, type DaySpan, type ResolvedPeriod } from "./period.ts";
+import { addDays, eachDay, type DaySpan, type ResolvedPeriod } from "./period.ts";
 
 /**
  * Reads of the sales rollups shared by `admin.stats` (every shop: `shopId` null) and
@@ -100,15 +100,69 @@ export interface Ranked {
   series: number[];
 }
 
-/** The 10 shops with the most sales in the period, with their daily sales. */
+/** The first day of the month after the one starting on `m` (YYYY-MM-01). */
+const nextMonth = (m: string) => {
+  const [y, mo] = [Number(m.slice(0, 4)), Number(m.slice(5, 7))];
+  return mo === 12 ? `${y + 1}-01-01` : `${y}-${String(mo + 1).padStart(2, "0")}-01`;
+};
+
+/** The first days of the months the span touches. */
+export function monthsOf(span: DaySpan): string[] {
+  const out: string[] = [];
+  for (let m = `${span.from.slice(0, 7)}-01`; m <= span.to; m = nextMonth(m)) out.push(m);
+  return out;
+}
+
+/** The month whose leaders are probed first: the last one wholly inside the span, else its last one. */
+function probeMonth(span: DaySpan, months: string[]): string {
+  return months.filter((m) => m >= span.from && addDays(nextMonth(m), -1) <= span.to).at(-1) ?? months.at(-1)!;
+}
+
+const monthList = (months: string[]) => Prisma.join(months.map((m) => Prisma.sql`${m}::date`));
+
+/** A shop's sales over the span from its day rows (`d`), for the shops `shops` (a query of `shop_id`s) selects. */
+const shopSums = (span: DaySpan, currency: string, shops: Prisma.Sql) => Prisma.sql`
+  SELECT d."shop_id", sum(d."gross_cents"::float8) AS "revenueCents", sum(d."units_paid")::int AS "units"
+    FROM "sales_daily" d
+   WHERE d."shop_id" IN (${shops}) AND d."currency" = ${currency} AND d."day" BETWEEN ${span.from}::date AND ${span.to}::date
+   GROUP BY d."shop_id"`;
+
+/**
+ * The shops that may rank among the 10 of the span by `column` of shop_sales_monthly, given `t`
+ * (a figure 10 shops or products are known to reach). A shop's figure over the span is at most
+ * the sum over the k months it touches: one that reaches `t` has at least `t / k` in one of them
+ * (one index range per month: a few rows, not every shop's), and its k months sum to `t` at least.
+ */
+const reaching = (currency: string, months: string[], column: "gross_cents" | "top_product_cents", t: Prisma.Sql) => {
+  const col = Prisma.raw(`"${column}"`);
+  return Prisma.sql`
+  SELECT b."shop_id" FROM "shop_sales_monthly" b
+   WHERE b."currency" = ${currency} AND b."month" IN (${monthList(months)})
+     AND b."shop_id" IN (SELECT m."shop_id" FROM "shop_sales_monthly" m
+                          WHERE m."currency" = ${currency} AND m."month" IN (${monthList(months)})
+                            AND m.${col} >= (SELECT ceil(${t} / ${months.length}::float8)::bigint))
+   GROUP BY b."shop_id" HAVING sum(b.${col}::float8) >= ${t}`;
+};
+
+/**
+ * The 10 shops with the most sales in the period, with their daily sales. Exact, and reading few
+ * rows: the 10 leaders of one month (shop_sales_monthly's index) are summed over the span first
+ * (the probe); 10 shops reach the least of those sums, `t`, and only the shops that may reach it
+ * (see `reaching`) are summed from their days.
+ */
 export async function topShops(db: Db, span: DaySpan, currency: string): Promise<Ranked[]> {
+  const months = monthsOf(span);
   const top = await db.$queryRaw<{ id: string; name: string; revenueCents: number; units: number }[]>`
+    WITH "probe" AS (${shopSums(
+      span,
+      currency,
+      Prisma.sql`SELECT "shop_id" FROM "shop_sales_monthly" WHERE "currency" = ${currency} AND "month" = ${probeMonth(span, months)}::date ORDER BY "gross_cents" DESC LIMIT 10`,
+    )}),
+         "threshold" AS (SELECT coalesce((SELECT "revenueCents" FROM "probe" ORDER BY "revenueCents" DESC LIMIT 1 OFFSET 9), 0) AS "t")
     SELECT t."shop_id" AS "id", s."name", t."revenueCents", t."units"
-      FROM (SELECT "shop_id", sum("gross_cents")::float8 AS "revenueCents", sum("units_paid")::int AS "units"
-              FROM "sales_daily"
-             WHERE "day" BETWEEN ${span.from}::date AND ${span.to}::date AND "currency" = ${currency}
-             GROUP BY "shop_id" HAVING sum("gross_cents") > 0
-             ORDER BY 2 DESC, 1 LIMIT 10) t
+      FROM (${shopSums(span, currency, reaching(currency, months, "gross_cents", Prisma.sql`(SELECT "t" FROM "threshold")`))}
+            HAVING sum(d."gross_cents") > 0
+            ORDER BY 2 DESC, 1 LIMIT 10) t
       JOIN "shops" s ON s."id" = t."shop_id"
      ORDER BY t."revenueCents" DESC, t."shop_id"`;
   if (top.length === 0) return [];
@@ -120,13 +174,34 @@ export async function topShops(db: Db, span: DaySpan, currency: string): Promise
   return top.map((r) => ({ ...r, shopName: r.name, series: spread(span, days.filter((d) => d.id === r.id)) }));
 }
 
+/**
+ * The shops whose products may be among the 10 best sellers of the span (every shop: `shopId`
+ * null). The products of the 20 shops whose best product led one month are summed over the span
+ * first (the probe): 10 products reach the 10th of those sums, `t`; no product sells more in a
+ * month than its shop's best one (top_product_cents), so only shops that may reach `t` remain.
+ */
+const productShops = (span: DaySpan, currency: string, shopId: string | null) => {
+  if (shopId !== null) return Prisma.sql`SELECT ${shopId}::text AS "shop_id"`;
+  const months = monthsOf(span);
+  return Prisma.sql`
+      WITH "probe" AS (SELECT p."product_id", sum(p."revenue_cents"::float8) AS "revenue"
+                         FROM "product_sales_daily" p
+                        WHERE p."shop_id" IN (SELECT "shop_id" FROM "shop_sales_monthly" WHERE "currency" = ${currency} AND "month" = ${probeMonth(span, months)}::date
+                                               ORDER BY "top_product_cents" DESC LIMIT 20)
+                          AND p."currency" = ${currency} AND p."day" BETWEEN ${span.from}::date AND ${span.to}::date
+                        GROUP BY p."product_id"),
+           "threshold" AS (SELECT coalesce((SELECT "revenue" FROM "probe" ORDER BY "revenue" DESC LIMIT 1 OFFSET 9), 0) AS "t")
+      ${reaching(currency, months, "top_product_cents", Prisma.sql`(SELECT "t" FROM "threshold")`)}`;
+};
+
 /** The 10 products with the most revenue in the period (of one shop, or all), with their daily revenue. */
 export async function topProducts(db: Db, span: DaySpan, currency: string, shopId: string | null): Promise<Ranked[]> {
-  const top = await db.$queryRaw<{ id: string; name: string; shopName: string; revenueCents: number; units: number }[]>`
-    SELECT t."product_id" AS "id", p."title" AS "name", s."name" AS "shopName", t."revenueCents", t."units"
-      FROM (SELECT "product_id", sum("revenue_cents")::float8 AS "revenueCents", sum("units")::int AS "units"
+  const top = await db.$queryRaw<{ id: string; name: string; shopId: string; shopName: string; revenueCents: number; units: number }[]>`
+    SELECT t."product_id" AS "id", p."title" AS "name", p."shop_id" AS "shopId", s."name" AS "shopName", t."revenueCents", t."units"
+      FROM (SELECT "product_id", sum("revenue_cents"::float8) AS "revenueCents", sum("units")::int AS "units"
               FROM "product_sales_daily"
-             WHERE "day" BETWEEN ${span.from}::date AND ${span.to}::date AND "currency" = ${currency} AND ${forShop(shopId)}
+             WHERE "shop_id" IN (${productShops(span, currency, shopId)})
+               AND "day" BETWEEN ${span.from}::date AND ${span.to}::date AND "currency" = ${currency}
              GROUP BY "product_id" ORDER BY 2 DESC, 1 LIMIT 10) t
       JOIN "products" p ON p."id" = t."product_id"
       JOIN "shops" s ON s."id" = p."shop_id"
@@ -135,9 +210,10 @@ export async function topProducts(db: Db, span: DaySpan, currency: string, shopI
   const days = await db.$queryRaw<{ id: string; day: string; cents: number }[]>`
     SELECT "product_id" AS "id", to_char("day", 'YYYY-MM-DD') AS "day", sum("revenue_cents")::float8 AS "cents"
       FROM "product_sales_daily"
-     WHERE "product_id" IN (${Prisma.join(top.map((r) => r.id))}) AND "day" BETWEEN ${span.from}::date AND ${span.to}::date AND "currency" = ${currency}
+     WHERE "shop_id" IN (${Prisma.join([...new Set(top.map((r) => r.shopId))])}) AND "product_id" IN (${Prisma.join(top.map((r) => r.id))})
+       AND "day" BETWEEN ${span.from}::date AND ${span.to}::date AND "currency" = ${currency}
      GROUP BY 1, 2`;
-  return top.map((r) => ({ ...r, series: spread(span, days.filter((d) => d.id === r.id)) }));
+  return top.map(({ shopId: _shopId, ...r }) => ({ ...r, series: spread(span, days.filter((d) => d.id === r.id)) }));
 }
 
 function spread(span: DaySpan, points: { day: string; cents: number }[]): number[] {

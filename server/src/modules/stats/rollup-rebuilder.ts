@@ -54,8 +54,13 @@ async function runLocked(tx: Tx, timeZone: string, full: boolean): Promise<Rollu
     keys = await insertRollups(tx, timeZone, null);
     await tx.$executeRaw`DELETE FROM "platform_sales_daily"`;
     await sumPlatformDays(tx, null);
+    await tx.$executeRaw`DELETE FROM "shop_sales_monthly"`;
+    await sumShopMonths(tx, null);
+    await numberBuyers(tx, Prisma.empty);
+    await tx.$executeRaw`DELETE FROM "paying_buyers_daily"`;
+    await insertBuyerDays(tx, timeZone, null);
     // Every row is new: the planner's statistics of the old ones would mislead the dashboards' reads.
-    await tx.$executeRaw`ANALYZE "sales_daily", "product_sales_daily", "platform_sales_daily"`;
+    await tx.$executeRaw`ANALYZE "sales_daily", "product_sales_daily", "platform_sales_daily", "shop_sales_monthly", "stats_buyer_numbers", "paying_buyers_daily"`;
   } else {
     const since = state!.watermark!;
     await tx.$executeRaw`CREATE TEMP TABLE "stats_changed_keys" ("day" date NOT NULL, "shop_id" text NOT NULL) ON COMMIT DROP`;
@@ -70,7 +75,20 @@ async function runLocked(tx: Tx, timeZone: string, full: boolean): Promise<Rollu
       SELECT DISTINCT (le."created_at" AT TIME ZONE ${timeZone})::date, le."shop_id"
         FROM "seller_orders" so JOIN "ledger_entries" le ON le."seller_order_id" = so."id"
        WHERE so."updated_at" >= ${since}::timestamptz - ${OVERLAP}::interval`;
-    const [changed] = await tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS "n" FROM "stats_changed_keys"`;
+    // Days whose paying buyers may have changed: orders paid since, the orders of changed seller
+    // orders, and the days of the changed keys.
+    await tx.$executeRaw`CREATE TEMP TABLE "stats_changed_buyer_days" ("day" date PRIMARY KEY) ON COMMIT DROP`;
+    await tx.$executeRaw`
+      INSERT INTO "stats_changed_buyer_days"
+      SELECT (o."paid_at" AT TIME ZONE ${timeZone})::date FROM "orders" o WHERE o."paid_at" >= ${since}::timestamptz - ${OVERLAP}::interval
+      UNION
+      SELECT (o."paid_at" AT TIME ZONE ${timeZone})::date
+        FROM "seller_orders" so JOIN "orders" o ON o."id" = so."order_id"
+       WHERE so."updated_at" >= ${since}::timestamptz - ${OVERLAP}::interval AND o."paid_at" IS NOT NULL
+      UNION
+      SELECT "day" FROM "stats_changed_keys"`;
+    const [changed] = await tx.$queryRaw<{ n: number }[]>`
+      SELECT (SELECT count(*) FROM "stats_changed_keys")::int + (SELECT count(*) FROM "stats_changed_buyer_days")::int AS "n"`;
     if (!changed?.n) {
       await saveState(tx, timeZone, startedAt, false);
       return { outcome: "incremental", keys: 0 };
@@ -82,6 +100,13 @@ async function runLocked(tx: Tx, timeZone: string, full: boolean): Promise<Rollu
     keys = await insertRollups(tx, timeZone, Prisma.sql`"stats_changed_keys"`);
     await tx.$executeRaw`DELETE FROM "platform_sales_daily" WHERE "day" IN (SELECT "day" FROM "stats_changed_keys")`;
     await sumPlatformDays(tx, Prisma.sql`SELECT "day" FROM "stats_changed_keys"`);
+    const months = Prisma.sql`SELECT DISTINCT date_trunc('month', "day")::date AS "month", "shop_id" FROM "stats_changed_keys"`;
+    await tx.$executeRaw`DELETE FROM "shop_sales_monthly" m USING (${months}) k WHERE m."month" = k."month" AND m."shop_id" = k."shop_id"`;
+    await sumShopMonths(tx, months);
+    const days = Prisma.sql`SELECT "day" FROM "stats_changed_buyer_days"`;
+    await numberBuyers(tx, paidOn(timeZone, days));
+    await tx.$executeRaw`DELETE FROM "paying_buyers_daily" WHERE "day" IN (${days})`;
+    await insertBuyerDays(tx, timeZone, days);
   }
   await saveState(tx, timeZone, startedAt, full);
   return { outcome: full ? "full" : "incremental", keys };
@@ -169,6 +194,58 @@ async function sumPlatformDays(tx: Tx, days: Prisma.Sql | null): Promise<void> {
     INSERT INTO "platform_sales_daily" ("day", "currency", ${columns})
     SELECT "day", "currency", ${sums} FROM "sales_daily"
      WHERE ${days ? Prisma.sql`"day" IN (${days})` : Prisma.sql`TRUE`}
+     GROUP BY 1, 2`;
+}
+
+/** shop_sales_monthly of the given (month, shop_id) pairs (a query), or of every month: from sales_daily and product_sales_daily. */
+async function sumShopMonths(tx: Tx, keys: Prisma.Sql | null): Promise<void> {
+  const scope = (alias: string) =>
+    keys
+      ? Prisma.sql`JOIN (${keys}) k ON k."shop_id" = ${Prisma.raw(`${alias}."shop_id"`)} AND ${Prisma.raw(`${alias}."day"`)} >= k."month" AND ${Prisma.raw(`${alias}."day"`)} < (k."month" + interval '1 month')`
+      : Prisma.empty;
+  await tx.$executeRaw`
+    INSERT INTO "shop_sales_monthly" ("month", "currency", "shop_id", "gross_cents", "units_paid", "top_product_cents")
+    SELECT "month", "currency", "shop_id", coalesce(s."gross_cents", 0), coalesce(s."units_paid", 0), coalesce(p."top_product_cents", 0)
+      FROM (SELECT date_trunc('month', s."day")::date AS "month", s."currency", s."shop_id", sum(s."gross_cents") AS "gross_cents", sum(s."units_paid") AS "units_paid"
+              FROM "sales_daily" s ${scope("s")} GROUP BY 1, 2, 3) s
+      FULL JOIN (SELECT "month", "currency", "shop_id", max("cents") AS "top_product_cents"
+                   FROM (SELECT date_trunc('month', p."day")::date AS "month", p."currency", p."shop_id", p."product_id", sum(p."revenue_cents") AS "cents"
+                           FROM "product_sales_daily" p ${scope("p")} GROUP BY 1, 2, 3, 4) pm
+                  GROUP BY 1, 2, 3) p USING ("month", "currency", "shop_id")`;
+}
+
+/** Joins orders `o` to the days of `days` (a query of `day`s) by each day's window of paid_at: the (paid_at, buyer_id) index serves it. */
+const paidOn = (tz: string, days: Prisma.Sql) =>
+  Prisma.sql`JOIN (${days}) d ON o."paid_at" >= (d."day"::timestamp AT TIME ZONE ${tz}) AND o."paid_at" < ((d."day" + 1)::timestamp AT TIME ZONE ${tz})`;
+
+/** Bits per row of paying_buyers_daily (its column is BIT(8192)). */
+export const BUYER_CHUNK_BITS = 8192;
+
+/**
+ * Gives the next free numbers to the buyers of paid orders (`o`, those `scope` joins, or all) that have none yet, in the order of their first payment. Numbers are never reused
+ * or moved, so that existing bitmaps stay right; only this rebuilder (under its lock) writes them.
+ */
+async function numberBuyers(tx: Tx, scope: Prisma.Sql): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO "stats_buyer_numbers" ("buyer_id", "buyer_no")
+    SELECT b."buyer_id", (SELECT coalesce(max("buyer_no"), -1) FROM "stats_buyer_numbers") + row_number() OVER (ORDER BY b."first", b."buyer_id")
+      FROM (SELECT o."buyer_id", min(o."paid_at") AS "first"
+              FROM "orders" o ${scope}
+             WHERE o."paid_at" IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM "stats_buyer_numbers" n WHERE n."buyer_id" = o."buyer_id")
+             GROUP BY o."buyer_id") b`;
+}
+
+/** paying_buyers_daily of the given days (a query of `day`s), or of every day: one bit per buyer with an order paid that day. */
+async function insertBuyerDays(tx: Tx, tz: string, days: Prisma.Sql | null): Promise<void> {
+  const day = Prisma.sql`(o."paid_at" AT TIME ZONE ${tz})::date`;
+  const scope = days ? paidOn(tz, days) : Prisma.empty;
+  await tx.$executeRaw`
+    INSERT INTO "paying_buyers_daily" ("day", "chunk", "buyers")
+    SELECT ${day}, n."buyer_no" / ${BUYER_CHUNK_BITS}::int, bit_or(B'1'::bit(8192) >> (n."buyer_no" % ${BUYER_CHUNK_BITS}::int))
+      FROM "orders" o ${scope}
+      JOIN "stats_buyer_numbers" n ON n."buyer_id" = o."buyer_id"
+     WHERE o."paid_at" IS NOT NULL
      GROUP BY 1, 2`;
 }
 

@@ -6,7 +6,8 @@ import { rebuildAllRollups, refreshRollups, startRollupRebuilder } from "./rollu
 import { seedStatsFixture } from "./stats-fixture.ts";
 
 /**
- * The rollups (per shop, per product and the platform's sums) against an oracle computed here, in TypeScript, from the source rows: after
+ * The rollups (per shop, per product, the platform's sums, per month × shop, and the paying
+ * buyers' daily bitmaps) against an oracle computed here, in TypeScript, from the source rows: after
  * incremental runs that follow real orders, payments, refunds and cancellations, after a full
  * rebuild, in two time zones, and after runs that were missed (a process that crashed).
  */
@@ -65,8 +66,33 @@ async function oracle(tz: string) {
     const p = (platform.get(key) ?? platform.set(key, { day: r.day!, currency: r.currency! }).get(key)!) as Record<string, number>;
     for (const [k, v] of Object.entries(r)) if (typeof v === "number") p[k] = (p[k] ?? 0) + v;
   }
+  // Per month × shop: gross and units summed, and the most one product of the shop sold that month.
+  const monthly = new Map<string, Row>();
+  const month = (day: string | number) => `${String(day).slice(0, 7)}-01`;
+  const monthRow = (m: string, shopId: string, currency: string) => {
+    const key = `${m}|${shopId}|${currency}`;
+    return (monthly.get(key) ?? monthly.set(key, { month: m, currency, shopId, gross_cents: 0, units_paid: 0, top_product_cents: 0 }).get(key)!) as Record<string, number>;
+  };
+  for (const r of sales.values()) {
+    const m = monthRow(month(r.day!), String(r.shopId), String(r.currency));
+    m.gross_cents! += Number(r.gross_cents);
+    m.units_paid! += Number(r.units_paid);
+  }
+  const productMonths = new Map<string, { m: string; shopId: string; currency: string; cents: number }>();
+  for (const p of products.values()) {
+    const key = `${month(p.day!)}|${p.productId}|${p.currency}`;
+    const pm = productMonths.get(key) ?? productMonths.set(key, { m: month(p.day!), shopId: String(p.shopId), currency: String(p.currency), cents: 0 }).get(key)!;
+    pm.cents += Number(p.revenue_cents);
+  }
+  for (const pm of productMonths.values()) {
+    const m = monthRow(pm.m, pm.shopId, pm.currency);
+    m.top_product_cents = Math.max(m.top_product_cents!, pm.cents);
+  }
+  // The buyers with an order paid each day, whatever its currency.
+  const paid = await db().order.findMany({ where: { paidAt: { not: null } }, select: { buyerId: true, paidAt: true } });
+  const buyerDays = [...new Set(paid.map((o) => `${localDay(o.paidAt!, tz)}|${o.buyerId}`))].map((k) => ({ day: k.split("|")[0]!, buyerId: k.split("|")[1]! }));
   const sort = (rows: Row[]) => rows.sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
-  return { sales: sort([...sales.values()]), products: sort([...products.values()]), platform: sort([...platform.values()]) };
+  return { sales: sort([...sales.values()]), products: sort([...products.values()]), platform: sort([...platform.values()]), monthly: sort([...monthly.values()]), buyerDays: sort(buyerDays) };
 }
 
 /** The rollup tables as they are, in the oracle's shape. */
@@ -84,8 +110,18 @@ async function rollups() {
            "placed_shipped"::int, "placed_delivered"::int, "placed_cancelled"::int, "placed_refunded"::int, "orders_paid"::int, "units_paid"::int,
            "gross_cents"::int, "commission_cents"::int, "refunds"::int, "refund_cents"::int, "commission_refund_cents"::int
       FROM "platform_sales_daily"`;
+  const monthly = await db().$queryRaw<Row[]>`
+    SELECT to_char("month", 'YYYY-MM-DD') AS "month", "currency", "shop_id" AS "shopId", "gross_cents"::int, "units_paid"::int, "top_product_cents"::int
+      FROM "shop_sales_monthly"`;
+  // The bitmaps read back as (day, buyer) pairs: bit (number mod 8192) of the number's chunk.
+  const buyerDays = await db().$queryRaw<Row[]>`
+    SELECT to_char(p."day", 'YYYY-MM-DD') AS "day", n."buyer_id" AS "buyerId"
+      FROM "paying_buyers_daily" p
+      JOIN "stats_buyer_numbers" n ON n."buyer_no" / 8192 = p."chunk" AND get_bit(p."buyers", n."buyer_no" % 8192) = 1`;
+  const [empty] = await db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS "n" FROM "paying_buyers_daily" WHERE bit_count("buyers") = 0`;
+  expect(empty?.n, "no bitmap row without a buyer").toBe(0);
   const sort = (rows: Row[]) => rows.map((r) => ({ ...r })).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
-  return { sales: sort(sales), products: sort(products), platform: sort(platform) };
+  return { sales: sort(sales), products: sort(products), platform: sort(platform), monthly: sort(monthly), buyerDays: sort(buyerDays) };
 }
 
 describe("sales rollups", () => {
@@ -127,7 +163,7 @@ describe("sales rollups", () => {
     const before = await rollups();
     await refreshRollups(db(), "UTC");
     expect(await rollups()).toEqual(before);
-  });
+  }, 180_000); // a dozen real procedures, runs and oracles: minutes when six engineers share two cores
 
   it("catch up after missed runs, equal a full rebuild, and move their days with the time zone", async () => {
     await refreshRollups(db(), "UTC");
@@ -143,7 +179,7 @@ describe("sales rollups", () => {
     const ny = await rollups();
     expect(ny).toEqual(await oracle("America/New_York"));
     expect(ny).not.toEqual(incremental);
-  });
+  }, 180_000);
 
   // PGlite has one connection: a second process cannot exist there.
   it.runIf(usingPostgres)("skips a round while another process holds the lock", async () => {
