@@ -17,6 +17,7 @@ import { registerExports } from "./modules/stats/exports.route.ts";
 import { registerStripeWebhook } from "./modules/payments/stripe-webhook.route.ts";
 import { openMailTransport } from "./modules/mail/mail-transport.ts";
 import { startMailWorker } from "./modules/mail/mail-worker.ts";
+import { startPayoutWorker } from "./modules/payouts/payout-worker.ts";
 import { loggerOptions } from "./lib/logger.ts";
 import { attachRealtime, type Realtime } from "./realtime/io.ts";
 import { teeSink } from "./realtime/publish.ts";
@@ -152,6 +153,10 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
   const stopRollups = startRollupRebuilder(deps.database.prisma, { timeZone: config.STATS_TIME_ZONE, intervalSeconds: config.STATS_ROLLUP_INTERVAL_SECONDS }, (err) =>
     app.log.error({ err }, "sales rollup run failed"),
   );
+  // Every process makes the due payouts; a transfer is planned under its shop's lock and booked by compare-and-set.
+  const stopPayouts = startPayoutWorker({ db: deps.database.prisma, deps }, { intervalSeconds: config.PAYOUT_INTERVAL_SECONDS, holdDays: config.PAYOUT_HOLD_DAYS }, (err) =>
+    app.log.error({ err }, "payout round failed"),
+  );
   // Every process sends the outbox's due mail; replicas share it (FOR UPDATE SKIP LOCKED).
   const mailTransport = openMailTransport(config.mail);
   const mailWorker = mailTransport
@@ -199,6 +204,7 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
         stopSweeper();
         stopUploadSweeper();
         await stopRollups();
+        await stopPayouts();
         await mailWorker?.stop();
         mailTransport?.close();
         await metricsListener?.close();
