@@ -445,6 +445,29 @@ describe("SECURITY 45: only the shop's owner sees or starts payouts; no amount c
   });
 });
 
+describe("the money checks", () => {
+  it("flag a payout line that does not match its transfer, and a charge whose split does not add up", async () => {
+    const s = await seller();
+    await connect(s);
+    const o = await deliveredOrder(s);
+    await runPayoutRound(ctx(), { holdDays: HOLD_DAYS });
+    const byName = (name: string) => payoutChecks.find((c) => c.name === name)!;
+    const rolledBack = new Error("rolled back");
+    await expect(
+      db().$transaction(async (tx) => {
+        await tx.ledgerEntry.updateMany({ where: { sellerOrderId: o.sellerOrderId, kind: "PAYOUT" }, data: { amountCents: -1799 } });
+        await tx.payment.updateMany({ where: { orderId: o.orderId }, data: { amountCents: { increment: 1 } } });
+        expect((await byName("payouts.seller-order-ledger").run(tx)).offending).toContain(o.sellerOrderId);
+        expect((await byName("payouts.paid-out").run(tx)).offending).toContain(`${s.shop.id}:USD`);
+        expect((await byName("payouts.shop-balance").run(tx)).offending).toContain(`${s.shop.id}:USD`);
+        expect((await byName("payouts.order-charge-split").run(tx)).offending).toContain(o.orderId);
+        throw rolledBack;
+      }),
+    ).rejects.toBe(rolledBack);
+    await expectChecksPass();
+  });
+});
+
 describe("monthly statement", () => {
   it("lists the month's ledger lines with opening and closing balances", async () => {
     const s = await seller();

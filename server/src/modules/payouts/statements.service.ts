@@ -1,5 +1,5 @@
 import type { PayoutStatementInput, PayoutTransfersInput } from "@marketplace/shared";
-import { Prisma } from "../../generated/prisma/client.ts";
+import type { Prisma } from "../../generated/prisma/client.ts";
 import { badInput } from "../../lib/errors.ts";
 import type { ShopScope } from "../../scope.ts";
 import { Money, csvLine } from "../stats/csv.ts";
