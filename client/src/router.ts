@@ -110,6 +110,18 @@ export const router = createRouter({
       meta: { title: "Sales · My shop", requiresAuth: true },
     },
     {
+      path: "/seller/payouts",
+      name: "seller-payouts",
+      component: () => import("./pages/SellerPayoutsPage.vue"),
+      meta: { title: "Payouts · My shop", requiresAuth: true },
+    },
+    {
+      path: "/admin/payouts",
+      name: "admin-payouts",
+      component: () => import("./pages/AdminPayoutsPage.vue"),
+      meta: { title: "Payouts · Admin", roles: ["ADMIN"] },
+    },
+    {
       path: "/seller/reviews",
       name: "seller-reviews",
       component: () => import("./pages/SellerReviewsPage.vue"),

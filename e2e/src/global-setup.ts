@@ -52,7 +52,9 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<void>
 
 export async function setup(project: TestProject) {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "test", HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "warn", RATE_LIMIT_PER_MINUTE: "100000", SOCKET_CONNECTIONS_PER_IP: "1000", SOCKET_REQUESTS_PER_MINUTE: "100000" };
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "test", HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "warn", RATE_LIMIT_PER_MINUTE: "100000", SOCKET_CONNECTIONS_PER_IP: "1000", SOCKET_REQUESTS_PER_MINUTE: "100000",
+    // Payouts: no hold after delivery and a round every second, so a journey sees its transfer made.
+    PAYOUT_HOLD_DAYS: "0", PAYOUT_INTERVAL_SECONDS: "1" };
   // Its own keys in a shared Redis: the hourly sign-up limit then counts this run's sign-ups only.
   env.REDIS_KEY_PREFIX = `mk-e2e-${randomBytes(4).toString("hex")}:`;
   if (process.env.DATABASE_URL) {

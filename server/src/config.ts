@@ -119,6 +119,12 @@ const configSchema = z.object({
   /** Both or neither: without them the AWS SDK finds credentials itself (e.g. a pod's IAM role). */
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Days after delivery before a seller order's net is paid out to its shop (returns and disputes come first). */
+  PAYOUT_HOLD_DAYS: z.coerce.number().min(0).max(365).default(7),
+  /** How often each process's payout worker makes the due transfers (0: never, e.g. in tests that run it by hand). */
+  PAYOUT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(24 * 3600).default(60),
+  /** The signing secret of a separate Connect webhook endpoint (connected accounts' events), when Stripe gives one. */
+  STRIPE_CONNECT_WEBHOOK_SECRET: z.string().optional(),
   /** Stripe's publishable key, handed to the browser for Stripe Elements. */
   STRIPE_PUBLISHABLE_KEY: z.string().optional(),
   /**

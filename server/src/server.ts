@@ -17,6 +17,7 @@ import { registerExports } from "./modules/stats/exports.route.ts";
 import { registerStripeWebhook } from "./modules/payments/stripe-webhook.route.ts";
 import { openMailTransport } from "./modules/mail/mail-transport.ts";
 import { startMailWorker } from "./modules/mail/mail-worker.ts";
+import { startPayoutWorker } from "./modules/payouts/payout-worker.ts";
 import { loggerOptions } from "./lib/logger.ts";
 import { attachRealtime, type Realtime } from "./realtime/io.ts";
 import { teeSink } from "./realtime/publish.ts";
@@ -162,6 +163,10 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
   const rollups = startRollupRebuilder(deps.database.prisma, { timeZone: config.STATS_TIME_ZONE, intervalSeconds: config.STATS_ROLLUP_INTERVAL_SECONDS }, (err) =>
     app.log.warn({ err }, "sales rollup run failed; retrying shortly"),
   );
+  // Every process makes the due payouts; a transfer is planned under its shop's lock and booked by compare-and-set.
+  const payouts = startPayoutWorker({ db: deps.database.prisma, deps }, { intervalSeconds: config.PAYOUT_INTERVAL_SECONDS, holdDays: config.PAYOUT_HOLD_DAYS }, (err) =>
+    app.log.warn({ err }, "payout round failed; retrying shortly"),
+  );
   // Every process sends the outbox's due mail; replicas share it (FOR UPDATE SKIP LOCKED).
   const mailTransport = openMailTransport(config.mail);
   const mailWorker = mailTransport
@@ -217,7 +222,7 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
         drain.start();
         if (config.DRAIN_DELAY_MS > 0 && app.server.listening) await new Promise((r) => setTimeout(r, config.DRAIN_DELAY_MS));
         // 2. The loops end the round under way (a sweep publishes events too).
-        await Promise.all([sweeper.stop(), uploadSweeper.stop(), rollups.stop(), mailWorker?.stop()]);
+        await Promise.all([sweeper.stop(), uploadSweeper.stop(), rollups.stop(), payouts.stop(), mailWorker?.stop()]);
         mailTransport?.close();
         // 3. No new connection; the requests under way finish, and their committed events go out
         //    through the adapter while it is still open. Only then are the sockets closed (an

@@ -68,6 +68,10 @@ export const ACTIVITY_KINDS = [
   "review.hidden",
   "review.restored",
   "review.reported",
+  "payout.account_updated",
+  "payout.transfer_failed",
+  "payout.dispute",
+  "payout.refund",
 ] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 

@@ -14,6 +14,8 @@ export const NOTIFICATION_KINDS = [
   "review.reply",
   "review.reported",
   "shop.pending",
+  "payout.dispute",
+  "payout.failed",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

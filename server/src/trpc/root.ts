@@ -9,6 +9,7 @@ import { orderRouter, sellerOrderRouter } from "../modules/orders/orders.router.
 import { mailRouter } from "../modules/mail/mail.router.ts";
 import { notificationRouter } from "../modules/notifications/notifications.router.ts";
 import { paymentRouter } from "../modules/payments/payments.router.ts";
+import { payoutRouter } from "../modules/payouts/payouts.router.ts";
 import { productRouter } from "../modules/products/products.router.ts";
 import { reviewRouter } from "../modules/reviews/reviews.router.ts";
 import { shopRouter } from "../modules/shops/shops.router.ts";
@@ -31,6 +32,7 @@ export const appRouter = router({
   review: reviewRouter,
   notification: notificationRouter,
   mail: mailRouter,
+  payout: payoutRouter,
 });
 
 export type AppRouter = typeof appRouter;

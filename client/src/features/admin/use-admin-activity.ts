@@ -30,6 +30,10 @@ export const ACTIVITY_LABELS: Record<ActivityKind, string> = {
   "review.hidden": "Review hidden",
   "review.restored": "Review restored",
   "review.reported": "Review reported",
+  "payout.account_updated": "Payout account",
+  "payout.transfer_failed": "Payout failed",
+  "payout.dispute": "Dispute",
+  "payout.refund": "Refund after delivery",
 };
 
 /** The label of a kind; the raw kind for one this client does not know yet. */

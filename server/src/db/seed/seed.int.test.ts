@@ -2,6 +2,7 @@ import { figureMismatches } from "../../test/review-oracle.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ORDER_STATUSES } from "@marketplace/shared";
 import { verifyPassword } from "../../modules/auth/password.ts";
+import { payoutChecks } from "../../modules/payouts/payout-checks.ts";
 import { createTestDatabase, type TestDatabase } from "../../test/db.ts";
 import { ALREADY_PRESENT, buildDemoData, seedDemo } from "./index.ts";
 
@@ -34,6 +35,13 @@ afterAll(() => database?.close());
 describe("seedDemo", () => {
   it("summarises what it created", () => {
     expect(summary).toMatch(/^\d+ users, \d+ categories, 7 shops, \d+ products, \d+ orders, \d+ reviews$/);
+  });
+
+  it("keeps every payout money check (charges split into nets and commissions, ledger per seller order)", async () => {
+    for (const check of payoutChecks) {
+      const result = await db().$transaction((tx) => check.run(tx));
+      expect({ check: check.name, offending: result.offending }).toEqual({ check: check.name, offending: [] });
+    }
   });
 
   it("creates the three documented accounts with their roles and the demo password", async () => {

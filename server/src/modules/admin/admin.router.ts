@@ -16,6 +16,7 @@ import { adminProcedure } from "../../trpc/init.ts";
 import { listActivity } from "../activity/activity.query.ts";
 import * as shops from "../shops/admin-shops.service.ts";
 import * as moderation from "../reviews/review-moderation.ts";
+import { adminPayoutRouter } from "../payouts/payouts.router.ts";
 import { adminStats } from "../stats/admin-stats.service.ts";
 import { runDoctor } from "../doctor/doctor.service.ts";
 import * as users from "./admin-users.service.ts";
@@ -37,6 +38,7 @@ export const adminRouter = {
     hide: adminProcedure.input(adminReviewHideInput).mutation(({ ctx, input }) => moderation.hideReview(ctx, input)),
     restore: adminProcedure.input(byIdInput).mutation(({ ctx, input }) => moderation.restoreReview(ctx, input.id)),
   },
+  payouts: adminPayoutRouter,
   stats: adminProcedure.input(statsInput).query(({ ctx, input }) => adminStats(ctx, input)),
   /** The consistency checks of `pnpm doctor`, read in one read-only snapshot (SECURITY 52). */
   doctor: adminProcedure.query(({ ctx }) => runDoctor(ctx)),

@@ -11,6 +11,8 @@ import { liveCents, nothingToTell, settleWithProvider, type ProviderFollowUp } f
 import { lockOrder, type LockedOrder } from "../orders/order-lock.ts";
 import { getBuyerOrder } from "../orders/orders.service.ts";
 import { tellOrderPaid } from "../notifications/order-messages.ts";
+import { applyPayoutEvent, type PayoutEventResult } from "../payouts/payout-webhooks.ts";
+import { settleRefund } from "../payouts/refunds.ts";
 
 type Deps = Pick<Scope, "db" | "deps">;
 
@@ -178,6 +180,8 @@ interface Handled {
   outcome: string;
   orderId?: string;
   followUp: ProviderFollowUp;
+  /** Connect events (payouts, disputes): refunds and reversals to make after the commit. */
+  settle?: PayoutEventResult["settle"];
 }
 
 /**
@@ -186,11 +190,14 @@ interface Handled {
  * changes nothing twice ("duplicate"); a success is applied only to the order named in its
  * metadata and only if it is that order's payment, with amount and currency checked
  * (applyPayment); a failure marks the order's payment FAILED; other events are ignored. Refunds
- * (a payment for a cancelled order or part) are made once the change has committed.
+ * (a payment for a cancelled order or part) are made once the change has committed. Connect
+ * events (accounts, transfers, disputes, connected accounts' payouts) go to the payouts module
+ * (payout-webhooks.ts), in the same transaction.
  */
 export async function handleStripeEvent(ctx: Deps, event: Stripe.Event): Promise<{ outcome: string }> {
-  const { outcome, orderId, followUp } = await recordStripeEvent(ctx, event);
+  const { outcome, orderId, followUp, settle } = await recordStripeEvent(ctx, event);
   if (orderId) await settleWithProvider(ctx, orderId, followUp);
+  if (settle) await settleRefund(ctx, settle.orderId, settle.outcome);
   return { outcome };
 }
 
@@ -216,6 +223,8 @@ async function recordStripeEvent(ctx: Deps, event: Stripe.Event): Promise<Handle
         if (intent.metadata?.orderId) await markPaymentFailed(tx, intent.metadata.orderId, intent.last_payment_error?.code ?? "payment_failed");
         return done("FAILED");
       }
+      const payout = await applyPayoutEvent(tx, events, event);
+      if (payout) return { outcome: payout.outcome, followUp: nothingToTell, settle: payout.settle };
       return done(`ignored: ${event.type}`);
     });
   } catch (err) {

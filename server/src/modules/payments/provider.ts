@@ -1,3 +1,6 @@
+import { randomBytes } from "node:crypto";
+import { ProviderRefusal, type ConnectProvider, type ConnectedAccountState, type ReversalRequest, type TransferRequest } from "./connect.ts";
+
 /**
  * What the marketplace needs from a payment provider. `test` plays the provider in-process;
  * `stripe` talks to Stripe. Both are idempotent by the keys they are given.
@@ -21,7 +24,7 @@ export interface RefundRequest {
   idempotencyKey: string;
 }
 
-export interface PaymentProvider {
+export interface PaymentProvider extends ConnectProvider {
   readonly name: "TEST" | "STRIPE";
   /** Creates (or, for the same order, returns again) the provider's payment for an order. */
   createPayment(order: PaymentOrder): Promise<CreatedPayment>;
@@ -68,4 +71,74 @@ export class TestPaymentProvider implements PaymentProvider {
   async refund(input: RefundRequest): Promise<void> {
     if (!this.refunds.some((r) => r.idempotencyKey === input.idempotencyKey)) this.refunds.push(input);
   }
+
+  // ---- Connect, played in-process (accounts enabled at once unless told otherwise) ----
+
+  /** false: a new account waits for `enableAccount` (onboarding "on demand"), as a real one waits for its owner. */
+  connectInstantly = true;
+  /** While set, transfers (and reversals) are refused with this code, as Stripe refuses them. */
+  failTransfers: string | null = null;
+  failReversals: string | null = null;
+  readonly accounts = new Map<string, ConnectedAccountState>();
+  readonly transfers = new Map<string, TransferRequest & { transferRef: string }>();
+  readonly reversals = new Map<string, ReversalRequest & { reversalRef: string }>();
+
+  async createConnectedAccount(input: { shopId: string }): Promise<ConnectedAccountState> {
+    const accountRef = `acct_test_${input.shopId.replace(/-/g, "").slice(-16)}`;
+    const existing = this.accounts.get(accountRef);
+    if (existing) return { ...existing };
+    const state = this.connectInstantly ? enabledAccount(accountRef) : pendingAccount(accountRef);
+    this.accounts.set(accountRef, state);
+    return { ...state };
+  }
+
+  /** The test provider has no onboarding pages: the link leads straight back to the return URL. */
+  async createAccountLink(input: { accountRef: string; returnUrl: string }): Promise<{ url: string }> {
+    return { url: input.returnUrl };
+  }
+
+  /** An account this process never made (the server restarted) was made enabled: the database keeps its state. */
+  async retrieveAccount(accountRef: string): Promise<ConnectedAccountState> {
+    return { ...(this.accounts.get(accountRef) ?? enabledAccount(accountRef)) };
+  }
+
+  /** Onboarding completed, on demand (tests, the demo). */
+  enableAccount(accountRef: string): ConnectedAccountState {
+    const state = enabledAccount(accountRef);
+    this.accounts.set(accountRef, state);
+    return { ...state };
+  }
+
+  async createTransfer(input: TransferRequest): Promise<{ transferRef: string }> {
+    const done = this.transfers.get(input.idempotencyKey);
+    if (done) return { transferRef: done.transferRef };
+    if (this.failTransfers) throw new ProviderRefusal(`The transfer was refused (${this.failTransfers})`, this.failTransfers);
+    const transferRef = `tr_test_${randomBytes(8).toString("hex")}`;
+    this.transfers.set(input.idempotencyKey, { ...input, transferRef });
+    return { transferRef };
+  }
+
+  async reverseTransfer(input: ReversalRequest): Promise<{ reversalRef: string }> {
+    const done = this.reversals.get(input.idempotencyKey);
+    if (done) return { reversalRef: done.reversalRef };
+    if (this.failReversals) throw new ProviderRefusal(`The reversal was refused (${this.failReversals})`, this.failReversals);
+    const reversalRef = `trr_test_${randomBytes(8).toString("hex")}`;
+    this.reversals.set(input.idempotencyKey, { ...input, reversalRef });
+    return { reversalRef };
+  }
+}
+
+function enabledAccount(accountRef: string): ConnectedAccountState {
+  return { accountRef, chargesEnabled: true, payoutsEnabled: true, detailsSubmitted: true, requirements: [], disabledReason: null };
+}
+
+function pendingAccount(accountRef: string): ConnectedAccountState {
+  return {
+    accountRef,
+    chargesEnabled: false,
+    payoutsEnabled: false,
+    detailsSubmitted: false,
+    requirements: ["business_profile.url", "external_account", "individual.verification.document"],
+    disabledReason: "requirements.past_due",
+  };
 }

@@ -19,6 +19,11 @@ const realProvider: PaymentProvider = {
   updateAmount: async () => {},
   cancelPayment: async () => {},
   refund: async () => {},
+  createConnectedAccount: async () => Promise.reject(new Error("not used here")),
+  createAccountLink: async () => Promise.reject(new Error("not used here")),
+  retrieveAccount: async () => Promise.reject(new Error("not used here")),
+  createTransfer: async () => Promise.reject(new Error("not used here")),
+  reverseTransfer: async () => Promise.reject(new Error("not used here")),
 };
 
 beforeAll(async () => {

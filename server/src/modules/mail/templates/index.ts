@@ -1,5 +1,6 @@
 import { accountMails } from "./account-mails.ts";
 import { orderMails } from "./order-mails.ts";
+import { payoutMails } from "./payout-mails.ts";
 import { reviewMails } from "./review-mails.ts";
 import { shopMails } from "./shop-mails.ts";
 import type { MailPreference, MailTemplate } from "./template.ts";
@@ -14,6 +15,7 @@ export const mailTemplates = {
   ...orderMails,
   ...shopMails,
   ...reviewMails,
+  ...payoutMails,
 };
 
 export type MailTemplates = typeof mailTemplates;
