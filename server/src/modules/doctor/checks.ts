@@ -7,6 +7,7 @@ import { orderTotals } from "./checks/order-totals.ts";
 import { ratingFigures } from "./checks/rating-figures.ts";
 import { stockConservation } from "./checks/stock-conservation.ts";
 import { unpaidPastExpiry } from "./checks/unpaid-past-expiry.ts";
+import { payoutChecks } from "../payouts/payout-checks.ts";
 
 /**
  * How long after its expiry an unpaid order may still be waiting for the sweeper: two of its
@@ -27,5 +28,7 @@ export function doctorChecks(options: { sweepIntervalSeconds: number }): DoctorC
     orderStatus,
     catalogFigures,
     ratingFigures,
+    // Seller payouts' money rules (charge split, balances, transfers less reversals).
+    ...payoutChecks,
   ];
 }
