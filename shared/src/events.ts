@@ -68,6 +68,15 @@ export const ACTIVITY_KINDS = [
   "review.hidden",
   "review.restored",
   "review.reported",
+  "shop.updated",
+  "product.created",
+  "product.updated",
+  "product.archived",
+  "review.replied",
+  "team.invited",
+  "team.joined",
+  "team.role_changed",
+  "team.removed",
 ] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
@@ -89,6 +98,12 @@ export interface ShopUpdatedPayload {
   reason: string | null;
 }
 
+/** To a user whose place in a shop changed: joined, a new role (role), or removed (role null). */
+export interface TeamChangedPayload {
+  shopId: string;
+  role: "OWNER" | "MANAGER" | "FULFILMENT" | "VIEWER" | null;
+}
+
 export interface ServerEventPayloads {
   "order.updated": OrderUpdatedPayload;
   "order.created": OrderCreatedPayload;
@@ -98,6 +113,7 @@ export interface ServerEventPayloads {
   activity: ActivityPayload;
   "shop.updated": ShopUpdatedPayload;
   notification: NotificationPayload;
+  "team.changed": TeamChangedPayload;
 }
 export type ServerEventName = keyof ServerEventPayloads;
 

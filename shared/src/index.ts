@@ -14,3 +14,4 @@ export * from "./reviews.ts";
 export * from "./stats.ts";
 export * from "./account-security.ts";
 export * from "./notifications.ts";
+export * from "./teams.ts";

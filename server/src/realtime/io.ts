@@ -16,6 +16,8 @@ import { mustSetUpTwoFactor } from "../modules/auth/two-factor-policy.ts";
 import { isProductVisible } from "../modules/catalog/catalog.service.ts";
 import { sessionCookie } from "../modules/auth/session-cookie.ts";
 import type { AppDeps } from "../scope.ts";
+import { membershipsOf } from "../modules/teams/membership.ts";
+import { shopRoomsFor } from "../modules/teams/team-rooms.ts";
 import { rooms, type EventSink, type OutgoingEvent, type RoomChange } from "./publish.ts";
 import { connectRedisPair, type RedisPair } from "./redis.ts";
 import { StockThrottle } from "./stock-throttle.ts";
@@ -30,8 +32,8 @@ export interface SocketData {
    * change moves the socket's rooms instead (EventSink.roomsChanged); nothing reads this after.
    */
   role: Role | null;
-  /** The shop this user owns, if any: its room is joined at connection. */
-  shopId: string | null;
+  /** The rooms of the shops this user works in (shop, and its money room for roles that see prices): joined at connection. */
+  shopRooms: string[];
   tokens: number;
   refilledAt: number;
 }
@@ -107,7 +109,7 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
 
   /** Who is behind a new socket: the session cookie's user and their shop, or a guest. */
   async function identify(socket: MarketplaceSocket): Promise<void> {
-    const data: SocketData = { userId: null, sessionId: null, role: null, shopId: null, tokens: SOCKET_LIMITS.burst, refilledAt: Date.now() };
+    const data: SocketData = { userId: null, sessionId: null, role: null, shopRooms: [], tokens: SOCKET_LIMITS.burst, refilledAt: Date.now() };
     socket.data = data;
     const cookies = fastifyCookie.parse(socket.handshake.headers.cookie ?? "");
     const token = cookies[cookieName];
@@ -119,8 +121,8 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
       data.role = mustSetUpTwoFactor(session.user, config) ? null : session.user.role;
       // Looked up before the connection is accepted, so the socket is in all its rooms the
       // moment the client sees "connect": no event committed after that can miss it.
-      const shop = await database.prisma.shop.findUnique({ where: { ownerId: session.user.id }, select: { id: true } });
-      data.shopId = shop?.id ?? null;
+      const memberships = await membershipsOf(database.prisma, session.user.id);
+      data.shopRooms = memberships.flatMap((m) => shopRoomsFor(m.shop.id, m.role));
     }
   }
 
@@ -158,11 +160,11 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
       void socket.leave(rooms.shopPage(parsed.data.shopId));
       reply(ack, { ok: true });
     });
-    const { userId, sessionId, role, shopId } = socket.data;
+    const { userId, sessionId, role, shopRooms } = socket.data;
     if (userId && sessionId) {
       const own = [rooms.user(userId), sessionRoom(sessionId)];
       if (role === "ADMIN") own.push(rooms.admins());
-      if (shopId) own.push(rooms.shop(shopId));
+      own.push(...shopRooms);
       void socket.join(own);
     }
   });

@@ -1,3 +1,4 @@
+import type { ShopRole } from "@marketplace/shared";
 import type { OrderStatus } from "@marketplace/shared";
 import type { Tx } from "../../db/client.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
@@ -36,7 +37,15 @@ export const nothingToTell: ProviderFollowUp = { refunds: [], unpaid: null };
 export async function cancelSellerOrders(
   tx: Tx,
   events: EventBuffer,
-  input: { orderId: string; sellerOrderIds: string[]; actorId: string | null; actorName: string; reason: string },
+  input: {
+    orderId: string;
+    sellerOrderIds: string[];
+    actorId: string | null;
+    actorName: string;
+    reason: string;
+    /** The acting member's role in the shop, for the audit (a seller's cancellation). */
+    memberRole?: ShopRole;
+  },
 ): Promise<ProviderFollowUp> {
   const order = await lockOrder(tx, input.orderId);
   if (!order) throw notFound("Order");
@@ -77,6 +86,7 @@ export async function cancelSellerOrders(
     summary: `${input.actorName} cancelled ${targets.length === parts.length ? "an order" : "part of an order"} (${input.reason})`,
     actorId: input.actorId,
     subject: { type: "order", id: order.id },
+    data: { sellerOrderIds: targets.map((t) => t.id), ...(input.memberRole ? { memberRole: input.memberRole } : {}) },
   });
   await tellOrderCancelled(tx, events, { orderId: order.id, buyerId: order.buyerId, actorId: input.actorId, actorName: input.actorName, reason: input.reason, whole: targets.length === parts.length, refunded: refunds.length > 0 || targets.some((t) => t.status === "REFUNDED") });
   return { refunds, unpaid };

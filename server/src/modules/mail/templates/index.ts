@@ -2,6 +2,7 @@ import { accountMails } from "./account-mails.ts";
 import { orderMails } from "./order-mails.ts";
 import { reviewMails } from "./review-mails.ts";
 import { shopMails } from "./shop-mails.ts";
+import { teamMails } from "./team-mails.ts";
 import type { MailPreference, MailTemplate } from "./template.ts";
 
 /**
@@ -14,6 +15,7 @@ export const mailTemplates = {
   ...orderMails,
   ...shopMails,
   ...reviewMails,
+  ...teamMails,
 };
 
 export type MailTemplates = typeof mailTemplates;
