@@ -53,41 +53,53 @@ function asSeenBy(ctx: ShopScope, so: SellerOrderRow): SellerOrderView {
 export async function listSellerOrders(ctx: ShopScope, input: SellerOrderListInput) {
   const where = { shopId: ctx.shop.id, status: input.status ?? { not: "PENDING_PAYMENT" as const } };
   const page = await readNewestFirst(input, where, (query) => ctx.db.sellerOrder.findMany({ ...query, select: sellerOrderSelect }));
-  return { ...page, items: page.items.map((so) => asSeenBy(ctx, so)) };
+  const moves = await sellerOrderTimelines(ctx, page.items);
+  return { ...page, items: page.items.map((so) => ({ ...asSeenBy(ctx, so), timeline: moves.get(so.id) ?? [] })) };
 }
 
 /** One of the shop's seller orders; another shop's (even of the same order) is NOT_FOUND. With its timeline: who moved it, and when. */
 export async function getSellerOrder(ctx: ShopScope, id: string) {
   const so = await ctx.db.sellerOrder.findFirst({ where: { id, shopId: ctx.shop.id }, select: sellerOrderSelect });
   if (!so) throw notFound("Order");
-  return { ...asSeenBy(ctx, so), timeline: await sellerOrderTimeline(ctx, so.id, so.orderId) };
+  return { ...asSeenBy(ctx, so), timeline: (await sellerOrderTimelines(ctx, [so])).get(so.id) ?? [] };
 }
 
 /**
  * The seller-side moves of one seller order from the activity log, oldest first: each status change
  * and cancellation with the member who made it and their role then ("Shipped by Ana (Fulfilment)").
  */
-async function sellerOrderTimeline(ctx: ShopScope, id: string, orderId: string) {
+async function sellerOrderTimelines(ctx: ShopScope, orders: { id: string; orderId: string }[]) {
+  const byId = new Map<string, { id: string; at: Date; status: OrderStatus | null; actorName: string | null; actorRole: ShopRole | null }[]>();
+  if (!orders.length) return byId;
+  const ids = orders.map((o) => o.id);
   const rows = await ctx.db.activity.findMany({
     where: {
       OR: [
-        { subjectType: "seller_order", subjectId: id, kind: "order.status_changed" },
-        { subjectType: "order", subjectId: orderId, kind: "order.cancelled", data: { path: ["sellerOrderIds"], array_contains: [id] } },
+        { subjectType: "seller_order", subjectId: { in: ids }, kind: "order.status_changed" },
+        { subjectType: "order", subjectId: { in: orders.map((o) => o.orderId) }, kind: "order.cancelled" },
       ],
     },
-    select: { id: true, kind: true, createdAt: true, data: true, actor: { select: { name: true } } },
+    select: { id: true, kind: true, subjectId: true, createdAt: true, data: true, actor: { select: { name: true } } },
     orderBy: { createdAt: "asc" },
   });
-  return rows.map((r) => {
-    const data = (r.data ?? {}) as { to?: string; memberRole?: string };
-    return {
-      id: r.id,
-      at: r.createdAt,
-      status: (r.kind === "order.cancelled" ? "CANCELLED" : (data.to ?? null)) as OrderStatus | null,
-      actorName: r.actor?.name ?? null,
-      actorRole: (shopRoleSchema.safeParse(data.memberRole).data ?? null) as ShopRole | null,
-    };
-  });
+  for (const r of rows) {
+    const data = (r.data ?? {}) as { to?: string; memberRole?: string; sellerOrderIds?: string[] };
+    // A cancellation names the seller orders it cancelled; one of another shop's is not this shop's business.
+    const targets = r.kind === "order.cancelled" ? (data.sellerOrderIds ?? []).filter((id) => ids.includes(id)) : [r.subjectId!];
+    for (const id of targets) {
+      byId.set(id, [
+        ...(byId.get(id) ?? []),
+        {
+          id: r.id,
+          at: r.createdAt,
+          status: (r.kind === "order.cancelled" ? "CANCELLED" : (data.to ?? null)) as OrderStatus | null,
+          actorName: r.actor?.name ?? null,
+          actorRole: shopRoleSchema.safeParse(data.memberRole).data ?? null,
+        },
+      ]);
+    }
+  }
+  return byId;
 }
 
 /** PAID → PROCESSING → SHIPPED (with tracking) → DELIVERED, one step at a time, as compare-and-set. */
