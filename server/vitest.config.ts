@@ -36,6 +36,7 @@ const notEngineSpecific = [
   "src/lib/redis-rate-limiter.int.test.ts",
   "src/modules/auth/password-limits.int.test.ts",
   "src/modules/auth/two-factor-sockets.int.test.ts",
+  "src/modules/teams/team-sockets.int.test.ts",
   "src/modules/mail/outbox-replicas.int.test.ts",
   "src/realtime/connection-limits.int.test.ts",
   "src/realtime/processes.int.test.ts",

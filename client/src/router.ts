@@ -128,6 +128,18 @@ export const router = createRouter({
       meta: { title: "Reviews · My shop", requiresAuth: true },
     },
     {
+      path: "/seller/team",
+      name: "seller-team",
+      component: () => import("./pages/SellerTeamPage.vue"),
+      meta: { title: "Team · My shop", requiresAuth: true },
+    },
+    {
+      path: "/team/join",
+      name: "team-join",
+      component: () => import("./pages/JoinTeamPage.vue"),
+      meta: { title: "Join a shop's team" },
+    },
+    {
       path: "/seller/products/new",
       name: "seller-product-new",
       component: () => import("./pages/SellerProductPage.vue"),

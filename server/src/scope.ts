@@ -1,4 +1,4 @@
-import type { Role, UserStatus } from "@marketplace/shared";
+import type { Role, ShopRole, UserStatus } from "@marketplace/shared";
 import type { Config } from "./config.ts";
 import type { Database, Db } from "./db/client.ts";
 import type { LimiterStore } from "./lib/rate-limiter.ts";
@@ -52,7 +52,7 @@ export interface Scope {
 /** A signed-in user with a live session. */
 export type AuthedScope = Scope & { user: SessionUser; sessionId: string };
 
-/** The caller's own shop, loaded by the server (never a shop id sent by the client). */
+/** The shop a request acts on, loaded by the server from the caller's memberships (a shop id the client names is only a choice among them). */
 export interface OwnShop {
   id: string;
   name: string;
@@ -60,5 +60,10 @@ export interface OwnShop {
   status: "PENDING" | "ACTIVE" | "SUSPENDED";
 }
 
-/** A signed-in shop owner, with their shop. */
-export type ShopScope = AuthedScope & { shop: OwnShop };
+/** The caller's place in that shop: their role (what it may do is shared/src/teams.ts). */
+export interface ShopMemberOf {
+  role: ShopRole;
+}
+
+/** A signed-in member of a shop, with the shop the request acts on and their role in it. */
+export type ShopScope = AuthedScope & { shop: OwnShop; member: ShopMemberOf };

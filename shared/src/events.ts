@@ -72,6 +72,15 @@ export const ACTIVITY_KINDS = [
   "payout.transfer_failed",
   "payout.dispute",
   "payout.refund",
+  "shop.updated",
+  "product.created",
+  "product.updated",
+  "product.archived",
+  "review.replied",
+  "team.invited",
+  "team.joined",
+  "team.role_changed",
+  "team.removed",
 ] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
@@ -93,6 +102,12 @@ export interface ShopUpdatedPayload {
   reason: string | null;
 }
 
+/** To a user whose place in a shop changed: joined, a new role (role), or removed (role null). */
+export interface TeamChangedPayload {
+  shopId: string;
+  role: "OWNER" | "MANAGER" | "FULFILMENT" | "VIEWER" | null;
+}
+
 export interface ServerEventPayloads {
   "order.updated": OrderUpdatedPayload;
   "order.created": OrderCreatedPayload;
@@ -102,6 +117,7 @@ export interface ServerEventPayloads {
   activity: ActivityPayload;
   "shop.updated": ShopUpdatedPayload;
   notification: NotificationPayload;
+  "team.changed": TeamChangedPayload;
 }
 export type ServerEventName = keyof ServerEventPayloads;
 

@@ -15,3 +15,4 @@ export * from "./stats.ts";
 export * from "./account-security.ts";
 export * from "./notifications.ts";
 export * from "./payouts.ts";
+export * from "./teams.ts";

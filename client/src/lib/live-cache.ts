@@ -7,6 +7,7 @@ import { clearUnseenOrders, noteNewOrder, noticeOnOrdersPage } from "./order-ale
 import { queryClient } from "./query.ts";
 import { queryKeys } from "./query-keys.ts";
 import { onLiveEvent } from "./socket.ts";
+import { chosenShopId } from "./shop-choice.ts";
 
 type CatalogProduct = RouterOutputs["catalog"]["product"];
 type SellerProductRow = RouterOutputs["product"]["listMine"][number];
@@ -31,6 +32,7 @@ export const liveCacheHandlers: { [K in ServerEventName]: ServerToClientEvents[K
   "shop.updated": (e) => onShopUpdated(e),
   // The header's bell listens while it is shown (NotificationBell.vue: onNotificationPushed).
   notification: () => {},
+  "team.changed": (e) => onTeamChanged(e),
 };
 
 /** Applies every live event to the cache, for the app's lifetime (main.ts). */
@@ -157,4 +159,16 @@ function onActivity(e: Handler<"activity">) {
   if (e.kind.startsWith("user.") || e.kind === "shop.approved") void queryClient.invalidateQueries({ queryKey: queryKeys.admin.users.all });
   // A report, a hide or a restore (by another admin) changes the moderation queue.
   if (e.kind.startsWith("review.")) void queryClient.invalidateQueries({ queryKey: queryKeys.admin.reviews.all });
+}
+
+/**
+ * The user's place in a shop changed (joined, a new role, removed): what the seller area shows
+ * and may do follows at once. Removed from the chosen shop, they fall back to their other shops.
+ */
+function onTeamChanged(e: Handler<"team.changed">) {
+  if (e.role === null && chosenShopId.value === e.shopId) chosenShopId.value = null;
+  void queryClient.invalidateQueries({ queryKey: queryKeys.seller.all });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.sellerOrders.all });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.reviews.seller });
+  if (e.role === null) showToast("You are no longer a member of that shop.", "info");
 }

@@ -54,6 +54,9 @@ export const queryKeys = {
     products: (filters: SellerProductsFilters) => ["seller", "products", filters] as const,
     productAll: ["seller", "product"] as const,
     product: (id: string) => ["seller", "product", id] as const,
+    /** The shops the person works in (the seller area's switcher) and the chosen shop's team. */
+    memberships: ["seller", "memberships"] as const,
+    team: ["seller", "team"] as const,
   },
   /** The buyer's orders (the orders module builds on these keys). */
   orders: {

@@ -1,13 +1,15 @@
 import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import type { AppRouter } from "@marketplace/server/router";
 import superjson from "superjson";
+import { shopHeaders } from "./shop-choice.ts";
 
 /**
  * The one tRPC client. Same-origin requests carry the session cookie on their own; the server
- * caps a batch at 10 calls, so the link does too.
+ * caps a batch at 10 calls, so the link does too. The shop chosen in the seller area rides along
+ * as `x-shop-id` (lib/shop-choice.ts).
  */
 export const trpc = createTRPCClient<AppRouter>({
-  links: [httpBatchLink({ url: "/trpc", transformer: superjson, maxItems: 10 })],
+  links: [httpBatchLink({ url: "/trpc", transformer: superjson, maxItems: 10, headers: shopHeaders })],
 });
 
 /** What a form or a toast needs from any failure, whatever threw it. */

@@ -1,4 +1,5 @@
 /** Image uploads (`POST /uploads`): the session cookie authenticates, the server checks content. */
+import { shopHeaders } from "./shop-choice.ts";
 
 export const IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp"] as const;
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
@@ -31,7 +32,7 @@ export async function uploadImage(file: File, signal?: AbortSignal): Promise<str
   body.append("file", file, file.name);
   let res: Response;
   try {
-    res = await fetch("/uploads", { method: "POST", body, credentials: "same-origin", ...(signal ? { signal } : {}) });
+    res = await fetch("/uploads", { method: "POST", body, credentials: "same-origin", headers: shopHeaders(), ...(signal ? { signal } : {}) });
   } catch (err) {
     if ((err as Error).name === "AbortError") throw err;
     throw new UploadError("We could not reach the server. Check your connection and try again.", null);

@@ -15,6 +15,8 @@ import { mustSetUpTwoFactor } from "../modules/auth/two-factor-policy.ts";
 import { isProductVisible } from "../modules/catalog/catalog.service.ts";
 import { sessionCookie } from "../modules/auth/session-cookie.ts";
 import type { AppDeps } from "../scope.ts";
+import { membershipsOf } from "../modules/teams/membership.ts";
+import { shopRoomsFor } from "../modules/teams/team-rooms.ts";
 import { rooms, type EventSink, type OutgoingEvent, type RoomChange } from "./publish.ts";
 import { connectAdapterRedis, type AdapterRedis } from "./redis.ts";
 import { holdReplays } from "./recovery.ts";
@@ -30,8 +32,8 @@ export interface SocketData {
    * change moves the socket's rooms instead (EventSink.roomsChanged); nothing reads this after.
    */
   role: Role | null;
-  /** The shop this user owns, if any: its room is joined at connection. */
-  shopId: string | null;
+  /** The rooms of the shops this user works in (shop, and its money room for roles that see prices): joined at connection. */
+  shopRooms: string[];
   tokens: number;
   refilledAt: number;
 }
@@ -140,11 +142,11 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
    */
   async function identify(socket: MarketplaceSocket): Promise<void> {
     const before = socket.recovered ? socket.data : null;
-    const data: SocketData = { userId: null, sessionId: null, role: null, shopId: null, tokens: SOCKET_LIMITS.burst, refilledAt: Date.now() };
+    const data: SocketData = { userId: null, sessionId: null, role: null, shopRooms: [], tokens: SOCKET_LIMITS.burst, refilledAt: Date.now() };
     await whoIs(socket, data);
     socket.data = data;
     if (!before) return;
-    const same = before.userId === data.userId && before.sessionId === data.sessionId && before.role === data.role && before.shopId === data.shopId;
+    const same = before.userId === data.userId && before.sessionId === data.sessionId && before.role === data.role && sameRooms(before.shopRooms, data.shopRooms);
     if (same) return replays.release(socket);
     replays.drop(socket);
     for (const room of socket.rooms) if (room !== socket.id) void socket.leave(room);
@@ -161,8 +163,8 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
       data.role = mustSetUpTwoFactor(session.user, config) ? null : session.user.role;
       // Looked up before the connection is accepted, so the socket is in all its rooms the
       // moment the client sees "connect": no event committed after that can miss it.
-      const shop = await database.prisma.shop.findUnique({ where: { ownerId: session.user.id }, select: { id: true } });
-      data.shopId = shop?.id ?? null;
+      const memberships = await membershipsOf(database.prisma, session.user.id);
+      data.shopRooms = memberships.flatMap((m) => shopRoomsFor(m.shop.id, m.role));
     }
   }
 
@@ -212,14 +214,19 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
         if (visible) void visible().then((ok) => ok || socket.leave(room), () => socket.leave(room));
       }
     }
-    const { userId, sessionId, role, shopId } = socket.data;
+    const { userId, sessionId, role, shopRooms } = socket.data;
     if (userId && sessionId) {
       const own = [rooms.user(userId), sessionRoom(sessionId)];
       if (role === "ADMIN") own.push(rooms.admins());
-      if (shopId) own.push(rooms.shop(shopId));
+      own.push(...shopRooms);
       void socket.join(own);
     }
   });
+
+  /** The same shop rooms (memberships and roles), in any order. */
+  function sameRooms(a: readonly string[] | undefined, b: readonly string[]): boolean {
+    return !!a && a.length === b.length && a.every((r) => b.includes(r));
+  }
 
   /** An active shop's public page may be watched. */
   async function isShopVisible(shopId: string): Promise<boolean> {

@@ -5,7 +5,10 @@ export { EventBuffer, type EventSink, type OutgoingEvent, type RoomChange } from
 /** Rooms are chosen by the server only; these builders are the only way to name one. */
 export const rooms = {
   user: (userId: string) => `user:${userId}`,
+  /** Every member of a shop. */
   shop: (shopId: string) => `shop:${shopId}`,
+  /** The members whose role sees money (`money.read`): events that carry prices and totals. */
+  shopMoney: (shopId: string) => `shop-money:${shopId}`,
   product: (productId: string) => `product:${productId}`,
   /** Visitors of a shop's public page (its owner's private room is `shop:`). */
   shopPage: (shopId: string) => `shop-page:${shopId}`,

@@ -30,6 +30,8 @@ export async function makeShop(db: Db, ownerId: string, opts: { name?: string; s
       slug: `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${randomBytes(3).toString("hex")}`,
       status,
       approvedAt: status === "ACTIVE" ? new Date() : null,
+      // The founder is the shop's first OWNER member, as shop.create makes them.
+      members: { create: { userId: ownerId, role: "OWNER" } },
     },
   });
 }

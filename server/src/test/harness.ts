@@ -37,7 +37,7 @@ export interface TestApp {
   /** A caller with no session. */
   anon(opts?: { ip?: string }): Promise<ReturnType<typeof createCaller>>;
   /** A caller holding this session token (as a browser sending the cookie). */
-  as(token: string | null, opts?: { ip?: string }): Promise<ReturnType<typeof createCaller>>;
+  as(token: string | null, opts?: { ip?: string; shopId?: string }): Promise<ReturnType<typeof createCaller>>;
   /**
    * Creates a user directly in the database (password TEST_PASSWORD unless given), with a verified
    * email unless `verified: false`.
@@ -60,8 +60,8 @@ export async function createTestApp(opts: { config?: Partial<Record<string, stri
   const deps: AppDeps = { config, database, limits, sink, payments, metrics: createMetrics() };
   // Callers read `app.deps` when made, so a test that starts a server can swap in its deps
   // (whose sink reaches the real sockets).
-  const as = async (token: string | null, o: { ip?: string } = {}) =>
-    createCaller(await createContextInner({ deps: app.deps, sessionToken: token, ip: o.ip ?? "10.0.0.1", cookies: new MemoryCookieJar() }));
+  const as = async (token: string | null, o: { ip?: string; shopId?: string } = {}) =>
+    createCaller(await createContextInner({ deps: app.deps, sessionToken: token, ip: o.ip ?? "10.0.0.1", cookies: new MemoryCookieJar(), shopId: o.shopId ?? null }));
   const app: TestApp = {
     deps,
     database,

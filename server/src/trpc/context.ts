@@ -1,6 +1,7 @@
 import type {} from "@fastify/cookie";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { AppDeps, OwnShop, Scope, SessionUser } from "../scope.ts";
+import type { AppDeps, OwnShop, Scope, SessionUser, ShopMemberOf } from "../scope.ts";
+import { SHOP_HEADER } from "@marketplace/shared";
 import { resolveSession } from "../modules/auth/session.service.ts";
 import { pendingSignInCookie, readPendingSignInToken, readSessionToken, sessionCookie, type CookieJar } from "../modules/auth/session-cookie.ts";
 
@@ -15,13 +16,15 @@ export interface Context extends Scope {
   cookies: CookieJar;
   /** The pending two-factor sign-in's token (its own cookie): only `auth.loginTwoFactor` reads it. */
   pendingSignInToken: string | null;
+  /** The shop the client chose (`x-shop-id`): a choice among the caller's memberships, checked by `shopProcedure`. */
+  requestedShopId: string | null;
 }
 
 /** The context after `authedProcedure`: a signed-in user with a live session. */
 export type AuthedContext = Context & { user: SessionUser; sessionId: string };
 
-/** The context after `shopOwnerProcedure` / `sellerProcedure`: the caller's own shop. */
-export type ShopContext = AuthedContext & { shop: OwnShop };
+/** The context after `shopProcedure` / `sellingProcedure`: the shop acted on and the caller's role in it. */
+export type ShopContext = AuthedContext & { shop: OwnShop; member: ShopMemberOf };
 
 export interface ContextInnerOptions {
   deps: AppDeps;
@@ -30,6 +33,8 @@ export interface ContextInnerOptions {
   userAgent?: string | null;
   cookies?: CookieJar;
   pendingSignInToken?: string | null;
+  /** The shop chosen for the request (the `x-shop-id` header). */
+  shopId?: string | null;
 }
 
 /** A jar that remembers what was set: tests read the tokens from it. */
@@ -63,6 +68,7 @@ export async function createContextInner(opts: ContextInnerOptions): Promise<Con
     userAgent: opts.userAgent ?? null,
     cookies: opts.cookies ?? new MemoryCookieJar(),
     pendingSignInToken: opts.pendingSignInToken ?? null,
+    requestedShopId: opts.shopId ?? null,
   };
 }
 
@@ -76,6 +82,7 @@ export function contextFactory(deps: AppDeps) {
       deps,
       sessionToken: readSessionToken(req, deps.config),
       pendingSignInToken,
+      shopId: shopHeader(req.headers[SHOP_HEADER]),
       ip: req.ip,
       userAgent: req.headers["user-agent"]?.slice(0, 300) ?? null,
       cookies: {
@@ -97,4 +104,9 @@ export function contextFactory(deps: AppDeps) {
       },
     });
   };
+}
+
+/** The `x-shop-id` header's one value, or null (absent, empty, or sent twice). */
+function shopHeader(value: string | string[] | undefined): string | null {
+  return typeof value === "string" && value.trim() ? value.trim() : null;
 }

@@ -4,10 +4,18 @@ import { DomainError } from "../lib/errors.ts";
 import type { Context } from "./context.ts";
 import { mustSetUpTwoFactor, TWO_FACTOR_REQUIRED_MESSAGE, TWO_FACTOR_SETUP_PROCEDURES } from "../modules/auth/two-factor-policy.ts";
 import { formatError, toTRPCError } from "./errors.ts";
+import { roleCan, SHOP_ROLE_LABELS, type ShopPermission } from "@marketplace/shared";
+import { isRefusal, resolveMembership } from "../modules/teams/membership.ts";
 
-const ownShopSelect = { id: true, name: true, slug: true, status: true } as const;
+/**
+ * What a procedure declares about itself: a seller procedure names the one permission it needs
+ * (shared/src/teams.ts), which the authorization matrix test reads back from the router.
+ */
+export interface ProcedureMeta {
+  permission?: ShopPermission;
+}
 
-const t = initTRPC.context<Context>().create({
+const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
   transformer,
   // tRPC always puts the stack in the error's shape; formatError keeps it (and internal messages)
   // only when the server's own config says development. An error before the context exists has
@@ -54,26 +62,44 @@ export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
   return next({ ctx });
 });
 
+/** A `shopId` in the raw input object: the shop the client chose, taken out before the procedure's strict schema sees it. */
+function shopIdInInput(raw: unknown): { shopId: string | null; rest: unknown } {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw) || !Object.hasOwn(raw, "shopId")) return { shopId: null, rest: raw };
+  const { shopId, ...rest } = raw as Record<string, unknown>;
+  return { shopId: typeof shopId === "string" ? shopId : String(shopId), rest };
+}
+
 /**
- * The owner of a shop, whatever its status: loads the caller's own shop into `ctx.shop`, so no
- * procedure trusts a shop id sent by the client.
+ * A member of a shop whose role holds the procedure's permission: loads the shop the request acts
+ * on (the caller's only one, or the one named by a `shopId` input or the `x-shop-id` header,
+ * checked against their memberships) into `ctx.shop`, and their role into `ctx.member`.
  */
-export const shopOwnerProcedure = authedProcedure.use(async ({ ctx, next }) => {
-  const shop = await ctx.db.shop.findUnique({ where: { ownerId: ctx.user.id }, select: ownShopSelect });
-  if (!shop) throw new TRPCError({ code: "NOT_FOUND", message: "You have no shop yet" });
-  return next({ ctx: { ...ctx, shop } });
+const shopMember = authedProcedure.use(async ({ ctx, meta, path, getRawInput, next }) => {
+  const permission = meta?.permission;
+  if (!permission) throw new Error(`${path}: a shop procedure must name its permission`);
+  const { shopId, rest } = shopIdInInput(await getRawInput());
+  const found = await resolveMembership(ctx.db, ctx.user.id, shopId ?? ctx.requestedShopId);
+  if (isRefusal(found)) throw new TRPCError({ code: found.code, message: found.message });
+  if (!roleCan(found.role, permission)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: `Your role in this shop (${SHOP_ROLE_LABELS[found.role]}) cannot do this` });
+  }
+  // next() takes getRawInput beside ctx at run time (procedureBuilder's callRecursive); its types
+  // offer one or the other, so the input without `shopId` rides in untyped.
+  const withoutShopId: object = { getRawInput: () => Promise.resolve(rest) };
+  return next({ ctx: { ...ctx, shop: found.shop, member: { role: found.role } }, ...withoutShopId });
 });
 
-/** A seller of an ACTIVE shop: a pending or suspended shop cannot sell. */
-export const sellerProcedure = shopOwnerProcedure.use(({ ctx, next }) => {
-  if (ctx.user.role !== "SELLER" && ctx.user.role !== "ADMIN") {
-    throw new TRPCError({ code: "FORBIDDEN", message: "Sellers only" });
-  }
-  if (ctx.shop.status !== "ACTIVE") {
-    throw new TRPCError({
-      code: "FORBIDDEN",
-      message: ctx.shop.status === "PENDING" ? "Your shop is waiting for approval" : "Your shop is suspended",
-    });
-  }
-  return next({ ctx });
-});
+/** A member of the shop, whatever its status, whose role holds `permission`. */
+export const shopProcedure = (permission: ShopPermission) => shopMember.meta({ permission });
+
+/** A member of an ACTIVE shop whose role holds `permission`: a pending or suspended shop cannot sell. */
+export const sellingProcedure = (permission: ShopPermission) =>
+  shopProcedure(permission).use(({ ctx, next }) => {
+    if (ctx.shop.status !== "ACTIVE") {
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: ctx.shop.status === "PENDING" ? "Your shop is waiting for approval" : "Your shop is suspended",
+      });
+    }
+    return next({ ctx });
+  });

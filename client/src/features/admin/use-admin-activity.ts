@@ -34,6 +34,15 @@ export const ACTIVITY_LABELS: Record<ActivityKind, string> = {
   "payout.transfer_failed": "Payout failed",
   "payout.dispute": "Dispute",
   "payout.refund": "Refund after delivery",
+  "shop.updated": "Shop edited",
+  "product.created": "Product added",
+  "product.updated": "Product edited",
+  "product.archived": "Product archived",
+  "review.replied": "Review reply",
+  "team.invited": "Team invitation",
+  "team.joined": "Team member joined",
+  "team.role_changed": "Team role change",
+  "team.removed": "Team member removed",
 };
 
 /** The label of a kind; the raw kind for one this client does not know yet. */

@@ -34,8 +34,8 @@ export function useMyShop() {
 export function useCreateShop() {
   return useMutation({
     mutationFn: (input: RouterInputs["shop"]["create"]) => trpc.shop.create.mutate(input),
-    onSuccess(shop) {
-      queryClient.setQueryData(queryKeys.seller.shop, shop);
+    onSuccess() {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.seller.all });
       reconnectSocket();
     },
   });
@@ -45,7 +45,8 @@ export function useUpdateShop() {
   return useMutation({
     mutationFn: (input: RouterInputs["shop"]["update"]) => trpc.shop.update.mutate(input),
     onSuccess(shop) {
-      queryClient.setQueryData(queryKeys.seller.shop, shop);
+      // The answer is the shop alone; the member's role and permissions stay as they were.
+      queryClient.setQueryData<MyShop | null>(queryKeys.seller.shop, (before) => (before ? { ...before, ...shop } : before));
       void queryClient.invalidateQueries({ queryKey: queryKeys.catalog.shopAll });
     },
   });

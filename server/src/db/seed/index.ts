@@ -80,6 +80,8 @@ export function buildDemoData(now: Date, passwordHash: string) {
     users: users.rows,
     categories: categories.rows,
     shops: shops.map((s) => s.row),
+    // Each shop's founder is its first OWNER member.
+    shopMembers: shops.map((s) => ({ id: newId(), shopId: s.id, userId: s.ownerId, role: "OWNER", createdAt: s.row.createdAt, updatedAt: s.row.createdAt })),
     products: catalog.products.map((p) => p.row),
     variants: catalog.variants,
     images: catalog.images,
@@ -120,6 +122,7 @@ const TABLES: [table: string, rows: (d: DemoData) => readonly object[]][] = [
   ["users", (d) => d.users],
   ["categories", (d) => d.categories],
   ["shops", (d) => d.shops],
+  ["shop_members", (d) => d.shopMembers],
   ["products", (d) => d.products],
   ["variants", (d) => d.variants],
   ["product_images", (d) => d.images],

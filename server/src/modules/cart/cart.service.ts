@@ -124,10 +124,10 @@ function assertLineTotal(priceCents: number, quantity: number, currency: string)
 async function loadBuyableVariant(ctx: AuthedScope, variantId: string) {
   const v = await ctx.db.variant.findUnique({
     where: { id: variantId },
-    select: { id: true, priceCents: true, currency: true, stock: true, product: { select: { status: true, shop: { select: { status: true, ownerId: true } } } } },
+    select: { id: true, priceCents: true, currency: true, stock: true, product: { select: { status: true, shop: { select: { status: true, members: { where: { userId: ctx.user.id }, select: { id: true } } } } } } },
   });
   if (!v || v.product.status !== "ACTIVE" || v.product.shop.status !== "ACTIVE") throw notFound("Product");
-  if (v.product.shop.ownerId === ctx.user.id) throw forbidden("You cannot buy from your own shop");
+  if (v.product.shop.members.length) throw forbidden("You cannot buy from your own shop");
   return v;
 }
 

@@ -118,7 +118,7 @@ describe("SECURITY 42: the marketplace's messages, sent once after each commit",
 
   it("a shop cancelling its part tells the buyer in the app; the buyer cancelling tells nobody", async () => {
     const sellerUser = await t.createUser({ role: "SELLER" });
-    const shop = await db().shop.create({ data: { ownerId: sellerUser.id, name: "Kiln Works", slug: `kiln-${Date.now()}`, status: "ACTIVE" }, select: { id: true } });
+    const shop = await db().shop.create({ data: { ownerId: sellerUser.id, name: "Kiln Works", slug: `kiln-${Date.now()}`, status: "ACTIVE", members: { create: { userId: sellerUser.id, role: "OWNER" } } }, select: { id: true } });
     const product = await makeProduct(db(), shop.id, (await makeCategory(db())).id, { variants: [{ priceCents: 900, stock: 5 }] });
     const seller = (await t.signIn(sellerUser.email)).caller;
     const buyer = await person();

@@ -24,7 +24,7 @@ export async function tellOrderPaid(tx: Tx, events: EventBuffer, orderId: string
         select: {
           subtotalCents: true,
           currency: true,
-          shop: { select: { name: true, ownerId: true } },
+          shop: { select: { name: true, members: { where: { role: "OWNER" }, select: { userId: true } } } },
           items: { select: { productTitle: true, variantTitle: true, quantity: true } },
         },
       },
@@ -41,14 +41,15 @@ export async function tellOrderPaid(tx: Tx, events: EventBuffer, orderId: string
     text: `Your order is confirmed: ${count(lines)} item${count(lines) === 1 ? "" : "s"} for ${formatMoney(totalCents, currency)}`,
     link: `/orders/${order.id}`,
   });
-  for (const part of parts) {
+  // A shop's owners hear of each new order (every one of them: the founder may have left the shop).
+  for (const { part, ownerId } of parts.flatMap((part) => part.shop.members.map((m) => ({ part, ownerId: m.userId })))) {
     const partLines = part.items.map((i) => ({ title: itemTitle(i), quantity: i.quantity }));
     await enqueueMail(tx, {
-      userId: part.shop.ownerId,
+      userId: ownerId,
       template: "new_order",
       data: { shopName: part.shop.name, buyerName: order.buyer.name, sellerOrderId: orderId, subtotalCents: part.subtotalCents, currency: part.currency, lines: partLines },
     });
-    await notify(tx, events, part.shop.ownerId, {
+    await notify(tx, events, ownerId, {
       kind: "order.new",
       text: `New order from ${order.buyer.name}: ${count(partLines)} item${count(partLines) === 1 ? "" : "s"} for ${formatMoney(part.subtotalCents, part.currency)}`,
       link: "/seller/orders",

@@ -1,14 +1,18 @@
+import { SHOP_PERMISSIONS } from "@marketplace/shared";
 import type { Tx } from "../../db/client.ts";
 import type { EventBuffer } from "../../realtime/publish.ts";
 import { enqueueMail } from "../mail/outbox.ts";
 import { notify, notifyAdmins, quote } from "./notify.ts";
+
+/** The roles that may reply to reviews hear of new ones. */
+const REPLYING_ROLES = [...SHOP_PERMISSIONS["reviews.reply"].roles];
 
 const reviewSelect = {
   rating: true,
   body: true,
   reply: true,
   author: { select: { id: true, name: true } },
-  shop: { select: { name: true, slug: true, ownerId: true } },
+  shop: { select: { name: true, slug: true, members: { where: { role: { in: REPLYING_ROLES } }, select: { userId: true } } } },
   product: { select: { id: true, title: true } },
 } as const;
 
@@ -19,14 +23,16 @@ async function loadReview(tx: Tx, reviewId: string) {
   return { ...review, link, subject };
 }
 
-/** A buyer reviewed a shop or one of its products: the shop's owner hears. */
+/** A buyer reviewed a shop or one of its products: the shop's owners and managers (who may reply) hear. */
 export async function tellReviewCreated(tx: Tx, events: EventBuffer, reviewId: string): Promise<void> {
   const r = await loadReview(tx, reviewId);
-  await notify(tx, events, r.shop.ownerId, {
-    kind: "review.new",
-    text: `${r.author.name} rated ${r.subject} ${r.rating}/5: “${quote(r.body)}”`,
-    link: "/seller/reviews",
-  });
+  for (const { userId } of r.shop.members) {
+    await notify(tx, events, userId, {
+      kind: "review.new",
+      text: `${r.author.name} rated ${r.subject} ${r.rating}/5: “${quote(r.body)}”`,
+      link: "/seller/reviews",
+    });
+  }
 }
 
 /** The shop replied to a review: its author hears, by email and in the app. */

@@ -1,3 +1,4 @@
+import type { ShopRole } from "@marketplace/shared";
 import type { OrderStatus } from "@marketplace/shared";
 import type { Tx } from "../../db/client.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
@@ -44,6 +45,8 @@ export async function cancelSellerOrders(
     reason: string;
     /** The order's hold ran out (the sweeper): the stock history says EXPIRY rather than CANCEL. */
     expired?: boolean;
+    /** The acting member's role in the shop, for the audit (a seller's cancellation). */
+    memberRole?: ShopRole;
   },
 ): Promise<ProviderFollowUp> {
   const order = await lockOrder(tx, input.orderId);
@@ -85,6 +88,7 @@ export async function cancelSellerOrders(
     summary: `${input.actorName} cancelled ${targets.length === parts.length ? "an order" : "part of an order"} (${input.reason})`,
     actorId: input.actorId,
     subject: { type: "order", id: order.id },
+    data: { sellerOrderIds: targets.map((t) => t.id), ...(input.memberRole ? { memberRole: input.memberRole } : {}) },
   });
   await tellOrderCancelled(tx, events, { orderId: order.id, buyerId: order.buyerId, actorId: input.actorId, actorName: input.actorName, reason: input.reason, whole: targets.length === parts.length, refunded: refunds.length > 0 || targets.some((t) => t.status === "REFUNDED") });
   return { refunds, unpaid };

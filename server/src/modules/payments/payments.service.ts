@@ -102,7 +102,7 @@ export async function applyPayment(tx: Tx, events: EventBuffer, result: PaymentR
   });
   for (const so of live) {
     events.add("order.updated", [rooms.user(order.buyerId), rooms.shop(so.shopId)], { orderId: order.id, sellerOrderId: so.id, status: "PAID" });
-    events.add("order.created", [rooms.shop(so.shopId)], { orderId: order.id, sellerOrderId: so.id, totalCents: so.subtotalCents, currency: so.currency, items: so.items });
+    events.add("order.created", [rooms.shopMoney(so.shopId)], { orderId: order.id, sellerOrderId: so.id, totalCents: so.subtotalCents, currency: so.currency, items: so.items });
   }
   await tellOrderPaid(tx, events, order.id);
   const buyer = await tx.user.findUniqueOrThrow({ where: { id: order.buyerId }, select: { name: true } });

@@ -14,7 +14,7 @@ export function onboardingUrls(publicUrl: string) {
 /**
  * `payout.connect`: the shop's connected account (created once, keyed `account-<shopId>` at the
  * provider) and a fresh onboarding link to it. The test provider's accounts are enabled at once
- * and its link leads straight back. Only the shop's owner gets here (shopOwnerProcedure).
+ * and its link leads straight back. Only the shop's owners get here (the `payouts` permission).
  */
 export async function connectAccount(ctx: ShopScope): Promise<{ url: string }> {
   const provider = ctx.deps.payments;

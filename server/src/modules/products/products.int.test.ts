@@ -64,7 +64,9 @@ describe("product.create", () => {
   it("SECURITY 10: shopId, ratingAvg or status ARCHIVED sent by the client are refused", async () => {
     const s = await seller();
     const other = await seller();
-    await expect(s.caller.product.create({ ...lamp(), shopId: other.shop.id } as never)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    // A shopId chooses among the caller's own shops (shop teams); another shop's is refused and nothing is made there.
+    await expect(s.caller.product.create({ ...lamp(), shopId: other.shop.id } as never)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await t.database.prisma.product.count({ where: { shopId: other.shop.id } })).toBe(0);
     await expect(s.caller.product.create({ ...lamp(), ratingAvg: 5 } as never)).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(s.caller.product.create(lamp({ status: "ARCHIVED" }))).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });

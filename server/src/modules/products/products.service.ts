@@ -7,6 +7,7 @@ import { inTransaction } from "../../lib/transaction.ts";
 import { rooms, type EventBuffer } from "../../realtime/publish.ts";
 import type { ShopScope } from "../../scope.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
+import { recordShopChange } from "../teams/audit.ts";
 import { holdNewUploads, UNAVAILABLE_IMAGE } from "../uploads/uploads.service.ts";
 
 /** What the seller's own views show of a product: everything, drafts and archived included. */
@@ -72,10 +73,10 @@ export async function createProduct(ctx: ShopScope, input: ProductCreateInput) {
   await assertCategory(ctx, input.categoryId);
   const base = slugify(input.title);
   const taken = await ctx.db.product.findMany({ where: { shopId: ctx.shop.id, slug: { startsWith: base } }, select: { slug: true } });
-  return inTransaction(ctx, async (tx) => {
+  return inTransaction(ctx, async (tx, events) => {
     await assertSkusFree(tx, ctx.shop.id, input.variants);
     await assertImagesAvailable(tx, ctx.shop.id, input.images);
-    const created = await tx.product.create({
+    const product = await tx.product.create({
       data: {
         shopId: ctx.shop.id,
         categoryId: input.categoryId,
@@ -97,8 +98,9 @@ export async function createProduct(ctx: ShopScope, input: ProductCreateInput) {
       },
       select: sellerProductSelect,
     });
-    await recordListedStock(tx, created.variants);
-    return created;
+    await recordListedStock(tx, product.variants);
+    await recordShopChange(tx, events, ctx, { kind: "product.created", summary: `added “${product.title}”`, subject: { type: "product", id: product.id } });
+    return product;
   }).catch(rethrowSkuRace);
 }
 
@@ -141,7 +143,13 @@ export async function updateProduct(ctx: ShopScope, input: ProductUpdateInput) {
       });
     }
     if (input.variants) await replaceVariants(tx, events, ctx.shop.id, product, input.variants);
-    return tx.product.findUniqueOrThrow({ where: { id: product.id }, select: sellerProductSelect });
+    const saved = await tx.product.findUniqueOrThrow({ where: { id: product.id }, select: sellerProductSelect });
+    await recordShopChange(tx, events, ctx, {
+      kind: "product.updated",
+      summary: `edited “${saved.title}” (${Object.keys(input).filter((k) => k !== "id").join(", ") || "nothing"})`,
+      subject: { type: "product", id: product.id },
+    });
+    return saved;
   }).catch(rethrowSkuRace);
 }
 
@@ -206,7 +214,10 @@ async function applyStockChange(tx: Tx, variantId: string, change: { delta: numb
 export async function archiveProduct(ctx: ShopScope, id: string) {
   const archived = await inTransaction(ctx, async (tx, events) => {
     const { count } = await tx.product.updateMany({ where: { id, shopId: ctx.shop.id, status: { not: "ARCHIVED" } }, data: { status: "ARCHIVED" } });
-    if (count) dropWatchers(events, [id]);
+    if (count) {
+      dropWatchers(events, [id]);
+      await recordShopChange(tx, events, ctx, { kind: "product.archived", summary: "archived a product", subject: { type: "product", id } });
+    }
     return count > 0;
   });
   if (!archived) {

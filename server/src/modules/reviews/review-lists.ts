@@ -207,7 +207,7 @@ export async function reviewsToWrite(ctx: AuthedScope) {
       id: true,
       orderId: true,
       deliveredAt: true,
-      shop: { select: { id: true, name: true, slug: true, ownerId: true } },
+      shop: { select: { id: true, name: true, slug: true, members: { where: { userId: ctx.user.id }, select: { id: true } } } },
       items: { select: { productId: true, productTitle: true, product: { select: { images: { select: { url: true, alt: true }, orderBy: { position: "asc" }, take: 1 } } } } },
     },
   });
@@ -218,7 +218,7 @@ export async function reviewsToWrite(ctx: AuthedScope) {
   const seenShops = new Set<string>();
   const result = [];
   for (const so of delivered) {
-    if (so.shop.ownerId === ctx.user.id) continue;
+    if (so.shop.members.length) continue;
     const products = [];
     for (const item of so.items) {
       if (reviewedProducts.has(item.productId) || seenProducts.has(item.productId)) continue;
@@ -228,7 +228,7 @@ export async function reviewsToWrite(ctx: AuthedScope) {
     const shopToReview = !reviewedShops.has(so.shop.id) && !seenShops.has(so.shop.id);
     seenShops.add(so.shop.id);
     if (!products.length && !shopToReview) continue;
-    const { ownerId: _owner, ...shop } = so.shop;
+    const { members: _members, ...shop } = so.shop;
     result.push({ sellerOrderId: so.id, orderId: so.orderId, deliveredAt: so.deliveredAt, shop, shopToReview, products });
   }
   return result;

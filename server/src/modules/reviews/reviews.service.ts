@@ -10,6 +10,7 @@ import { recordActivity } from "../activity/activity.service.ts";
 import { announceCreated, announceUpdated, type ReviewRef } from "./review-events.ts";
 import { moveFigures, readFigures } from "./review-figures.ts";
 import { lockReview } from "./review-lock.ts";
+import { recordShopChange } from "../teams/audit.ts";
 import { tellReviewCreated, tellReviewReply, tellReviewReported } from "../notifications/review-messages.ts";
 
 /** Per user and hour (SECURITY 19): a flood of reviews or reports is TOO_MANY_REQUESTS. */
@@ -42,9 +43,10 @@ const NOT_ELIGIBLE = "Only buyers whose order of it was delivered can review it"
 
 async function create(ctx: AuthedScope, target: { productId: string | null; shopId: string }, input: { rating: number; title?: string; body: string }, label: string) {
   if (ctx.user.status !== "ACTIVE") throw forbidden("This account is suspended");
-  const shop = await ctx.db.shop.findUnique({ where: { id: target.shopId }, select: { ownerId: true, name: true } });
+  const shop = await ctx.db.shop.findUnique({ where: { id: target.shopId }, select: { name: true, members: { where: { userId: ctx.user.id }, select: { id: true } } } });
   if (!shop) throw notFound(target.productId ? "Product" : "Shop");
-  if (shop.ownerId === ctx.user.id) throw forbidden("You cannot review your own shop or its products");
+  // Anyone who works in the shop, not only its founder.
+  if (shop.members.length) throw forbidden("You cannot review your own shop or its products");
   await takeAllowance(ctx, "reviews");
   try {
     return await inTransaction(ctx, async (tx, events) => {
@@ -125,6 +127,7 @@ export async function replyToReview(ctx: ShopScope, input: ReviewReplyInput) {
     const figures = await readFigures(tx, review);
     announceUpdated(events, review, { ratingAvg: figures.ratingAvg, ratingCount: figures.ratingCount }, { toAuthor: true });
     await tellReviewReply(tx, events, review.id);
+    await recordShopChange(tx, events, ctx, { kind: "review.replied", summary: "replied to a review", subject: { type: "review", id: review.id } });
     return { id: review.id, reply: { body: input.body, createdAt: repliedAt } };
   });
 }

@@ -1,4 +1,7 @@
-import type { ShopCreateInput, ShopUpdateInput } from "@marketplace/shared";
+import { permissionsOf, type ShopCreateInput, type ShopUpdateInput } from "@marketplace/shared";
+import { roleIn } from "../teams/team.service.ts";
+import { recordShopChange } from "../teams/audit.ts";
+import { followMembership } from "../teams/team-rooms.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { DomainError, conflict, forbidden, notFound } from "../../lib/errors.ts";
 import { slugify, uniqueSlug } from "../../lib/slug.ts";
@@ -37,9 +40,17 @@ export async function createShop(ctx: AuthedScope, input: ShopCreateInput) {
   const taken = await ctx.db.shop.findMany({ where: { slug: { startsWith: base } }, select: { slug: true } });
   return inTransaction(ctx, async (tx, events) => {
     const shop = await tx.shop.create({
-      data: { ownerId: ctx.user.id, name: input.name, description: input.description, slug: uniqueSlug(base, taken.map((s) => s.slug)) },
+      data: {
+        ownerId: ctx.user.id,
+        name: input.name,
+        description: input.description,
+        slug: uniqueSlug(base, taken.map((s) => s.slug)),
+        // The founder is the shop's first owner; more can be invited (shop.team.invite).
+        members: { create: { userId: ctx.user.id, role: "OWNER" } },
+      },
       select: ownShopDetailSelect,
     });
+    followMembership(events, ctx.user.id, shop.id, "OWNER");
     await recordActivity(tx, events, {
       kind: "shop.created",
       summary: `${ctx.user.name} opened the shop “${shop.name}” (awaiting approval)`,
@@ -55,9 +66,12 @@ export async function createShop(ctx: AuthedScope, input: ShopCreateInput) {
   });
 }
 
-/** The caller's own shop, in any status, or null. */
-export async function myShop(ctx: AuthedScope) {
-  return ctx.db.shop.findUnique({ where: { ownerId: ctx.user.id }, select: ownShopDetailSelect });
+/** The shop the caller chose (or their only one), in any status, with their role and its permissions; null without one. */
+export async function myShop(ctx: AuthedScope, requestedShopId: string | null) {
+  const place = await roleIn(ctx, requestedShopId);
+  if (!place) return null;
+  const shop = await ctx.db.shop.findUniqueOrThrow({ where: { id: place.shopId }, select: ownShopDetailSelect });
+  return { ...shop, role: place.role, permissions: permissionsOf(place.role) };
 }
 
 /**
@@ -66,7 +80,7 @@ export async function myShop(ctx: AuthedScope) {
  */
 export async function updateShop(ctx: ShopScope, input: ShopUpdateInput) {
   if (ctx.shop.status === "SUSPENDED") throw forbidden("Your shop is suspended");
-  return inTransaction(ctx, async (tx) => {
+  return inTransaction(ctx, async (tx, events) => {
     const current = await tx.shop.findUniqueOrThrow({ where: { id: ctx.shop.id }, select: { logoUrl: true, bannerUrl: true } });
     const missing = await holdNewUploads(tx, ctx.shop.id, [input.logoUrl, input.bannerUrl], [current.logoUrl, current.bannerUrl]);
     if (missing.length) {
@@ -75,7 +89,13 @@ export async function updateShop(ctx: ShopScope, input: ShopUpdateInput) {
       if (input.bannerUrl && missing.includes(input.bannerUrl)) fieldErrors.bannerUrl = [UNAVAILABLE_IMAGE];
       throw new DomainError("BAD_REQUEST", UNAVAILABLE_IMAGE, fieldErrors);
     }
-    return tx.shop.update({ where: { id: ctx.shop.id }, data: input, select: ownShopDetailSelect });
+    const shop = await tx.shop.update({ where: { id: ctx.shop.id }, data: input, select: ownShopDetailSelect });
+    await recordShopChange(tx, events, ctx, {
+      kind: "shop.updated",
+      summary: `edited the shop (${Object.keys(input).join(", ") || "nothing"})`,
+      subject: { type: "shop", id: ctx.shop.id },
+    });
+    return shop;
   });
 }
 

@@ -5,6 +5,8 @@ import { resolveSession } from "../auth/session.service.ts";
 import { readSessionToken } from "../auth/session-cookie.ts";
 import type { AppDeps, SessionUser } from "../../scope.ts";
 import { ledgerCsv, orderLinesCsv } from "./exports.service.ts";
+import { roleCan } from "@marketplace/shared";
+import { isRefusal, resolveMembership } from "../teams/membership.ts";
 import { resolvePeriod, type ResolvedPeriod } from "./period.ts";
 
 /**
@@ -20,8 +22,11 @@ export async function registerExports(app: FastifyInstance, deps: AppDeps): Prom
     scope.get("/exports/shop-orders.csv", async (req, reply) => {
       const start = await begin(req, reply, deps);
       if (!start) return reply;
-      const shop = await db.shop.findUnique({ where: { ownerId: start.user.id }, select: { id: true, slug: true } });
-      if (!shop) return reply.code(404).send({ error: "Not Found", message: "You have no shop yet" });
+      // A plain link cannot send the x-shop-id header: a member of several shops names it in the query.
+      const found = await resolveMembership(db, start.user.id, start.shopId);
+      if (isRefusal(found)) return reply.code(found.code === "NOT_FOUND" ? 404 : found.code === "FORBIDDEN" ? 403 : 400).send({ message: found.message });
+      if (!roleCan(found.role, "money.read")) return reply.code(403).send({ error: "Forbidden", message: "Your role in this shop does not see sales figures" });
+      const shop = found.shop;
       return send(reply, `${shop.slug}-orders-${start.period.from}-${start.period.to}.csv`, orderLinesCsv(db, start.period, shop.id));
     });
     scope.get("/exports/orders.csv", async (req, reply) => {
@@ -38,7 +43,7 @@ export async function registerExports(app: FastifyInstance, deps: AppDeps): Prom
 }
 
 /** The signed-in caller and the period asked for, or null once the refusal has been sent. */
-async function begin(req: FastifyRequest, reply: FastifyReply, deps: AppDeps, opts: { admin?: boolean } = {}): Promise<{ user: SessionUser; period: ResolvedPeriod } | null> {
+async function begin(req: FastifyRequest, reply: FastifyReply, deps: AppDeps, opts: { admin?: boolean } = {}): Promise<{ user: SessionUser; period: ResolvedPeriod; shopId: string | null } | null> {
   const token = readSessionToken(req, deps.config);
   const session = token ? await resolveSession(deps.database.prisma, token) : null;
   if (!session) {
@@ -49,12 +54,13 @@ async function begin(req: FastifyRequest, reply: FastifyReply, deps: AppDeps, op
     await reply.code(403).send({ error: "Forbidden", message: "Admins only" });
     return null;
   }
-  const parsed = statsExportInput.safeParse(req.query);
+  const { shopId, ...query } = (req.query ?? {}) as Record<string, unknown>;
+  const parsed = statsExportInput.safeParse(query);
   if (!parsed.success) {
     await reply.code(400).send({ error: "Bad Request", message: "Choose a period", fieldErrors: parsed.error.flatten().fieldErrors });
     return null;
   }
-  return { user: session.user, period: resolvePeriod(parsed.data, deps.config.STATS_TIME_ZONE) };
+  return { user: session.user, period: resolvePeriod(parsed.data, deps.config.STATS_TIME_ZONE), shopId: typeof shopId === "string" && shopId ? shopId : null };
 }
 
 function send(reply: FastifyReply, filename: string, lines: AsyncGenerator<string>) {

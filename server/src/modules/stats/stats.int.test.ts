@@ -140,6 +140,7 @@ describe("seller.stats", () => {
     await expect((await t.anon()).seller.stats({})).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     await expect(fx.bea.caller.seller.stats({})).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect((await admin()).seller.stats({})).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect((await fx.a.caller()).seller.stats({ shopId: fx.b.shop.id } as never)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    // A shopId is a choice among the caller's own shops (shop teams): another shop's is refused.
+    await expect((await fx.a.caller()).seller.stats({ shopId: fx.b.shop.id } as never)).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 });

@@ -1,9 +1,9 @@
 import { statsInput } from "@marketplace/shared";
 import type { TRPCRouterRecord } from "@trpc/server";
-import { shopOwnerProcedure } from "../../trpc/init.ts";
+import { shopProcedure } from "../../trpc/init.ts";
 import { sellerStats } from "./seller-stats.service.ts";
 
-/** The seller's dashboard: its owner's own shop only (also while suspended: its orders still count). */
+/** The seller's dashboard: the chosen shop's only, for roles that see money (also while suspended: its orders still count). */
 export const sellerRouter = {
-  stats: shopOwnerProcedure.input(statsInput).query(({ ctx, input }) => sellerStats(ctx, input)),
+  stats: shopProcedure("money.read").input(statsInput).query(({ ctx, input }) => sellerStats(ctx, input)),
 } satisfies TRPCRouterRecord;

@@ -2,6 +2,7 @@ import multipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { resolveSession } from "../auth/session.service.ts";
 import { readSessionToken } from "../auth/session-cookie.ts";
+import { SHOP_HEADER } from "@marketplace/shared";
 import type { AppDeps } from "../../scope.ts";
 import { CONTENT_TYPES, sniffImageType, type ImageStore } from "./image-store.ts";
 import { quotaAlreadyReached, recordUpload, uploadingShop, type UploadRefusal } from "./uploads.service.ts";
@@ -33,7 +34,8 @@ export async function registerUploads(app: FastifyInstance, deps: AppDeps, store
       if (!session) return reply.code(401).send({ error: "Unauthorized", message: "Sign in first" });
       const db = deps.database.prisma;
       const quota = { mb: deps.config.UPLOAD_QUOTA_MB, graceHours: deps.config.UPLOAD_GRACE_HOURS };
-      const shop = await uploadingShop(db, session.user.id);
+      const chosen = req.headers[SHOP_HEADER];
+      const shop = await uploadingShop(db, session.user.id, typeof chosen === "string" && chosen ? chosen : null);
       if (!("shopId" in shop)) return refuse(reply, shop);
       const full = await quotaAlreadyReached(db, shop.shopId, quota);
       if (full) return refuse(reply, full);

@@ -1,4 +1,6 @@
+import { roleCan } from "@marketplace/shared";
 import type { Db, Tx } from "../../db/client.ts";
+import { isRefusal, resolveMembership } from "../teams/membership.ts";
 import { Prisma } from "../../generated/prisma/client.ts";
 import { TRANSACTION_LIMITS } from "../../lib/transaction.ts";
 
@@ -12,12 +14,15 @@ const MB = 1024 * 1024;
 
 /**
  * The shop an upload would be counted against, or why this user may not upload (SECURITY 37):
- * only an ACTIVE shop's owner may; a pending shop's could otherwise fill the disk before any
+ * only a member of an ACTIVE shop whose role edits the catalog may (the shop chosen with the
+ * x-shop-id header, or their only one); a pending shop's could otherwise fill the disk before any
  * admin ever looked at it.
  */
-export async function uploadingShop(db: Db, userId: string): Promise<{ shopId: string } | UploadRefusal> {
-  const shop = await db.shop.findUnique({ where: { ownerId: userId }, select: { id: true, status: true } });
-  if (!shop) return { status: 403, message: "Only shop owners can upload images" };
+export async function uploadingShop(db: Db, userId: string, requestedShopId: string | null = null): Promise<{ shopId: string } | UploadRefusal> {
+  const found = await resolveMembership(db, userId, requestedShopId);
+  if (isRefusal(found)) return { status: 403, message: found.code === "NOT_FOUND" ? "Only shop owners can upload images" : found.message };
+  if (!roleCan(found.role, "catalog.write")) return { status: 403, message: "Your role in this shop cannot upload images" };
+  const shop = found.shop;
   if (shop.status === "PENDING") return { status: 403, message: "Your shop can upload images once an admin has approved it" };
   if (shop.status === "SUSPENDED") return { status: 403, message: "Your shop is suspended: it cannot upload images" };
   return { shopId: shop.id };

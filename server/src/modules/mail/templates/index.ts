@@ -3,6 +3,7 @@ import { orderMails } from "./order-mails.ts";
 import { payoutMails } from "./payout-mails.ts";
 import { reviewMails } from "./review-mails.ts";
 import { shopMails } from "./shop-mails.ts";
+import { teamMails } from "./team-mails.ts";
 import type { MailPreference, MailTemplate } from "./template.ts";
 
 /**
@@ -16,6 +17,7 @@ export const mailTemplates = {
   ...shopMails,
   ...reviewMails,
   ...payoutMails,
+  ...teamMails,
 };
 
 export type MailTemplates = typeof mailTemplates;
