@@ -7,6 +7,8 @@ import { registerCompression } from "./http/compression.ts";
 import { registerSecurity } from "./http/security.ts";
 import { trustProxyHops } from "./http/client-ip.ts";
 import { serveClient } from "./http/static-client.ts";
+import { loadRenderer } from "./ssr/renderer.ts";
+import { pageResponder } from "./ssr/pages.ts";
 import type { ImageStore } from "./modules/uploads/image-store.ts";
 import { openImageStore } from "./modules/uploads/stores.ts";
 import { registerUploads } from "./modules/uploads/uploads.route.ts";
@@ -137,7 +139,9 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
   await registerUploads(app, deps, images);
   await registerStripeWebhook(app, deps);
   await registerExports(app, deps);
-  await serveClient(app, config.clientDist);
+  // Public pages (home, search, product, shop) are rendered here when the client's server build is there.
+  const render = await loadRenderer(deps);
+  await serveClient(app, config.clientDist, render ? pageResponder(deps, render) : undefined);
 
   const stopSweeper = startSweeper({ db: deps.database.prisma, deps }, config.SWEEP_INTERVAL_SECONDS, (err, orderId) =>
     app.log.error({ err, orderId }, "expired-order sweep failed"),

@@ -1,4 +1,4 @@
-import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, TRPCClientError, type TRPCLink } from "@trpc/client";
 import type { AppRouter } from "@marketplace/server/router";
 import superjson from "superjson";
 
@@ -6,9 +6,17 @@ import superjson from "superjson";
  * The one tRPC client. Same-origin requests carry the session cookie on their own; the server
  * caps a batch at 10 calls, so the link does too.
  */
-export const trpc = createTRPCClient<AppRouter>({
+export let trpc = createTRPCClient<AppRouter>({
   links: [httpBatchLink({ url: "/trpc", transformer: superjson, maxItems: 10 })],
 });
+
+/**
+ * The server's renderer calls the procedures in its own process instead (a local link: no HTTP,
+ * always as an anonymous visitor), through the same query functions the browser uses.
+ */
+export function useLocalTransport(link: TRPCLink<AppRouter>): void {
+  trpc = createTRPCClient<AppRouter>({ links: [link] });
+}
 
 /** What a form or a toast needs from any failure, whatever threw it. */
 export interface ApiError {
