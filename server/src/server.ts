@@ -16,6 +16,7 @@ import { startUploadSweeper } from "./modules/uploads/upload-sweeper.ts";
 import { startSweeper } from "./modules/orders/sweeper.ts";
 import { startRollupRebuilder } from "./modules/stats/rollup-rebuilder.ts";
 import { registerExports } from "./modules/stats/exports.route.ts";
+import { registerSitemaps } from "./modules/storefront/sitemap.route.ts";
 import { registerStripeWebhook } from "./modules/payments/stripe-webhook.route.ts";
 import { openMailTransport } from "./modules/mail/mail-transport.ts";
 import { startMailWorker } from "./modules/mail/mail-worker.ts";
@@ -71,6 +72,8 @@ const PROCEDURES = new Set(Object.keys(appRouter._def.procedures));
 export interface ServerOptions {
   /** The clock /readyz's cache reads: tests move it instead of waiting for the cache to expire. */
   now?: () => number;
+  /** URLs per sitemap page (50,000, the protocol's limit, unless a test makes it smaller). */
+  sitemapPageSize?: number;
 }
 
 /** Builds the HTTP server around already-opened dependencies; tests own its lifecycle. */
@@ -139,6 +142,7 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
   await registerUploads(app, deps, images);
   await registerStripeWebhook(app, deps);
   await registerExports(app, deps);
+  await registerSitemaps(app, deps, options.sitemapPageSize);
   // Public pages (home, search, product, shop) are rendered here when the client's server build is there.
   const render = await loadRenderer(deps);
   await serveClient(app, config.clientDist, render ? pageResponder(deps, render) : undefined);

@@ -33,6 +33,11 @@ export function formatMoney(minor: number, currency: string): string {
   return fmt.format(minor / 10 ** digits);
 }
 
+/** A count with the locale's grouping ("1,234"). */
+export function formatCount(n: number): string {
+  return n.toLocaleString(display.locale);
+}
+
 /** Like formatMoney, without the decimals of a whole amount: "$10", "$9.99". For labels. */
 export function formatMoneyShort(minor: number, currency: string): string {
   const full = formatMoney(minor, currency);
