@@ -10,7 +10,6 @@ import { compression } from "vite-plugin-compression2";
 const API = process.env.API_URL ?? "http://127.0.0.1:3000";
 
 export default defineConfig(({ isSsrBuild }) => ({
-  define: { __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: "true" },
   plugins: [
     vue(),
     // A .br (brotli at its best, quality 11) and a .gz beside every text file of the build, made

@@ -61,7 +61,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
     .replace("<!--ssr-outlet-->", appHtml)
     // Without the state, a missing subject's page is drawn afresh by the browser (an error state is not hydrated).
     .replace("<!--ssr-state-->", missing ? "" : `<script type="application/json" id="${SSR_STATE_ID}">${serializeState(state)}</script>`);
-  return { status: missing ? 404 : 200, missing, clientOnly: false, html: await transformHtmlTemplate(head, page) };
+  return { status: missing ? 404 : 200, missing, clientOnly: false, html: transformHtmlTemplate(head, page) };
 }
 
 /** The product or shop a page is about, when its query came back NOT_FOUND. */

@@ -158,7 +158,7 @@ describe("a product page without JavaScript", () => {
     expect(offer.safeParse({ ...p.offers[0], priceValidUntilTomorrow: "x" }).success).toBe(false);
   });
 
-  it("carries its data for hydration, public queries only", async () => {
+  it("SECURITY 49: carries its data for hydration, public queries only", async () => {
     const s = state((await page(`/products/${productId}`)).body);
     expect(s.publicUrl).toBe(PUBLIC_URL);
     const roots = s.queries.queries.map((q) => q.queryKey[0]);
@@ -174,7 +174,7 @@ describe("a product page without JavaScript", () => {
   });
 });
 
-describe("names that try to end the script (SECURITY.md 50)", () => {
+describe("SECURITY 50: names that try to end the script", () => {
   it("stay text: the JSON-LD and the dehydrated state escape every <", async () => {
     const html = (await page(`/products/${hostileId}`)).body;
     // Inside a quoted attribute a "<" is text (only an escaped quote could end it): leave the
@@ -235,7 +235,7 @@ describe("the other public pages", () => {
   });
 });
 
-describe("signed-in visitors (SECURITY.md 49)", () => {
+describe("SECURITY 49: signed-in visitors", () => {
   it("get the same public page as anyone: nothing of theirs is rendered, the session is not even read", async () => {
     const user = await t.createUser({ name: "Zebulon Private", email: "zebulon.private@example.test" });
     const { token } = await t.signIn(user.email);
