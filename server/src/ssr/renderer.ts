@@ -38,13 +38,21 @@ export async function loadRenderer(deps: AppDeps): Promise<RenderPage | null> {
   const template = readFileSync(templateFile, "utf8");
   const manifestFile = path.join(distDir, ".vite", "ssr-manifest.json");
   const manifest = existsSync(manifestFile) ? (JSON.parse(readFileSync(manifestFile, "utf8")) as Record<string, string[]>) : {};
-  entry.setTransport(
-    localLink<AppRouter>({
-      router: appRouter,
-      transformer,
-      createContext: () => createContextInner({ deps, sessionToken: null }),
-    }),
-  );
+  const link = localLink<AppRouter>({
+    router: appRouter,
+    transformer,
+    createContext: () => createContextInner({ deps, sessionToken: null }),
+  });
   const publicUrl = deps.config.publicUrl;
-  return (url) => entry.render({ url, template, publicUrl, manifest });
+  return (url) => {
+    // The renderer module is loaded once per process and holds one transport: a process runs one
+    // server, but tests start several (each its own database), so the last to render rebinds it.
+    if (bound !== link) {
+      entry.setTransport(link);
+      bound = link;
+    }
+    return entry.render({ url, template, publicUrl, manifest });
+  };
 }
+
+let bound: TRPCLink<AppRouter> | null = null;
