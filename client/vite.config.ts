@@ -9,12 +9,14 @@ import { compression } from "vite-plugin-compression2";
  */
 const API = process.env.API_URL ?? "http://127.0.0.1:3000";
 
-export default defineConfig({
+export default defineConfig(({ isSsrBuild }) => ({
   plugins: [
     vue(),
     // A .br (brotli at its best, quality 11) and a .gz beside every text file of the build, made
     // once here so the server sends them as they are (static-client.ts) instead of compressing
     // the same bytes on every request.
+    // The server's renderer (--ssr) is read from disk by the server, never sent: nothing to compress.
+    !isSsrBuild &&
     compression({
       algorithms: [
         ["brotliCompress", { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }],
@@ -38,11 +40,13 @@ export default defineConfig({
       "/readyz": API,
     },
   },
-  build: {
+  build: isSsrBuild ? { outDir: "dist-ssr", emptyOutDir: true, sourcemap: false } : {
     outDir: "dist",
     assetsDir: "assets",
     emptyOutDir: true,
     sourcemap: false,
+    // Which built files each module needs: the server links a rendered page's own CSS and chunks.
+    ssrManifest: true,
     rolldownOptions: {
       output: {
         // Libraries change less often than the app: their own chunks stay cached across releases.
@@ -58,4 +62,4 @@ export default defineConfig({
       },
     },
   },
-});
+}));

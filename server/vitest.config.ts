@@ -45,6 +45,11 @@ const notEngineSpecific = [
   // Input validation over every procedure: the schemas are the same on either engine, and on
   // PGlite's single connection the run takes minutes.
   "src/trpc/fuzz.int.test.ts",
+  // Server rendering reads the catalog through the same procedures as every other test, and
+  // builds the client once (two projects building the same folder at once would clash).
+  "src/ssr/ssr.int.test.ts",
+  // Plain SQL over 50,001 rows: PGlite's single connection would take minutes for the same answer.
+  "src/modules/storefront/sitemap.int.test.ts",
 ];
 
 export default defineConfig({

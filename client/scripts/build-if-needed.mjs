@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * `pnpm start` runs this beside the server's start (server/src/client-build.ts; the server
- * serves once it is done): it builds the client only when
- * dist/index.html is missing or older than any of its sources, so a restart costs nothing
+ * serves once it is done): it builds the client (dist/) and the server's renderer of its public
+ * pages (dist-ssr/) only when either is missing or older than any of its sources, so a restart costs nothing
  * when the client has not changed. Sources: client/src, client/public, client/index.html,
  * client/vite.config.ts, client/package.json and shared/src (the client bundles its schemas).
  */
@@ -13,6 +13,8 @@ import { fileURLToPath } from "node:url";
 const clientDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const sharedSrc = path.resolve(clientDir, "../shared/src");
 const builtIndex = path.join(clientDir, "dist", "index.html");
+// The server's renderer of the public pages (`vite build --ssr`), built from the same sources.
+const builtRenderer = path.join(clientDir, "dist-ssr", "entry-server.js");
 const sources = [
   path.join(clientDir, "src"),
   path.join(clientDir, "public"),
@@ -41,9 +43,10 @@ function newest(p) {
   return best;
 }
 
+/** When the older of the two builds was made, or null when one is missing. */
 function builtAt() {
   try {
-    return statSync(builtIndex).mtimeMs;
+    return Math.min(statSync(builtIndex).mtimeMs, statSync(builtRenderer).mtimeMs);
   } catch {
     return null;
   }
@@ -54,7 +57,7 @@ const built = builtAt();
 const latest = sources.map(newest).reduce((a, b) => (b && (!a || b.mtimeMs > a.mtimeMs) ? b : a), null);
 
 let reason = null;
-if (built === null) reason = `${rel(builtIndex)} is missing`;
+if (built === null) reason = `${rel(builtIndex)} or ${rel(builtRenderer)} is missing`;
 else if (latest && latest.mtimeMs > built) reason = `${rel(latest.file)} changed after the last build`;
 
 if (!reason) {
@@ -64,6 +67,7 @@ if (!reason) {
   const started = performance.now();
   const { build } = await import("vite");
   await build({ root: clientDir, logLevel: "warn" });
+  await build({ root: clientDir, logLevel: "warn", build: { ssr: "src/entry-server.ts" } });
   const { user, system } = process.cpuUsage();
   console.log(
     `[client] built ${rel(path.join(clientDir, "dist"))} in ${Math.round(performance.now() - started)} ms (${Math.round((user + system) / 1000)} ms of CPU)`,

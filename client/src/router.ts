@@ -1,5 +1,5 @@
 import type { Role } from "@marketplace/shared";
-import { createRouter, createWebHistory, type RouteLocationNormalized } from "vue-router";
+import { createRouter, type RouteLocationNormalized, type RouteRecordRaw, type Router, type RouterHistory } from "vue-router";
 import { meQuery, queryClient, type Me } from "./lib/query.ts";
 import { showToast } from "./ui/toast.ts";
 import HomePage from "./pages/HomePage.vue";
@@ -12,6 +12,11 @@ declare module "vue-router" {
     requiresAuth?: boolean;
     /** Only these roles (implies requiresAuth); others go home. */
     roles?: readonly Role[];
+    /**
+     * Rendered on the server (a public page, the same for every visitor): its HTML arrives with
+     * its data and head tags, and the browser hydrates it. Every other page is client-rendered.
+     */
+    serverRendered?: boolean;
   }
 }
 
@@ -21,10 +26,8 @@ function searchTitle(to: RouteLocationNormalized): string {
   return q ? `“${q.slice(0, 80)}” · Search` : "Search";
 }
 
-export const router = createRouter({
-  history: createWebHistory(),
-  routes: [
-    { path: "/", name: "home", component: HomePage, meta: { title: "Independent shops, one marketplace" } },
+const routes: RouteRecordRaw[] = [
+    { path: "/", name: "home", component: HomePage, meta: { title: "Independent shops, one marketplace", serverRendered: true } },
     { path: "/sign-in", name: "sign-in", component: () => import("./pages/SignInPage.vue"), meta: { title: "Sign in" } },
     {
       path: "/sign-in/two-factor",
@@ -51,9 +54,14 @@ export const router = createRouter({
       meta: { title: "Confirm your email" },
     },
     { path: "/sign-up", name: "sign-up", component: () => import("./pages/SignUpPage.vue"), meta: { title: "Create an account" } },
-    { path: "/search", name: "search", component: () => import("./pages/SearchPage.vue"), meta: { title: searchTitle } },
-    { path: "/products/:id", name: "product", component: () => import("./pages/ProductPage.vue"), meta: { title: "Product" } },
-    { path: "/shops/:slug", name: "shop", component: () => import("./pages/ShopPage.vue"), meta: { title: "Shop" } },
+    { path: "/search", name: "search", component: () => import("./pages/SearchPage.vue"), meta: { title: searchTitle, serverRendered: true } },
+    {
+      path: "/products/:id",
+      name: "product",
+      component: () => import("./pages/ProductPage.vue"),
+      meta: { title: "Product", serverRendered: true },
+    },
+    { path: "/shops/:slug", name: "shop", component: () => import("./pages/ShopPage.vue"), meta: { title: "Shop", serverRendered: true } },
     { path: "/cart", name: "cart", component: () => import("./pages/CartPage.vue"), meta: { title: "Cart" } },
     {
       path: "/checkout",
@@ -207,10 +215,27 @@ export const router = createRouter({
       component: () => import("./pages/NotFoundPage.vue"),
       meta: { title: "Page not found" },
     },
-  ],
-  // A link to a section (/account#my-reviews) scrolls to it once the page has drawn it.
-  scrollBehavior: (to, _from, saved) => saved ?? (to.hash ? { el: to.hash, top: 80 } : { top: 0 }),
-});
+];
+
+/**
+ * The app's router on a history: the browser's (main.ts), or a request's in memory on the server
+ * (entry-server.ts), where the guard lets public pages through without asking who is signed in.
+ */
+export function createAppRouter(history: RouterHistory): Router {
+  const router = createRouter({
+    history,
+    routes,
+    // A link to a section (/account#my-reviews) scrolls to it once the page has drawn it.
+    scrollBehavior: (to, _from, saved) => saved ?? (to.hash ? { el: to.hash, top: 80 } : { top: 0 }),
+  });
+  router.beforeEach(guard);
+  return router;
+}
+
+/** The document title of a route, before the page names what it shows ("Product" → the product's title). */
+export function routeTitle(to: RouteLocationNormalized): string {
+  return (typeof to.meta.title === "function" ? to.meta.title(to) : to.meta.title) ?? "";
+}
 
 /** The cached user (fetched once if not yet known); a failed fetch counts as signed out. */
 async function currentUser(): Promise<Me | null> {
@@ -224,7 +249,7 @@ async function currentUser(): Promise<Me | null> {
 /** Pages an admin held at the two-factor set-up may still open. */
 const SETUP_ALLOWED = new Set(["two-factor-setup", "sign-in", "sign-in-two-factor", "forgot-password", "reset-password", "verify-email"]);
 
-router.beforeEach(async (to) => {
+async function guard(to: RouteLocationNormalized) {
   // An admin who must use two-factor and has not turned it on reaches its set-up and nothing else
   // (the server refuses the rest anyway: this spares them pages of errors).
   // Public pages do not wait for `me` to be fetched; signed-in ones do.
@@ -239,9 +264,4 @@ router.beforeEach(async (to) => {
     return { path: "/" };
   }
   return true;
-});
-
-router.afterEach((to) => {
-  const title = typeof to.meta.title === "function" ? to.meta.title(to) : to.meta.title;
-  document.title = title ? `${title} · Bazaar` : "Bazaar";
-});
+}

@@ -7,6 +7,8 @@ import { registerCompression } from "./http/compression.ts";
 import { registerSecurity } from "./http/security.ts";
 import { trustProxyHops } from "./http/client-ip.ts";
 import { serveClient } from "./http/static-client.ts";
+import { loadRenderer } from "./ssr/renderer.ts";
+import { pageResponder } from "./ssr/pages.ts";
 import type { ImageStore } from "./modules/uploads/image-store.ts";
 import { openImageStore } from "./modules/uploads/stores.ts";
 import { registerUploads } from "./modules/uploads/uploads.route.ts";
@@ -14,6 +16,7 @@ import { startUploadSweeper } from "./modules/uploads/upload-sweeper.ts";
 import { startSweeper } from "./modules/orders/sweeper.ts";
 import { startRollupRebuilder } from "./modules/stats/rollup-rebuilder.ts";
 import { registerExports } from "./modules/stats/exports.route.ts";
+import { registerSitemaps } from "./modules/storefront/sitemap.route.ts";
 import { registerStripeWebhook } from "./modules/payments/stripe-webhook.route.ts";
 import { openMailTransport } from "./modules/mail/mail-transport.ts";
 import { startMailWorker } from "./modules/mail/mail-worker.ts";
@@ -76,6 +79,8 @@ const PROCEDURES = new Set(Object.keys(appRouter._def.procedures));
 export interface ServerOptions {
   /** The clock /readyz's cache reads: tests move it instead of waiting for the cache to expire. */
   now?: () => number;
+  /** URLs per sitemap page (50,000, the protocol's limit, unless a test makes it smaller). */
+  sitemapPageSize?: number;
 }
 
 /** Builds the HTTP server around already-opened dependencies; tests own its lifecycle. */
@@ -147,7 +152,10 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
   await registerUploads(app, deps, images);
   await registerStripeWebhook(app, deps);
   await registerExports(app, deps);
-  await serveClient(app, config.clientDist);
+  await registerSitemaps(app, deps, options.sitemapPageSize);
+  // Public pages (home, search, product, shop) are rendered here when the client's server build is there.
+  const render = await loadRenderer(deps);
+  await serveClient(app, config.clientDist, render ? pageResponder(deps, render) : undefined);
 
   // A failed round is a warning: a lost database connection or a failover, retried in a moment.
   const sweeper = startSweeper({ db: deps.database.prisma, deps }, config.SWEEP_INTERVAL_SECONDS, (err, orderId) =>

@@ -16,6 +16,10 @@ function onSessionLost(error: unknown, key: readonly unknown[] | undefined) {
   if (isUnauthorized(error) && key?.[0] !== queryKeys.me[0]) queryClient.setQueryData(queryKeys.me, null);
 }
 
+/**
+ * The browser's one query client. The server renders each page with a client of its own
+ * (entry-server.ts); its dehydrated entries seed this one (main.ts), so hydration fetches nothing.
+ */
 export const queryClient: QueryClient = new QueryClient({
   queryCache: new QueryCache({ onError: (error, query) => onSessionLost(error, query.queryKey) }),
   mutationCache: new MutationCache({ onError: (error, _v, _c, mutation) => onSessionLost(error, mutation.options.mutationKey) }),
@@ -36,6 +40,8 @@ export const meQuery = queryOptions({
   queryKey: queryKeys.me,
   queryFn: () => trpc.auth.me.query(),
   staleTime: 5 * 60_000,
+  // Never on the server: a server-rendered page is the same for everyone (SECURITY.md 49).
+  enabled: !import.meta.env.SSR,
 });
 
 export function useMe() {

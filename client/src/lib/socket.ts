@@ -173,6 +173,9 @@ export const unwatchProduct = (productId: string) => unwatchTarget("product", pr
  * once the server has acknowledged the watch on the current connection.
  */
 function useWatch(kind: WatchKind, targetId: MaybeRefOrGetter<string | null | undefined>) {
+  // A server-rendered page watches nothing: its component is never unmounted there, so a watch
+  // would never be let go; the browser's hydrated copy watches.
+  if (import.meta.env.SSR) return { watching: computed(() => false) };
   let current: string | null = null;
   watch(
     () => toValue(targetId) || null,

@@ -1,4 +1,4 @@
-import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, TRPCClientError, type TRPCLink } from "@trpc/client";
 import type { AppRouter } from "@marketplace/server/router";
 import superjson from "superjson";
 import { shopHeaders } from "./shop-choice.ts";
@@ -8,9 +8,17 @@ import { shopHeaders } from "./shop-choice.ts";
  * caps a batch at 10 calls, so the link does too. The shop chosen in the seller area rides along
  * as `x-shop-id` (lib/shop-choice.ts).
  */
-export const trpc = createTRPCClient<AppRouter>({
+export let trpc = createTRPCClient<AppRouter>({
   links: [httpBatchLink({ url: "/trpc", transformer: superjson, maxItems: 10, headers: shopHeaders })],
 });
+
+/**
+ * The server's renderer calls the procedures in its own process instead (a local link: no HTTP,
+ * always as an anonymous visitor), through the same query functions the browser uses.
+ */
+export function useLocalTransport(link: TRPCLink<AppRouter>): void {
+  trpc = createTRPCClient<AppRouter>({ links: [link] });
+}
 
 /** What a form or a toast needs from any failure, whatever threw it. */
 export interface ApiError {

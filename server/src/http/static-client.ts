@@ -1,7 +1,10 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import fastifyStatic from "@fastify/static";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+
+/** Answers a page request itself (a server-rendered public page) and returns true, or returns false. */
+export type PageResponder = (req: FastifyRequest, reply: FastifyReply) => Promise<boolean>;
 
 /** Paths the single-page app never owns: they 404 as JSON instead of falling back to index.html. */
 const API_PREFIXES = ["/trpc", "/socket.io", "/webhooks", "/uploads", "/healthz", "/readyz", "/metrics"];
@@ -9,9 +12,10 @@ const API_PREFIXES = ["/trpc", "/socket.io", "/webhooks", "/uploads", "/healthz"
 /**
  * Serves the built Vue client when it exists: hashed assets cached for a year, index.html never
  * cached, brotli or gzip made at build time, and a history-mode fallback so a deep link like /account loads the app.
- * Returns false when there is no build to serve (tests, `pnpm dev`).
+ * Returns false when there is no build to serve (tests, `pnpm dev`). With a server renderer, each
+ * page request goes to it first; what it does not render (private pages) gets the shell.
  */
-export async function serveClient(app: FastifyInstance, distDir: string): Promise<boolean> {
+export async function serveClient(app: FastifyInstance, distDir: string, renderPage?: PageResponder): Promise<boolean> {
   const index = path.join(distDir, "index.html");
   if (!existsSync(index)) return false;
   await app.register(fastifyStatic, {
@@ -27,7 +31,8 @@ export async function serveClient(app: FastifyInstance, distDir: string): Promis
       res.header("Cache-Control", hashed ? "public, max-age=31536000, immutable" : "no-cache");
     },
   });
-  app.get("/", (_req, reply) => reply.header("Cache-Control", "no-cache").sendFile("index.html"));
+  const shell = (reply: FastifyReply) => reply.header("Cache-Control", "no-cache").sendFile("index.html");
+  app.get("/", async (req, reply) => ((await renderPage?.(req, reply)) ? reply : shell(reply)));
   app.setNotFoundHandler((req, reply) => {
     const url = req.url.split("?")[0] ?? "/";
     const wantsPage =
@@ -35,7 +40,7 @@ export async function serveClient(app: FastifyInstance, distDir: string): Promis
       !API_PREFIXES.some((p) => url === p || url.startsWith(`${p}/`)) &&
       !path.extname(url) &&
       (req.headers.accept ?? "").includes("text/html");
-    if (wantsPage) return reply.header("Cache-Control", "no-cache").sendFile("index.html");
+    if (wantsPage) return renderPage ? renderPage(req, reply).then((done) => (done ? reply : shell(reply))) : shell(reply);
     return reply.code(404).send({ error: "Not Found", message: `Route ${req.method}:${url} not found`, statusCode: 404 });
   });
   return true;
