@@ -10,6 +10,8 @@ declare module "autocannon" {
     timeout?: number;
     /** Requests per second over all connections (paced mode). */
     overallRate?: number;
+    /** Sent with every request. */
+    headers?: Record<string, string>;
   }
 
   export interface Histogram {

@@ -1,3 +1,5 @@
+// page.evaluate below runs in the browser and reads its performance timeline.
+/// <reference lib="dom" />
 /**
  * Server-rendering benchmark (issue 16, "Performance").
  *
