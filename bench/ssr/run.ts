@@ -23,7 +23,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import { chromium } from "playwright-core";
+import { chromium, type Browser } from "playwright-core";
 import { num, parseOptions, PG_ENV, pgAdminUrl } from "../lib/args.ts";
 import { createMigratedDatabase } from "../lib/databases.ts";
 import { BenchRun } from "../lib/lifecycle.ts";
@@ -73,7 +73,7 @@ async function saturate(url: string, headers: Record<string, string>): Promise<L
 }
 
 /** TTFB (responseStart) and LCP of one load of `url` in a fresh context. */
-async function paint(browser: import("playwright-core").Browser, url: string, ready: string): Promise<{ ttfb: number; lcp: number }> {
+async function paint(browser: Browser, url: string, ready: string): Promise<{ ttfb: number; lcp: number }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();
   await page.goto(url);
