@@ -6,6 +6,7 @@ import { ORDER_TEST_CONFIG, TEST_ADDRESS, makeCategory, makeProduct, makeShop } 
 import { createTestApp, type TestApp } from "../../test/harness.ts";
 import { usingPostgres } from "../../test/db.ts";
 import { sweepExpiredOrders } from "../orders/sweeper.ts";
+import { payoutChecks } from "../payouts/payout-checks.ts";
 import { doctorChecks } from "./checks.ts";
 import { runChecks, runDoctor, type DoctorReport } from "./doctor.service.ts";
 
@@ -28,14 +29,20 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t.close());
 
+/** Seller payouts' checks, run by the doctor too but corrupted in payouts.int.test.ts. */
+const isPayoutCheck = (name: string) => name.startsWith("payouts.");
+
 describe("the seeded demo", () => {
   it("passes every check, each of which looked at something", async () => {
     const report = await doctor();
     expect(failing(report)).toEqual([]);
     expect(report.ok).toBe(true);
-    for (const c of report.checks) expect(c.checked, c.name).toBeGreaterThan(0);
+    // The payouts' checks may find nothing to look at yet (no transfer in the demo): they are
+    // turned red one by one in payouts.int.test.ts.
+    for (const c of report.checks) if (!isPayoutCheck(c.name)) expect(c.checked, c.name).toBeGreaterThan(0);
     expect(report.checks.map((c) => c.name)).toEqual([
       "stock-conservation", "order-stock", "unpaid-past-expiry", "order-totals", "ledger-entries", "order-status", "catalog-figures", "rating-figures",
+      ...payoutChecks.map((c) => c.name),
     ]);
   });
 
@@ -222,7 +229,7 @@ class RolledBack extends Error {}
 
 describe("a corrupted database", () => {
   it("has a corruption for every check", () => {
-    expect(CORRUPTIONS.map((c) => c.check).sort()).toEqual(checks().map((c) => c.name).sort());
+    expect(CORRUPTIONS.map((c) => c.check).sort()).toEqual(checks().map((c) => c.name).filter((n) => !isPayoutCheck(n)).sort());
   });
 
   for (const c of CORRUPTIONS) {

@@ -248,7 +248,8 @@ describe("SECURITY 17: Stripe webhook", () => {
     );
     expect(await webhookRows(event.id)).toBe(1);
     const created = t.sink.events.filter((e) => e.name === "order.created");
-    expect(created.map((e) => e.rooms[0]).sort()).toEqual([`shop:${a.shop.id}`, `shop:${b.shop.id}`].sort());
+    // New orders carry totals: they go to the members who may see money (shop teams).
+    expect(created.map((e) => e.rooms[0]).sort()).toEqual([`shop-money:${a.shop.id}`, `shop-money:${b.shop.id}`].sort());
   });
 
   it("the same event id delivered twice in sequence changes the state once", async () => {

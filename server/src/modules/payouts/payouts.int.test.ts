@@ -428,7 +428,9 @@ describe("SECURITY 45: only the shop's owner sees or starts payouts; no amount c
     await expect(caller.payout.transfers({})).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect((await t.anon()).payout.account()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     const s = await seller();
-    await expect(s.caller.payout.transfers({ amountCents: 1, shopId: "x" } as never)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(s.caller.payout.transfers({ amountCents: 1 } as never)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    // A shop id only chooses among the caller's own shops (shop teams): another one is refused.
+    await expect(s.caller.payout.transfers({ shopId: "x" } as never)).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(s.caller.admin.payouts.overview()).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 
