@@ -28,11 +28,26 @@ class AdapterClient extends Redis {
    * is away, instead of failing at once and looping without pause.
    */
   override duplicate(override?: Partial<RedisOptions>): Redis {
-    const reader = new Redis({ ...this.options, enableOfflineQueue: true, maxRetriesPerRequest: null, ...override });
+    const reader = new StreamReader({ ...this.options, enableOfflineQueue: true, maxRetriesPerRequest: null, ...override });
     this.readers.push(reader);
     return reader;
   }
 }
+
+/**
+ * A reader of the adapter's stream. The adapter reads again as soon as a read ends, failed or
+ * not; a read that fails at once (a connection closed for good) would make that loop spin on
+ * promises alone and starve the process (no timer, no request, no exit). A failed read is
+ * reported only after a pause.
+ */
+class StreamReader extends Redis {
+  override sendCommand(...args: Parameters<Redis["sendCommand"]>): unknown {
+    const result = super.sendCommand(...args);
+    if (!(result instanceof Promise) || args[0]?.name !== "xread") return result;
+    return result.catch((err: unknown) => new Promise((_, reject) => setTimeout(() => reject(err as Error), READ_RETRY_PAUSE_MS).unref()));
+  }
+}
+const READ_RETRY_PAUSE_MS = 500;
 
 export interface AdapterRedis {
   client: Redis;
