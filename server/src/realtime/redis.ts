@@ -43,7 +43,13 @@ class AdapterClient extends Redis {
 class StreamReader extends Redis {
   override sendCommand(...args: Parameters<Redis["sendCommand"]>): unknown {
     const result = super.sendCommand(...args);
-    if (!(result instanceof Promise) || args[0]?.name !== "xread") return result;
+    if (!(result instanceof Promise)) return result;
+    // The adapter does not await its subscriber's commands: one cut by a disconnect (Redis away
+    // while the server closes) must not become an unhandled rejection.
+    if (args[0]?.name !== "xread") {
+      result.catch(() => {});
+      return result;
+    }
     return result.catch((err: unknown) => new Promise((_, reject) => setTimeout(() => reject(err as Error), READ_RETRY_PAUSE_MS).unref()));
   }
 }

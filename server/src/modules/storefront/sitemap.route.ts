@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
-import type { AppDeps } from "../../trpc/context.ts";
+import type { AppDeps } from "../../scope.ts";
 import { robotsTxt, sitePages, sitemapIndex, sitemapPage, SITEMAP_PAGE_SIZE } from "./sitemap.service.ts";
 
 /** Crawlers may keep these for an hour; a new product shows in the next read after that. */
