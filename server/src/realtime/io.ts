@@ -321,9 +321,6 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
       unwatchSockets();
       unwatchRedis();
       replays.close();
-      // The adapter first: it stops its stream readers' loop (an XREAD on a closed connection fails
-      // at once, and a loop of those would hold the event loop: no timer, no exit).
-      if (redis) await io.of("/").adapter.close();
       await redis?.close();
     },
   };

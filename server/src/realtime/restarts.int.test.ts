@@ -211,8 +211,13 @@ describe.skipIf(!enabled)("restarts and failovers lose nothing (two processes, P
     await connected(onA);
     expect(onA.recovered).toBe(true);
     await until(() => missedLines.every((line) => heardOnA.includes(line)), "the missed lines replayed");
-    // Replayed in order, once.
-    expect(heardOnA.slice(heardBeforeClose.length)).toEqual(heardOnB.filter((line) => missedLines.includes(line)));
+    // Replayed in order, once. The replay may also carry lines of the sign-ups A finished while
+    // draining, when their delivery to A's own socket (through the stream) came after it closed:
+    // those were missed too. Whatever the split, the socket hears each committed line exactly once.
+    const replayed = heardOnA.slice(heardBeforeClose.length);
+    expect(replayed.filter((line) => missedLines.includes(line))).toEqual(heardOnB.filter((line) => missedLines.includes(line)));
+    for (const line of missedLines) expect(heardOnA.filter((l) => l === line), line).toHaveLength(1);
+    for (const line of committed) expect(heardOnA.filter((l) => l === line).length, line).toBeLessThanOrEqual(1);
 
     const statuses = await load.stop();
     expect(statuses).toEqual({ "200": expect.any(Number) });
