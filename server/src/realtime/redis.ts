@@ -41,19 +41,28 @@ class AdapterClient extends Redis {
  * reported only after a pause.
  */
 class StreamReader extends Redis {
+  /** The reads already given their pause: ioredis sends a read again after a reconnect. */
+  private readonly paced = new WeakSet<object>();
+
   override sendCommand(...args: Parameters<Redis["sendCommand"]>): unknown {
     const result = super.sendCommand(...args);
     if (!(result instanceof Promise)) return result;
+    const command = args[0];
     // The adapter does not await its subscriber's commands: one cut by a disconnect (Redis away
     // while the server closes) must not become an unhandled rejection.
-    if (args[0]?.name !== "xread") {
+    if (command?.name !== "xread") {
       result.catch(() => {});
       return result;
     }
+    // A read queued while Redis was away is sent again, through here, once Redis is back; its
+    // caller already holds the paused promise, and a second one, that nobody awaits, would end as
+    // an unhandled rejection if that read then fails.
+    if (this.paced.has(command)) return result;
+    this.paced.add(command);
     return result.catch((err: unknown) => new Promise((_, reject) => setTimeout(() => reject(err as Error), READ_RETRY_PAUSE_MS).unref()));
   }
 }
-const READ_RETRY_PAUSE_MS = 500;
+export const READ_RETRY_PAUSE_MS = 500;
 
 export interface AdapterRedis {
   client: Redis;
