@@ -40,6 +40,12 @@ export default defineConfig(({ isSsrBuild }) => ({
       "/readyz": API,
     },
   },
+  // The server's renderer is one file with its libraries inside (Vue, the router, vue-query,
+  // unhead): the image runs it without the client's node_modules (docker/Dockerfile). tRPC stays
+  // outside: the server hands the renderer its own link (server/src/ssr/renderer.ts), and its
+  // errors are recognised by class, so both must load the one copy (the image ships it apart:
+  // RUNTIME_PACKAGES in server/scripts/build.mjs).
+  ssr: { noExternal: true, external: ["@trpc/client", "@trpc/server"] },
   build: isSsrBuild ? { outDir: "dist-ssr", emptyOutDir: true, sourcemap: false } : {
     outDir: "dist",
     assetsDir: "assets",

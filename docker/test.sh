@@ -5,7 +5,8 @@
 # read-only, as uid 1000, on the host network bound to 127.0.0.1, against the machine's PostgreSQL
 # (a fresh database) and Redis (a key prefix of its own), and checks:
 #   1. the migrate one-shot, then both replicas ready (/readyz), with the cold start of A timed;
-#   2. a sign-in on A, and the session cookie accepted by B (auth.me);
+#   2. a sign-in on A, and the session cookie accepted by B (auth.me); a product page rendered on
+#      the server by B (its title and JSON-LD in the HTML);
 #   3. across replicas (docker/replicas.mjs): an order status changed on B reaches the buyer's socket
 #      on A; an image uploaded through A is served by B; /metrics (METRICS_PORT, bearer token) on A
 #      counts the requests it served, and answers 401 without the token;
@@ -100,6 +101,14 @@ cookie=$(curl -s -D - -o /dev/null -H 'content-type: application/json' \
 me=$(curl -s -H "cookie: $cookie" "http://127.0.0.1:$PORT_B/trpc/auth.me")
 echo "B auth.me with A's cookie (${cookie%%=*}): $(echo "$me" | grep -o '"email":"[^"]*"')"
 echo "$me" | grep -q buyer@demo.test || fail "B did not accept A's session"
+
+echo "== 2b. a public page is rendered on the server (the renderer is in the image)"
+product_id=$(curl -s "http://127.0.0.1:$PORT_A/trpc/catalog.search?input=%7B%22json%22%3A%7B%7D%7D" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4)
+[ -n "$product_id" ] || fail "no product to render"
+page=$(curl -s -H 'accept: text/html' "http://127.0.0.1:$PORT_B/products/$product_id")
+title=$(echo "$page" | grep -o '<title>[^<]*</title>' | head -1)
+echo "B /products/$product_id: $title; JSON-LD $(echo "$page" | grep -c 'application/ld+json') block(s); dehydrated state: $(echo "$page" | grep -c 'id="ssr-state"') script"
+echo "$page" | grep -q 'application/ld+json' || fail "the product page was not rendered on the server"
 
 echo "== 3. across replicas: live events, uploads, metrics"
 node "$here/replicas.mjs" "http://127.0.0.1:$PORT_A" "http://127.0.0.1:$PORT_B" || fail "replicas"

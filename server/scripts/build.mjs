@@ -4,8 +4,8 @@
  * at run time). esbuild bundles our code (server/src, the generated Prisma client,
  * @marketplace/shared) and the pure-JavaScript packages it uses (Fastify, tRPC, Socket.IO, pg,
  * Prisma's runtime, zod…) into one ES module per entry point.
- * Only RUNTIME_PACKAGES stay external: argon2 (a native addon) and PGlite (which loads its
- * WebAssembly and data files next to its modules), and RUNTIME_FILES (Prisma's query compiler);
+ * Only RUNTIME_PACKAGES stay external: argon2 (a native addon), PGlite (which loads its
+ * WebAssembly and data files next to its modules), tRPC (shared with the client's server renderer), and RUNTIME_FILES (Prisma's query compiler);
  * `scripts/copy-runtime-deps.mjs` copies exactly those, with their dependencies, into the image. Optional natives (pg-native, bufferutil,
  * utf-8-validate) and pino-pretty (development logs only) are left out on purpose.
  *
@@ -33,7 +33,12 @@ const entries = [
 ];
 
 /** Packages loaded from node_modules at run time (copied into the image by copy-runtime-deps.mjs). */
-export const RUNTIME_PACKAGES = ["argon2", "@electric-sql/pglite"];
+/**
+ * Loaded by the server and by the client's server renderer (client/dist-ssr) alike: the server
+ * hands the renderer a tRPC link, and tRPC tells its errors by class, so there must be one copy.
+ */
+const SHARED_WITH_RENDERER = ["@trpc/client", "@trpc/server"];
+export const RUNTIME_PACKAGES = ["argon2", "@electric-sql/pglite", ...SHARED_WITH_RENDERER];
 /** Optional or development-only packages that are never shipped: their imports stay unresolved. */
 const NOT_SHIPPED = ["pg-native", "bufferutil", "utf-8-validate", "pino-pretty"];
 /**
