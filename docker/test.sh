@@ -53,7 +53,7 @@ DATABASE_URL="$PGURL/$DB"
 run() { # name port volume [extra args…]
   local name=$1 port=$2 vol=$3; shift 3
   podman run -d --name "$name" --network host --read-only --tmpfs /tmp \
-    -v "$vol:/data" -e HOST=127.0.0.1 -e PORT="$port" -e PAYMENTS=test \
+    -v "$vol:/data" -e HOST=127.0.0.1 -e PORT="$port" -e PAYMENTS=test -e MAIL=off \
     -e DATABASE_URL="$DATABASE_URL" -e REDIS_URL="$REDIS" -e REDIS_KEY_PREFIX="$PREFIX" \
     -e RATE_LIMIT_PER_MINUTE=1000000 -e METRICS_PORT=$(( port + 1000 )) -e METRICS_TOKEN="$METRICS_TOKEN" \
     "$@" "$IMAGE" >/dev/null 2>"$podman_err"

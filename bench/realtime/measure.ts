@@ -2,7 +2,7 @@ import os from "node:os";
 import { rng } from "../lib/random.ts";
 import { median, percentile, sortedCopy } from "../lib/stats.ts";
 import type { Fixture } from "./fixture.ts";
-import { opts, redisUrl, type Mode } from "./options.ts";
+import { opts, redisUrl, twoProcesses, type Mode } from "./options.ts";
 import type { ServerStats } from "./protocol.ts";
 import { closePopulation, connectPopulation, newReceipts, type Population, type Receipts } from "./population.ts";
 import { RealtimeServer } from "./server-handle.ts";
@@ -133,13 +133,15 @@ function medianSlope(points: number[][]): number {
 async function startServers(fixture: Fixture, mode: Mode): Promise<RealtimeServer[]> {
   const env = (name: string): NodeJS.ProcessEnv => {
     const e: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: fixture.url, BENCH_PRODUCT_ID: fixture.productId, BENCH_SERVER_NAME: name };
-    if (mode === "two") e.REDIS_URL = redisUrl;
+    if (twoProcesses(mode)) e.REDIS_URL = redisUrl;
     else delete e.REDIS_URL;
+    if (mode === "two-pubsub") e.BENCH_ADAPTER = "pubsub";
+    else delete e.BENCH_ADAPTER;
     return e;
   };
   if (mode === "raw") return [await RealtimeServer.start("raw", new URL("./server-raw.ts", import.meta.url), env("raw"))];
   const script = new URL("./server-process.ts", import.meta.url);
-  return Promise.all((mode === "two" ? ["A", "B"] : ["A"]).map((name) => RealtimeServer.start(name, script, env(name))));
+  return Promise.all((twoProcesses(mode) ? ["A", "B"] : ["A"]).map((name) => RealtimeServer.start(name, script, env(name))));
 }
 
 export async function runOnce(fixture: Fixture, n: number, mode: Mode, repeat: number): Promise<RunResult> {
@@ -254,7 +256,7 @@ function analyse(pubs: Publication[], pop: Population, n: number, mode: Mode) {
       if (lat > last) last = lat;
       const s = pop.watcherServer[i]!;
       if (lat > lastBy[s]!) lastBy[s] = lat;
-      if (mode === "two") split[s]!.w.push(lat);
+      if (twoProcesses(mode)) split[s]!.w.push(lat);
     }
     if (Number.isFinite(first)) events.firstWatcher.push(first);
     if (Number.isFinite(last)) {
@@ -263,11 +265,11 @@ function analyse(pubs: Publication[], pop: Population, n: number, mode: Mode) {
     }
     events.emitSync.push(p.emittedAt - p.committedAt);
     events.tx.push(p.txMs);
-    if (mode === "two") for (const s of [0, 1]) split[s]!.last.push(lastBy[s]!);
+    if (twoProcesses(mode)) for (const s of [0, 1]) split[s]!.last.push(lastBy[s]!);
     if (p.buyerAt) {
       const lat = p.buyerAt - p.committedAt;
       events.buyer.push(lat);
-      if (mode === "two") split[p.buyerServer]!.b.push(lat);
+      if (twoProcesses(mode)) split[p.buyerServer]!.b.push(lat);
     }
   }
   const pool = watcherLat.subarray(0, k);
@@ -279,7 +281,7 @@ function analyse(pubs: Publication[], pop: Population, n: number, mode: Mode) {
     buyers: pop.buyers,
     events,
     watcher: summarize(pool),
-    byServer: mode === "two" ? { A: side(split[0]!), B: side(split[1]!) } : undefined,
+    byServer: twoProcesses(mode) ? { A: side(split[0]!), B: side(split[1]!) } : undefined,
     missing,
   };
 }

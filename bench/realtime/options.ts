@@ -17,7 +17,10 @@ export const opts = parseOptions(
   },
   {
     sizes: list(["1000", "5000"], "connected sockets (N)"),
-    modes: list(["one", "two", "raw"], "one: one server process; two: two processes + Redis; raw: the floor (plain ws server, same payloads)"),
+    modes: list(
+      ["one", "two", "raw"],
+      "one: one server process; two: two processes + Redis (the streams adapter the server uses); two-pubsub: the same with Socket.IO's pub/sub Redis adapter instead, for comparison; raw: the floor (plain ws server, same payloads)",
+    ),
     repeats: num(3, "runs per configuration (fresh server processes and sockets each)"),
     events: num(100, "measured transactions per run, after --warmup unmeasured ones"),
     solo: num(50, "extra transactions per run carrying the user event only"),
@@ -32,11 +35,13 @@ export const opts = parseOptions(
   },
 );
 
-export type Mode = "one" | "two" | "raw";
+export type Mode = "one" | "two" | "two-pubsub" | "raw";
+/** The modes with two server processes behind Redis. */
+export const twoProcesses = (m: Mode) => m === "two" || m === "two-pubsub";
 export const sizes = opts.sizes.map(Number);
 export const modes = opts.modes as Mode[];
 for (const n of sizes) if (!Number.isInteger(n) || n < 10) throw new Error(`bad size ${n}`);
-for (const m of modes) if (m !== "one" && m !== "two" && m !== "raw") throw new Error(`bad mode ${m}`);
+for (const m of modes) if (!["one", "two", "two-pubsub", "raw"].includes(m)) throw new Error(`bad mode ${m}`);
 export const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 export const dbName = process.env.BENCH_DB ?? "mk_bench_rt";
 

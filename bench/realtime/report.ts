@@ -32,7 +32,7 @@ export interface P {
   p99: number;
 }
 
-export const MODE_TITLES: Record<Mode, string> = { one: "ours, 1 process", two: "ours, 2 processes + Redis", raw: "raw floor (`ws`)" };
+export const MODE_TITLES: Record<Mode, string> = { one: "ours, 1 process", two: "ours, 2 processes + Redis (streams adapter)", "two-pubsub": "ours, 2 processes + Redis (pub/sub adapter)", raw: "raw floor (`ws`)" };
 
 export function renderRealtime(r: ResultsFile<RealtimeSummary>): string {
   const s = r.summary;

@@ -10,6 +10,8 @@
  * Modes: "one", ours on one process (server-process.ts: a real transaction, `tx.variant.update`
  * + `stock.changed` to the product room + `order.updated` to a random buyer's user room); "two",
  * two processes with the Redis adapter, sockets split evenly, events published on the first;
+ * "two-pubsub", the same with Socket.IO's pub/sub Redis adapter in place of the streams adapter
+ * the server uses (what the streams adapter's replay of missed events costs);
  * "raw", the floor: a plain `ws` server writing the same packets to the same sockets
  * (server-raw.ts).
  *
@@ -21,7 +23,7 @@ import { ResultsRecorder } from "../lib/results.ts";
 import { fmt as ms } from "../lib/stats.ts";
 import { createFixture } from "./fixture.ts";
 import { runOnce, summarize, type RunResult } from "./measure.ts";
-import { checkFileLimit, dbName, modes, opts, sizes } from "./options.ts";
+import { checkFileLimit, dbName, modes, opts, sizes, twoProcesses } from "./options.ts";
 import { summarise } from "./summary.ts";
 
 /** What the raw floor does not do that ours does, written next to its figures. */
@@ -68,7 +70,7 @@ function report(): void {
   for (const x of summary.ratios) {
     log(`N=${x.n} ours/raw: fan-out ${ms(x.fanOut, 2)}, watcher p50 ${ms(x.watcherP50, 2)}, emit ${ms(x.emitSync, 2)}, CPU/event ${ms(x.cpuPerEvent, 2)}, heap/socket ${ms(x.heapPerSocket, 2)}`);
   }
-  const file = recorder.write({ ...opts, redis: modes.includes("two") }, summary, { results });
+  const file = recorder.write({ ...opts, redis: modes.some(twoProcesses) }, summary, { results });
   log(`results in ${file}`);
 }
 

@@ -3,7 +3,9 @@
  * sockets'. Built like server/src/main.ts (PostgreSQL, Redis adapter when REDIS_URL is set), but
  * driven by the bench runner over IPC: it reports memory and publishes events on request.
  *
- * Env: DATABASE_URL (required), REDIS_URL (optional), BENCH_PRODUCT_ID (the watched product).
+ * Env: DATABASE_URL (required), REDIS_URL (optional), BENCH_PRODUCT_ID (the watched product),
+ * BENCH_ADAPTER=pubsub (with REDIS_URL: Socket.IO's pub/sub Redis adapter in place of the streams
+ * adapter the server builds, for the comparison; the server itself is then started without Redis).
  * Run with `--expose-gc` so that memory samples follow a full collection.
  */
 import os from "node:os";
@@ -19,7 +21,10 @@ import { createServer } from "../../server/src/server.ts";
 import { serveRunner } from "../lib/server-side.ts";
 import { clock, type FromServer, type PublishRequest, type ToServer } from "./protocol.ts";
 import { createMetrics } from "../../server/src/metrics/metrics.ts";
+import { createAdapter as createPubSubAdapter } from "@socket.io/redis-adapter";
+import { Redis } from "ioredis";
 
+const pubSub = process.env.BENCH_ADAPTER === "pubsub" && !!process.env.REDIS_URL;
 const runner = serveRunner<ToServer>("bench/realtime/server-process.ts", () => server.stop(), {
   clock: (msg) => send({ type: "clock", sentAt: msg.sentAt, serverNow: clock() }),
   publish: (msg) => {
@@ -37,8 +42,9 @@ const config = loadConfig({
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   DATABASE_URL: process.env.DATABASE_URL,
   DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE,
-  REDIS_URL: process.env.REDIS_URL,
+  REDIS_URL: pubSub ? undefined : process.env.REDIS_URL,
   PAYMENTS: "test",
+  MAIL: "off", // production requires a mail relay otherwise; no mail is sent here
   // Every client socket of the bench comes from 127.0.0.1 (5,000 of them): lift the per-IP limits.
   SOCKET_CONNECTIONS_PER_IP: "1000000",
   SOCKET_REQUESTS_PER_MINUTE: "1000000",
@@ -48,6 +54,11 @@ const config = loadConfig({
 const database = await openDatabase({ url: config.DATABASE_URL!, poolSize: config.DATABASE_POOL_SIZE });
 // As server/src/main.ts builds them (the login limiter does not matter here: nobody logs in).
 const server = await createServer({ config, database, limits: memoryLimiterStore(), sink: nullSink, payments: createPaymentProvider(config), metrics: createMetrics() });
+if (pubSub) {
+  const pub = new Redis(process.env.REDIS_URL!);
+  const sub = pub.duplicate();
+  server.realtime.io.adapter(createPubSubAdapter(pub, sub, { key: "mk-bench-rt-pubsub" }));
+}
 const url = await server.start();
 const productRoom = rooms.product(process.env.BENCH_PRODUCT_ID ?? "");
 const gc = (globalThis as { gc?: () => void }).gc;
