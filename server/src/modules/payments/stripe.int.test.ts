@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config.ts";
 import { createServer, type MarketplaceServer } from "../../server.ts";
 import { usingPostgres } from "../../test/db.ts";
-import { FakeStripe, intentEvent, signPayload, type FakeIntent } from "../../test/fake-stripe.ts";
+import { intentEvent, signPayload, type FakeIntent, type FakeStripe } from "../../test/fake-stripe.ts";
 import { makeCategory, makeProduct, makeShop } from "../../test/factories.ts";
-import { createTestApp, type TestApp } from "../../test/harness.ts";
+import type { TestApp } from "../../test/harness.ts";
+import { createStripeTestApp, type StripeTestApp } from "../../test/stripe-app.ts";
 import { sweepExpiredOrders } from "../orders/sweeper.ts";
 import { TestPaymentProvider } from "./provider.ts";
-import { StripePaymentProvider } from "./stripe-provider.ts";
 import type Stripe from "stripe";
 import { ensurePayment, handleStripeEvent } from "./payments.service.ts";
 import { WEBHOOK_FUTURE_TOLERANCE_SECONDS, WEBHOOK_TOLERANCE_SECONDS } from "./stripe-webhook.route.ts";
@@ -18,36 +18,18 @@ import { WEBHOOK_FUTURE_TOLERANCE_SECONDS, WEBHOOK_TOLERANCE_SECONDS } from "./s
  */
 const WHSEC = "whsec_test_secret";
 
+let stripe: StripeTestApp | undefined;
 let t: TestApp;
 let fake: FakeStripe;
 let server: MarketplaceServer;
 let categoryId: string;
 
 beforeAll(async () => {
-  t = await createTestApp({ config: { PLATFORM_FEE_BPS: "1000", SWEEP_INTERVAL_SECONDS: "0" } });
-  fake = await new FakeStripe().start();
-  t.deps = {
-    ...t.deps,
-    payments: new StripePaymentProvider({ secretKey: "sk_test_x", host: "127.0.0.1", port: fake.port, protocol: "http" }),
-    config: loadConfig({
-      NODE_ENV: "test",
-      PAYMENTS: "stripe",
-      STRIPE_SECRET_KEY: "sk_test_x",
-      STRIPE_WEBHOOK_SECRET: WHSEC,
-      STRIPE_PUBLISHABLE_KEY: "pk_test_x",
-      PLATFORM_FEE_BPS: "1000",
-      SWEEP_INTERVAL_SECONDS: "0",
-    }),
-  };
-  server = await createServer(t.deps);
-  await server.app.ready();
+  stripe = await createStripeTestApp({ webhookSecret: WHSEC, config: { PLATFORM_FEE_BPS: "1000", SWEEP_INTERVAL_SECONDS: "0" } });
+  ({ t, fake, server } = stripe);
   categoryId = (await makeCategory(t.database.prisma)).id;
 });
-afterAll(async () => {
-  await server?.app.close();
-  await fake?.close();
-  await t?.close();
-});
+afterAll(() => stripe?.close());
 
 const address = { name: "Bea Buyer", line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "us" };
 let keyN = 0;

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../config.ts";
 import { openDatabase } from "../../db/client.ts";
-import { createServer, type MarketplaceServer } from "../../server.ts";
+import type { MarketplaceServer } from "../../server.ts";
 import { usingPostgres } from "../../test/db.ts";
-import { FakeStripe, fakeDispute, intentEvent, signPayload, stripeEvent } from "../../test/fake-stripe.ts";
+import { fakeDispute, intentEvent, signPayload, stripeEvent, type FakeStripe } from "../../test/fake-stripe.ts";
 import { makeCategory, makeProduct, makeShop } from "../../test/factories.ts";
-import { createTestApp, type TestApp } from "../../test/harness.ts";
-import { StripePaymentProvider } from "../payments/stripe-provider.ts";
+import type { TestApp } from "../../test/harness.ts";
+import { createStripeTestApp, type StripeTestApp } from "../../test/stripe-app.ts";
 import { payoutChecks } from "./payout-checks.ts";
 import { runPayoutRound } from "./payout-worker.ts";
 import type { PayoutDeps } from "./payout-deps.ts";
@@ -20,39 +19,27 @@ const WHSEC = "whsec_payouts_secret";
 const HOLD_DAYS = 7;
 const DAY = 86_400_000;
 
+let stripe: StripeTestApp | undefined;
 let t: TestApp;
 let fake: FakeStripe;
 let server: MarketplaceServer;
 let categoryId: string;
 
 beforeAll(async () => {
-  t = await createTestApp({ config: { PLATFORM_FEE_BPS: "1000", SWEEP_INTERVAL_SECONDS: "0" } });
-  fake = await new FakeStripe().start();
-  t.deps = {
-    ...t.deps,
-    payments: new StripePaymentProvider({ secretKey: "sk_test_x", host: "127.0.0.1", port: fake.port, protocol: "http" }),
-    config: loadConfig({
-      NODE_ENV: "test",
-      PAYMENTS: "stripe",
-      STRIPE_SECRET_KEY: "sk_test_x",
-      STRIPE_WEBHOOK_SECRET: WHSEC,
-      STRIPE_PUBLISHABLE_KEY: "pk_test_x",
+  stripe = await createStripeTestApp({
+    webhookSecret: WHSEC,
+    config: {
       PLATFORM_FEE_BPS: "1000",
       SWEEP_INTERVAL_SECONDS: "0",
       PAYOUT_INTERVAL_SECONDS: "0",
       MAIL_POLL_SECONDS: "0",
       PAYOUT_HOLD_DAYS: String(HOLD_DAYS),
-    }),
-  };
-  server = await createServer(t.deps);
-  await server.app.ready();
+    },
+  });
+  ({ t, fake, server } = stripe);
   categoryId = (await makeCategory(t.database.prisma)).id;
 });
-afterAll(async () => {
-  await server?.app.close();
-  await fake?.close();
-  await t?.close();
-});
+afterAll(() => stripe?.close());
 
 const db = () => t.database.prisma;
 const ctx = (): PayoutDeps => ({ db: db(), deps: t.deps });
