@@ -65,6 +65,19 @@ describe.skipIf(!hasRedisServer)("the adapter's stream readers", () => {
     expect(unhandled).toEqual([]);
   }, 30_000);
 
+  it("a command Redis answers with an error is not an outage: nothing says Redis is unavailable", async () => {
+    const said: string[] = [];
+    const watched = connectAdapterRedis(redis.url, (_level, msg) => said.push(msg));
+    try {
+      await until(() => watched.client.status === "ready", "the client to connect", 5_000);
+      await expect(watched.client.call("CLIENT", "NO-SUCH-SUBCOMMAND")).rejects.toThrow(/unknown subcommand/i);
+      expect(watched.client.status).toBe("ready");
+      expect(said).toEqual([]);
+    } finally {
+      await watched.close();
+    }
+  });
+
   it("a closed reader's reads fail only after the pause, so the adapter's read-again loop cannot starve the process", async () => {
     reader.disconnect();
     await until(() => reader.status === "end", "the reader to close", 5_000);

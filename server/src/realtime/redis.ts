@@ -19,7 +19,9 @@ class AdapterClient extends Redis {
 
   override sendCommand(...args: Parameters<Redis["sendCommand"]>): unknown {
     const result = super.sendCommand(...args);
-    if (result instanceof Promise) result.catch((err: Error) => this.onCommandError(err));
+    // An error Redis answered (a ReplyError: a command this Redis does not know, such as the
+    // CLIENT SETINFO that ioredis sends on connecting to Redis before 7.2) says Redis is there.
+    if (result instanceof Promise) result.catch((err: Error) => err.name === "ReplyError" || this.onCommandError(err));
     return result;
   }
 
