@@ -6,6 +6,7 @@ import { renderRealtime, type RealtimeSummary } from "../realtime/report.ts";
 import { renderReviews, type ReviewsSummary } from "../reviews/report.ts";
 import { renderSearch, type SearchSummary } from "../search/report.ts";
 import { renderSoak, type SoakSummary } from "../soak/report.ts";
+import { renderSsr, type SsrSummary } from "../ssr/report.ts";
 import { renderStats, type StatsSummary } from "../stats/report.ts";
 
 /**
@@ -22,6 +23,7 @@ const RENDERERS: { [K in BenchmarkName]: (r: ResultsFile<never>) => string } = {
   realtime: (r) => renderRealtime(r as ResultsFile<RealtimeSummary>),
   soak: (r) => renderSoak(r as ResultsFile<SoakSummary>),
   stats: (r) => renderStats(r as ResultsFile<StatsSummary>),
+  ssr: (r) => renderSsr(r as ResultsFile<SsrSummary>),
 };
 
 /** Where a results file's figures come from, in one paragraph. */

@@ -14,11 +14,12 @@
  *      `--loads` times each from each server in a fresh context (cold cache but for the hashed
  *      assets' HTTP cache, none: every load is a new context): time to first byte and Largest
  *      Contentful Paint, medians.
- *   5. Writes ssr/results/ssr-<time>.json (with the load average), stops the servers, drops the database.
+ *   5. Writes bench/results/ssr-<time>.json (bench/README.md's tables: `pnpm --filter @marketplace/bench report`),
+ *      stops the servers, drops the database.
  *
  * Needs the client built (`pnpm --filter @marketplace/client build`).
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,7 +30,9 @@ import { createMigratedDatabase } from "../lib/databases.ts";
 import { BenchRun } from "../lib/lifecycle.ts";
 import { fmt } from "../lib/markdown.ts";
 import { ServerProcess } from "../lib/processes.ts";
+import { ResultsRecorder } from "../lib/results.ts";
 import { median, percentile, sortedCopy } from "../lib/stats.ts";
+import type { SsrSummary } from "./report.ts";
 import { seedDemo } from "../../server/src/db/seed/index.ts";
 
 const opts = parseOptions(
@@ -51,7 +54,7 @@ const dbName = "mk_bench_ssr";
 const bench = new BenchRun("ssr", pgUrl, opts.deadline);
 const log = bench.log;
 const clientDist = fileURLToPath(new URL("../../client/dist", import.meta.url));
-const loadavg = () => os.loadavg().map((l) => Math.round(l * 100) / 100);
+const recorder = new ResultsRecorder("ssr");
 
 interface Load {
   rps: number;
@@ -96,8 +99,8 @@ async function paint(browser: Browser, url: string, ready: string): Promise<{ tt
 
 async function main() {
   if (!existsSync(path.join(clientDist, "index.html")) || !existsSync(`${clientDist}-ssr/entry-server.js`)) throw new Error("build the client first: pnpm --filter @marketplace/client build");
-  const loadStart = loadavg();
-  log(`load average ${loadStart.join(" ")}, ${os.cpus().length} cores`);
+  await recorder.readPostgresVersion(pgUrl);
+  log(recorder.describeMachine());
   bench.ownDatabase(dbName);
   const { url, database } = await createMigratedDatabase(pgUrl, dbName, 4);
   log(await seedDemo(database.prisma));
@@ -158,25 +161,29 @@ async function main() {
   });
   for (const s of paintSummary) log(`${s.page}: TTFB ssr ${fmt(s.ssr.ttfb)} ms / csr ${fmt(s.csr.ttfb)} ms · LCP ssr ${fmt(s.ssr.lcp)} ms / csr ${fmt(s.csr.lcp)} ms`);
 
-  const summary = {
+  const ratios = rounds.map((r) => r.page.rps / r.json.rps);
+  const summary: SsrSummary = {
     connections: opts.connections,
     durationS: opts.duration,
+    rounds: opts.rounds,
+    loads: opts.loads,
+    htmlBytes: html.length,
+    shellBytes: csrHtml.length,
     load: {
       pageRps: median(rounds.map((r) => r.page.rps)),
       jsonRps: median(rounds.map((r) => r.json.rps)),
-      ratio: median(rounds.map((r) => r.page.rps / r.json.rps)),
+      ratio: median(ratios),
+      ratioRange: [Math.min(...ratios), Math.max(...ratios)],
+      pageP50: median(rounds.map((r) => r.page.p50)),
       pageP95: median(rounds.map((r) => r.page.p95)),
+      jsonP50: median(rounds.map((r) => r.json.p50)),
       jsonP95: median(rounds.map((r) => r.json.p95)),
       errors: rounds.reduce((n, r) => n + r.page.errors + r.page.non2xx + r.json.errors + r.json.non2xx, 0),
     },
     paint: paintSummary,
   };
   log(`page/json throughput ${fmt(summary.load.ratio, 2)}, p95 page ${fmt(summary.load.pageP95)} ms, json ${fmt(summary.load.jsonP95)} ms`);
-  const dir = fileURLToPath(new URL("./results/", import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `ssr-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), cores: os.cpus().length, loadAverageStart: loadStart, loadAverageEnd: loadavg(), opts, htmlBytes: html.length, summary, rounds, paints }, null, 2)}\n`);
-  log(`results in ${file}`);
+  log(`results in ${recorder.write({ ...opts }, summary, { rounds, paints })}`);
 }
 
 bench.run(main);
