@@ -58,6 +58,10 @@ export async function seedDatabase(
        VALUES (gen_random_uuid()::text, $1, 'Bench Reviews Shop', 'bench-reviews-shop', 'ACTIVE', now(), now()) RETURNING "id"`,
       [seller!.id],
     )) as { id: string }[];
+    await q(
+      `INSERT INTO "shop_members" ("id", "shop_id", "user_id", "role", "updated_at") VALUES (gen_random_uuid()::text, $1, $2, 'OWNER', now())`,
+      [shop!.id, seller!.id],
+    );
     const [category] = (await q(
       `INSERT INTO "categories" ("id", "name", "slug") VALUES (gen_random_uuid()::text, 'Bench', 'bench') RETURNING "id"`,
     )) as { id: string }[];

@@ -26,6 +26,11 @@ export async function seedStats(client: pg.Client, opts: { shops: number; buyers
     INSERT INTO "shops" ("id", "owner_id", "name", "slug", "status", "created_at", "updated_at", "approved_at")
     SELECT 'bs-shop-' || i, 'bs-s-' || i, 'Shop ' || i, 'shop-' || i, 'ACTIVE', now() - make_interval(days => $2 + (i % 30)), now(), now()
       FROM generate_series(1, $1::int) i`, [opts.shops, opts.days]);
+  // Each shop's owner is its team's OWNER, as the app's shop creation makes them (seller calls need it).
+  await step("shop owners", `
+    INSERT INTO "shop_members" ("id", "shop_id", "user_id", "role", "created_at", "updated_at")
+    SELECT 'bs-m-' || i, 'bs-shop-' || i, 'bs-s-' || i, 'OWNER', now(), now()
+      FROM generate_series(1, $1::int) i`, [opts.shops]);
   await step("category", `INSERT INTO "categories" ("id", "name", "slug") VALUES ('bs-cat', 'Bench', 'bench')`);
   await step("products", `
     INSERT INTO "products" ("id", "shop_id", "category_id", "title", "slug", "created_at", "updated_at")
