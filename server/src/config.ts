@@ -90,6 +90,11 @@ const configSchema = z.object({
    * live refetch throttle (2 s), so a refetch after a payment never gets an answer from before it.
    */
   STATS_ADMIN_CACHE_MS: z.coerce.number().int().min(0).max(1900).default(1500),
+  /**
+   * How long each process reuses a server-rendered public page while the catalog has not changed
+   * (0: render every request). At most the shared caches' s-maxage (30 s) of those pages.
+   */
+  SSR_PAGE_CACHE_MS: z.coerce.number().int().min(0).max(30_000).default(10_000),
   /** Image bytes a shop may keep stored (uploads not yet swept count too). */
   UPLOAD_QUOTA_MB: z.coerce.number().int().min(1).max(1_000_000).default(200),
   /** How long an uploaded image nothing references is kept before the sweeper removes it. */

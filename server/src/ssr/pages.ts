@@ -1,6 +1,8 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppDeps } from "../trpc/context.ts";
 import { missingProductStatus } from "../modules/storefront/storefront.service.ts";
+import { catalogVersion } from "../modules/catalog/catalog-search.service.ts";
+import { RenderedPageCache } from "./page-cache.ts";
 import type { RenderPage } from "./renderer.ts";
 
 /**
@@ -16,18 +18,25 @@ export const PUBLIC_PAGE_CACHE = "public, max-age=0, s-maxage=30, stale-while-re
  * browser then renders the page itself, as before server rendering).
  */
 export function pageResponder(deps: AppDeps, render: RenderPage) {
+  const cache = new RenderedPageCache(deps.config.SSR_PAGE_CACHE_MS);
   return async (req: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
-    let page;
-    try {
-      page = await render(req.url);
-    } catch (err) {
-      req.log.error({ err, url: req.url }, "server rendering failed; sending the client-rendered page");
-      return false;
+    const version = cache.ttlMs > 0 ? await catalogVersion(deps.database) : "";
+    let page = cache.get(req.url, version);
+    if (!page) {
+      let rendered;
+      try {
+        rendered = await render(req.url);
+      } catch (err) {
+        req.log.error({ err, url: req.url }, "server rendering failed; sending the client-rendered page");
+        return false;
+      }
+      if (rendered.clientOnly) return false;
+      const status = rendered.missing?.kind === "product" ? await missingProductStatus(deps.database.prisma, rendered.missing.id) : rendered.status;
+      page = { status, html: rendered.html };
+      cache.put(req.url, version, page);
     }
-    if (page.clientOnly) return false;
-    const status = page.missing?.kind === "product" ? await missingProductStatus(deps.database.prisma, page.missing.id) : page.status;
     await reply
-      .code(status)
+      .code(page.status)
       .header("content-type", "text/html; charset=utf-8")
       .header("cache-control", PUBLIC_PAGE_CACHE)
       .header("vary", "Accept-Encoding")

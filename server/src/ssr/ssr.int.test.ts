@@ -194,6 +194,35 @@ describe("SECURITY 50: names that try to end the script", () => {
   });
 });
 
+describe("rendered pages kept for reuse (SSR_PAGE_CACHE_MS)", () => {
+  it("a page is reused while the catalog is unchanged, and rendered afresh at the first change", async () => {
+    const db = t.database.prisma;
+    const reviewer = await db.user.findFirstOrThrow({ where: { name: "Ada Reviewer" } });
+    expect((await page(`/products/${productId}`)).body).toContain("Ada Reviewer");
+    // A reviewer's name is not part of the catalog's version: the page rendered before is reused.
+    await db.user.update({ where: { id: reviewer.id }, data: { name: "Ada Renamed" } });
+    const reused = (await page(`/products/${productId}`)).body;
+    expect(reused).toContain("Ada Reviewer");
+    expect(reused).not.toContain("Ada Renamed");
+    // Any write to the catalog moves the version: the next request renders again, with both changes.
+    await db.product.update({ where: { id: productId }, data: { description: "Holds 350 ml of tea." } });
+    const fresh = (await page(`/products/${productId}`)).body;
+    expect(fresh).toContain("Holds 350 ml of tea.");
+    expect(fresh).toContain("Ada Renamed");
+    await db.user.update({ where: { id: reviewer.id }, data: { name: "Ada Reviewer" } });
+    await db.product.update({ where: { id: productId }, data: { description: "Holds 350 ml." } });
+  });
+
+  it("a change of stock is on the very next page", async () => {
+    const variant = await t.database.prisma.variant.findFirstOrThrow({ where: { productId } });
+    expect((await page(`/products/${productId}`)).body).toContain("InStock");
+    await t.database.prisma.variant.update({ where: { id: variant.id }, data: { stock: 0 } });
+    expect((await page(`/products/${productId}`)).body).toContain("OutOfStock");
+    await t.database.prisma.variant.update({ where: { id: variant.id }, data: { stock: 3 } });
+    expect((await page(`/products/${productId}`)).body).toContain("InStock");
+  });
+});
+
 describe("pages that are not there", () => {
   it("answer 404 for an unknown or unlisted product and 410 for an archived one", async () => {
     expect((await page("/products/01900000-0000-7000-8000-000000000000")).statusCode).toBe(404);

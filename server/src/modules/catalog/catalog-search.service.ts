@@ -1,6 +1,7 @@
 import { CATALOG_PRICE_BUCKETS, CATALOG_RATING_BUCKETS, type CatalogSearchFacets, type CatalogSearchInput } from "@marketplace/shared";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import type { Scope } from "../../scope.ts";
+import type { Database } from "../../db/client.ts";
 import { decodeSearchCursor, encodeSearchCursor, queryFingerprint, type SearchCursor, type SearchOrder } from "./catalog-cursor.ts";
 import { facetCacheFor, type FacetCache } from "./catalog-facet-cache.ts";
 import { CACHED_ROWS, resultCacheFor, type ResultCache } from "./catalog-result-cache.ts";
@@ -245,3 +246,13 @@ export function search(ctx: Scope, input: CatalogSearchInput): Promise<SearchRes
   return runSearch(databaseRun(ctx), input, { facets: facetCacheOf(ctx), results: resultCacheOf(ctx) });
 }
 export type CatalogSearchResult = SearchResult;
+
+/**
+ * The catalog's version (catalog-search-cached.sql.ts): it moves with every write to products
+ * (their prices and stock included), shops and categories. Caches of what those make keep it.
+ */
+export async function catalogVersion(database: Pick<Database, "read">): Promise<string> {
+  const [row] = (await database.read(versionStatement)) as { version: string }[];
+  if (!row) throw new Error("the catalog version returned no row");
+  return row.version;
+}
