@@ -7,9 +7,11 @@
  *   2. Two servers in child processes on it: "ssr" serves the client with its server build
  *      (client/dist + client/dist-ssr); "csr" serves a copy of client/dist alone, so the same
  *      server sends the client-rendered shell for every page, as before server rendering.
- *   3. Load (autocannon, `--connections`): the ssr server's product page (`Accept: text/html`)
- *      against the same page's data as the JSON procedure (`catalog.product`) on the same server,
- *      back to back, alternating which goes first, `--rounds` rounds: throughput ratio and p95.
+ *   3. Load (autocannon, `--connections`): the ssr server's product page (`Accept: text/html`),
+ *      reused from its cache of rendered pages (SSR_PAGE_CACHE_MS: the catalog does not change
+ *      during the run), the same page from a third server that renders every request
+ *      (SSR_PAGE_CACHE_MS=0), and the same page's data as the JSON procedure (`catalog.product`),
+ *      one after the other, the order turning each round, `--rounds` rounds: throughput and p95.
  *   4. Chromium (playwright-core, /usr/bin/chromium): the product page and a search page, loaded
  *      `--loads` times each from each server in a fresh context (cold cache but for the hashed
  *      assets' HTTP cache, none: every load is a new context): time to first byte and Largest
@@ -111,8 +113,13 @@ async function main() {
   const csrRoot = mkdtempSync(path.join(os.tmpdir(), "mk-bench-csr-"));
   cpSync(clientDist, path.join(csrRoot, "dist"), { recursive: true });
   bench.onCleanup(() => rmSync(csrRoot, { recursive: true, force: true }));
-  const start = (name: string, dist: string) => ServerProcess.start({ name, script: new URL("./server-ours.ts", import.meta.url), env: { DATABASE_URL: url, BENCH_CLIENT_DIST: dist }, readyTimeoutMs: 240_000 });
-  const [ssr, csr] = await Promise.all([start("ssr", clientDist), start("csr", path.join(csrRoot, "dist"))]);
+  const start = (name: string, dist: string, env: Record<string, string> = {}) =>
+    ServerProcess.start({ name, script: new URL("./server-ours.ts", import.meta.url), env: { DATABASE_URL: url, BENCH_CLIENT_DIST: dist, ...env }, readyTimeoutMs: 240_000 });
+  const [ssr, uncached, csr] = await Promise.all([
+    start("ssr", clientDist),
+    start("ssr-uncached", clientDist, { BENCH_SSR_PAGE_CACHE_MS: "0" }),
+    start("csr", path.join(csrRoot, "dist")),
+  ]);
 
   const pageUrl = `${ssr.url}/products/${product.id}`;
   const jsonUrl = `${ssr.url}/trpc/catalog.product?input=${encodeURIComponent(JSON.stringify({ json: { id: product.id } }))}`;
@@ -122,16 +129,24 @@ async function main() {
   if (csrHtml.includes('id="ssr-state"')) throw new Error("the csr server rendered the page");
   log(`product page ${html.length} bytes server-rendered, ${csrHtml.length} bytes as the shell`);
 
-  const targets = { page: { url: pageUrl, headers: { accept: "text/html", "accept-encoding": "br" } }, json: { url: jsonUrl, headers: { "accept-encoding": "br" } } };
-  await saturate(targets.page.url, targets.page.headers);
-  await saturate(targets.json.url, targets.json.headers);
-  const rounds: { round: number; page: Load; json: Load }[] = [];
+  const htmlHeaders = { accept: "text/html", "accept-encoding": "br" };
+  const targets = {
+    page: { url: pageUrl, headers: htmlHeaders },
+    rendered: { url: `${uncached.url}/products/${product.id}`, headers: htmlHeaders },
+    json: { url: jsonUrl, headers: { "accept-encoding": "br" } },
+  };
+  const kinds = ["page", "rendered", "json"] as const;
+  for (const k of kinds) await saturate(targets[k].url, targets[k].headers);
+  const rounds: { round: number; page: Load; rendered: Load; json: Load }[] = [];
   for (let round = 1; round <= opts.rounds; round++) {
-    const order = round % 2 ? (["page", "json"] as const) : (["json", "page"] as const);
-    const r: Partial<Record<"page" | "json", Load>> = {};
+    const order = kinds.map((_, i) => kinds[(i + round) % kinds.length]!);
+    const r: Partial<Record<(typeof kinds)[number], Load>> = {};
     for (const k of order) r[k] = await saturate(targets[k].url, targets[k].headers);
-    rounds.push({ round, page: r.page!, json: r.json! });
-    log(`round ${round}: page ${fmt(r.page!.rps, 0)} req/s p95 ${fmt(r.page!.p95)} ms · json ${fmt(r.json!.rps, 0)} req/s p95 ${fmt(r.json!.p95)} ms · ratio ${fmt(r.page!.rps / r.json!.rps, 2)}`);
+    rounds.push({ round, page: r.page!, rendered: r.rendered!, json: r.json! });
+    log(
+      `round ${round}: page (reused) ${fmt(r.page!.rps, 0)} req/s p95 ${fmt(r.page!.p95)} ms · page (rendered) ${fmt(r.rendered!.rps, 0)} req/s p95 ${fmt(r.rendered!.p95)} ms · ` +
+        `json ${fmt(r.json!.rps, 0)} req/s p95 ${fmt(r.json!.p95)} ms`,
+    );
   }
 
   const browser = await chromium.launch({
@@ -162,6 +177,7 @@ async function main() {
   for (const s of paintSummary) log(`${s.page}: TTFB ssr ${fmt(s.ssr.ttfb)} ms / csr ${fmt(s.csr.ttfb)} ms · LCP ssr ${fmt(s.ssr.lcp)} ms / csr ${fmt(s.csr.lcp)} ms`);
 
   const ratios = rounds.map((r) => r.page.rps / r.json.rps);
+  const renderedRatios = rounds.map((r) => r.rendered.rps / r.json.rps);
   const summary: SsrSummary = {
     connections: opts.connections,
     durationS: opts.duration,
@@ -174,11 +190,16 @@ async function main() {
       jsonRps: median(rounds.map((r) => r.json.rps)),
       ratio: median(ratios),
       ratioRange: [Math.min(...ratios), Math.max(...ratios)],
+      renderedRps: median(rounds.map((r) => r.rendered.rps)),
+      renderedRatio: median(renderedRatios),
+      renderedRatioRange: [Math.min(...renderedRatios), Math.max(...renderedRatios)],
+      renderedP50: median(rounds.map((r) => r.rendered.p50)),
+      renderedP95: median(rounds.map((r) => r.rendered.p95)),
       pageP50: median(rounds.map((r) => r.page.p50)),
       pageP95: median(rounds.map((r) => r.page.p95)),
       jsonP50: median(rounds.map((r) => r.json.p50)),
       jsonP95: median(rounds.map((r) => r.json.p95)),
-      errors: rounds.reduce((n, r) => n + r.page.errors + r.page.non2xx + r.json.errors + r.json.non2xx, 0),
+      errors: rounds.reduce((n, r) => n + [r.page, r.rendered, r.json].reduce((m, l) => m + l.errors + l.non2xx, 0), 0),
     },
     paint: paintSummary,
   };

@@ -3,6 +3,7 @@
  * `BENCH_CLIENT_DIST` is the built client it serves. With the client's server build beside it
  * (`<dist>-ssr`) the public pages are server-rendered; pointed at a copy of the client without it,
  * the same server sends the client-rendered shell (today's behaviour before server rendering).
+ * `BENCH_SSR_PAGE_CACHE_MS` sets SSR_PAGE_CACHE_MS (the reuse of rendered pages; default the server's).
  * Rate limit out of reach, logs off, background loops off.
  */
 import os from "node:os";
@@ -36,6 +37,7 @@ const config = loadConfig({
   SEED_DEMO: "false",
   REQUIRE_ADMIN_2FA: "false",
   CLIENT_DIST: process.env.BENCH_CLIENT_DIST,
+  SSR_PAGE_CACHE_MS: process.env.BENCH_SSR_PAGE_CACHE_MS,
   DATA_DIR: path.join(os.tmpdir(), "mk-bench-ssr"),
 });
 const database = await openDatabase({ url: config.DATABASE_URL!, poolSize: config.DATABASE_POOL_SIZE });
