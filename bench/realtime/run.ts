@@ -36,7 +36,8 @@ const RAW_SKIPS = [
 const pgUrl = pgAdminUrl();
 const bench = new BenchRun("realtime", pgUrl, opts.deadline);
 const log = bench.log;
-const recorder = new ResultsRecorder("realtime");
+// Runs of the two-process modes alone (the adapters compared) have a table of their own.
+const recorder = new ResultsRecorder(modes.every(twoProcesses) ? "realtimeRedis" : "realtime");
 const results: RunResult[] = [];
 
 function describeRun(r: RunResult): string {

@@ -21,6 +21,7 @@ const RENDERERS: { [K in BenchmarkName]: (r: ResultsFile<never>) => string } = {
   checkout: (r) => renderCheckout(r as ResultsFile<CheckoutSummary>),
   reviews: (r) => renderReviews(r as ResultsFile<ReviewsSummary>),
   realtime: (r) => renderRealtime(r as ResultsFile<RealtimeSummary>),
+  realtimeRedis: (r) => renderRealtime(r as ResultsFile<RealtimeSummary>),
   soak: (r) => renderSoak(r as ResultsFile<SoakSummary>),
   stats: (r) => renderStats(r as ResultsFile<StatsSummary>),
   ssr: (r) => renderSsr(r as ResultsFile<SsrSummary>),
