@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../test/harness.ts";
 import { makeCategory } from "../../test/factories.ts";
+import { usingPostgres } from "../../test/db.ts";
+import { lockWaiters } from "../../test/locks.ts";
+import { until } from "../../test/until.ts";
 
 let t: TestApp;
 let admin: Awaited<ReturnType<TestApp["signIn"]>>;
@@ -161,3 +164,41 @@ describe("product.update and archive", () => {
     expect(await s.caller.product.listMine({ status: "ARCHIVED" })).toHaveLength(1);
   });
 });
+
+describe("product.update beside checkouts", () => {
+  it.skipIf(!usingPostgres)("takes the product's variants before the product itself, as checkouts do: a checkout holding a variant can still take the product", async () => {
+    // A checkout (or a cancellation) holds its variant rows, then takes the product's row at its
+    // commit (the catalog figures' trigger). A seller's edit that took the product first and then
+    // waited for that variant would deadlock with it; PostgreSQL would abort one of the two (the
+    // soak saw it: 500s on checkouts, cancellations and edits of busy products).
+    const s = await seller();
+    const p = await s.caller.product.create(lamp({ variants: [{ sku: "DL-1", title: "One", priceCents: 1000, stock: 5 }] }));
+    const v = p.variants[0]!;
+    const db = t.database.prisma;
+    const watcher = await t.database.connect();
+    try {
+      let holding!: () => void;
+      const held = new Promise<void>((r) => (holding = r));
+      let editIsWaiting!: () => void;
+      const editWaits = new Promise<void>((r) => (editIsWaiting = r));
+      const checkout = db.$transaction(async (tx) => {
+        await tx.$executeRaw`UPDATE variants SET stock = stock - 1 WHERE id = ${v.id}`;
+        holding();
+        await editWaits;
+        // What the figures' trigger does at the commit; NOWAIT: an edit holding the product fails it at once.
+        await tx.$queryRaw`SELECT 1 FROM products WHERE id = ${p.id} FOR NO KEY UPDATE NOWAIT`;
+      });
+      await held;
+      const edit = s.caller.product.update({ id: p.id, title: "Brass Desk Lamp II", variants: [{ id: v.id, sku: "DL-1", title: "One", priceCents: 1100, stock: 4 }] });
+      await until(async () => (await lockWaiters(watcher)) > 0, "the edit to wait for the variant");
+      editIsWaiting();
+      await checkout;
+      const edited = await edit;
+      expect(edited.title).toBe("Brass Desk Lamp II");
+      expect(edited.variants[0]).toMatchObject({ priceCents: 1100, stock: 4 });
+    } finally {
+      await watcher.close();
+    }
+  });
+});
+

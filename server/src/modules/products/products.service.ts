@@ -125,6 +125,10 @@ export async function updateProduct(ctx: ShopScope, input: ProductUpdateInput) {
   if (product.status === "ARCHIVED") throw conflict("An archived product cannot be edited");
   if (input.categoryId) await assertCategory(ctx, input.categoryId);
   return inTransaction(ctx, async (tx, events) => {
+    // The variants before the product: the order checkouts and cancellations take them in (their
+    // variant rows first, in id order, then the product row for its figures at commit). Taking the
+    // product first would deadlock with a checkout holding one of these variants.
+    if (input.variants) await tx.$executeRaw`SELECT 1 FROM "variants" WHERE "product_id" = ${product.id} ORDER BY "id" FOR UPDATE`;
     await tx.product.update({
       where: { id: product.id },
       data: {
