@@ -6,6 +6,7 @@ import { createServer, type MarketplaceServer } from "../server.ts";
 import { adminQuery, usingPostgres } from "../test/db.ts";
 import { makeCategory, makeProduct, makeShop } from "../test/factories.ts";
 import { createTestApp, type TestApp } from "../test/harness.ts";
+import { until } from "../test/until.ts";
 
 /**
  * SECURITY 27. What a PostgreSQL restart does to a running server: every connection of its pool is
@@ -221,6 +222,12 @@ describe.skipIf(!usingPostgres)("SECURITY 27: the database restarting under a ru
     const { token } = await t.signIn(user.email);
     try {
       await Promise.all(Array.from({ length: 4 }, () => search(replica)));
+      // The connections die while they sit idle (a statement still running when its connection
+      // dies, behind a proxy that never answers it again, would wait forever: another case).
+      await until(() => {
+        const pool = database.poolStats()!;
+        return pool.idle === pool.total && pool.waiting === 0;
+      }, "the pool's connections to be idle");
       expect(proxy.open).toBeGreaterThan(0);
       expect(proxy.killConnections()).toBeGreaterThan(0);
 
