@@ -60,6 +60,20 @@ export function isLostConnection(err: unknown): boolean {
   return false;
 }
 
+/**
+ * node-postgres refused to send the statement: its connection had already failed ("Client has
+ * encountered a connection error and is not queryable", "Client was closed and is not
+ * queryable"). Nothing of it reached the server, so a COMMIT refused this way certainly did not
+ * commit: the transaction died with its connection.
+ */
+export function isNeverSent(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let e = err as { message?: unknown; cause?: unknown } | null | undefined; e && typeof e === "object" && !seen.has(e); e = e.cause as typeof e) {
+    seen.add(e);
+    if (typeof e.message === "string" && /is not queryable/i.test(e.message)) return true;
+  }
+  return false;
+}
 
 /** Codes and messages of a connection that was cut, as opposed to a statement that failed. */
 const DEAD_CONNECTION_CODES = new Set([

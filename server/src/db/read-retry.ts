@@ -43,6 +43,9 @@ function promiseForm(args: unknown[]): PromiseQuery | null {
   return { textOrConfig: first as string | pg.QueryConfig, ...(values ? { values } : {}) };
 }
 
+/** See the constructor: the taker of the connection learns of the error from its next statement. */
+function noCrashOnError(): void {}
+
 type QueryCallback<R> = (err: Error, result: R) => void;
 
 /**
@@ -55,6 +58,15 @@ export class ReadRetryingPool extends pg.Pool {
     private readonly retry: ReadRetryOptions = {},
   ) {
     super(config);
+    // pg-pool listens for a connection's errors only while the connection is idle, and hands a
+    // connection out through a promise (`connect()`, what Prisma's transactions use): its taker
+    // attaches a listener only a microtask later. A connection whose server ended it right after
+    // its last answer (both in one network read) emits the error in between, with nobody
+    // listening, and an unhandled 'error' event ends the process (seen in bench/soak when every
+    // backend was terminated). Each connection therefore keeps a listener of its own for its
+    // whole life: the error is not lost (the connection is no longer queryable, so its taker's
+    // next statement fails as a lost connection, and is retried as one), it just cannot crash.
+    this.on("connect", (client) => client.on("error", noCrashOnError));
   }
 
   /** Runs a read-only statement, retried like any SELECT even when it starts otherwise (WITH …). */

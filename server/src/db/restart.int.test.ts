@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inTransaction } from "../lib/transaction.ts";
 import { openDatabase } from "./client.ts";
+import { ReadRetryingPool } from "./read-retry.ts";
 import { DeadConnectionProxy } from "../test/tcp-proxy.ts";
 import { createServer, type MarketplaceServer } from "../server.ts";
 import { adminQuery, usingPostgres } from "../test/db.ts";
@@ -106,6 +107,53 @@ describe.skipIf(!usingPostgres)("SECURITY 27: the database restarting under a ru
       await locker.close();
       await db.$executeRawUnsafe(`DROP TABLE "commit_probe"`);
       await db.$executeRawUnsafe(`DROP FUNCTION "commit_probe_wait"()`);
+    }
+  });
+
+  /** Waits until backend `pid` has ended, then one turn of the event loop more: its "terminating connection" message, sent before it ended, has been read by the connection it belonged to. */
+  async function ended(pid: number) {
+    const gone = async () => (await t.database.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ${pid}`)[0]!.n === 0;
+    await until(gone, `backend ${pid} to end`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+
+  it("a transaction whose connection died after its last statement, before its COMMIT was sent, is run once more: it did not commit", async () => {
+    const db = t.database.prisma;
+    const category = await makeCategory(db);
+    const shop = await makeShop(db, (await t.createUser({ role: "SELLER" })).id);
+    const product = await makeProduct(db, shop.id, category.id, { variants: [{ stock: 5 }] });
+    const variantId = product.variants[0]!.id;
+    const retried = await t.deps.metrics.valueOf(t.deps.metrics.lostConnectionRetries);
+    let runs = 0;
+    await inTransaction({ db, deps: t.deps }, async (tx) => {
+      runs++;
+      await tx.$executeRaw`UPDATE "variants" SET "stock" = "stock" - 2 WHERE "id" = ${variantId}`;
+      if (runs > 1) return;
+      // The server ends this backend now: pg learns it before the COMMIT and refuses to send it.
+      const [own] = await tx.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+      await adminQuery(`SELECT pg_terminate_backend(${own!.pid})`);
+      await ended(own!.pid);
+    });
+    expect(runs).toBe(2);
+    expect((await db.variant.findUniqueOrThrow({ where: { id: variantId } })).stock).toBe(3);
+    expect(await t.deps.metrics.valueOf(t.deps.metrics.lostConnectionRetries)).toBe(retried + 1);
+  });
+
+  it("a connection the server ends while it is handed out, between two statements, does not end the process", async () => {
+    // pg-pool stops listening for a connection's errors when it hands it out; pg emits the error
+    // of a connection that is not running a statement on the connection itself, and an 'error'
+    // event nobody listens to would end the process (read-retry.ts keeps a listener on each).
+    const pool = new ReadRetryingPool({ connectionString: t.database.url!, max: 1 });
+    try {
+      const client = await pool.connect();
+      const [own] = (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows;
+      await adminQuery(`SELECT pg_terminate_backend(${own!.pid})`);
+      await ended(own!.pid);
+      await expect(client.query("SELECT 1")).rejects.toThrow(/not queryable/);
+      client.release(new Error("its server ended it"));
+      expect((await pool.query<{ n: number }>("SELECT 1 AS n")).rows[0]!.n).toBe(1);
+    } finally {
+      await pool.end();
     }
   });
 

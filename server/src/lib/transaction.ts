@@ -1,5 +1,5 @@
 import type { Db, Tx } from "../db/client.ts";
-import { isLostConnection, isTransactionStartTimeout, isWriteConflict } from "../db/errors.ts";
+import { isLostConnection, isNeverSent, isTransactionStartTimeout, isWriteConflict } from "../db/errors.ts";
 import { DomainError } from "./errors.ts";
 import { EventBuffer, type EventSink } from "./events.ts";
 
@@ -39,8 +39,10 @@ export const WRITE_CONFLICT_ATTEMPTS = 3;
  *
  * A transaction whose connection was lost (a failover, a pooler restart, an administrator ending
  * backends) before its commit was sent is run once more, on another connection: PostgreSQL rolled
- * it back, so nothing of the first run is kept. One lost while committing is not: whether its
- * commit happened is unknown, and the error goes to the caller.
+ * it back, so nothing of the first run is kept. So is one whose COMMIT was never sent because its
+ * connection had already failed (pg refuses to send on such a connection: the server ended the
+ * backend while `work` finished, and the transaction died with it). One lost while its COMMIT was
+ * on the way is not: whether it committed is unknown, and the error goes to the caller.
  */
 export async function inTransaction<T>(
   ctx: TransactionScope,
@@ -61,7 +63,7 @@ export async function inTransaction<T>(
         return value;
       }, TRANSACTION_LIMITS);
     } catch (err) {
-      if (isLostConnection(err) && !commitSent) {
+      if (isLostConnection(err) && (!commitSent || isNeverSent(err))) {
         // A dead pooled connection that failed at BEGIN ran nothing: another connection is tried
         // (at most as many as a pool holds). One lost during `work` is run once more.
         const again = workStarted ? !lostConnectionRetried : deadAtStart++ < DEAD_AT_START_ATTEMPTS;
