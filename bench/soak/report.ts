@@ -18,6 +18,8 @@ export interface SoakSummary {
   faults: Record<string, unknown>;
   exitCodes: Record<string, number | null>;
   memoryMiB: { first: { A: number | null; B: number | null } | null; last: { A: number | null; B: number | null } | null };
+  /** Server B (never restarted): resident size and JavaScript heap in use, at the first sample, their highest, and at the last (absent in runs before it was sampled). */
+  memoryB?: { rss: { first: number | null; peak: number | null; last: number | null }; heap: { first: number | null; peak: number | null; last: number | null } };
   doctor: { exitCode: number | null; ok: boolean; checks: { name: string; checked: number; offending: number; error: string | null }[] };
 }
 
@@ -42,7 +44,10 @@ export function renderSoak(r: ResultsFile<SoakSummary>): string {
     `Faults: server A exited ${restart?.exitCode ?? "?"} ${restart?.stopMs ?? "?"} ms after SIGTERM and was ready again after ${restart?.backUpMs ?? "?"} ms; ${dbKill?.terminated ?? "?"} database connections terminated. ` +
       `Checkouts: ${c.answered} answered with an order, ${c.found} of them in the database, ${c.placed} soak orders in all (a checkout whose answer was lost still placed its order), ${c.retried} retried with the same key, ${c.keyConflicts} keys with two orders. ` +
       `Sockets: ${s.sockets.opened} opened, disconnects ${JSON.stringify(s.sockets.disconnects)}, ${s.sockets.reconnects} reconnects (longest away ${s.sockets.longestAwayMs} ms), ${s.sockets.connectedAtEnd} connected at the end. ` +
-      `Memory (RSS, MiB) A ${s.memoryMiB.first?.A ?? "?"} → ${s.memoryMiB.last?.A ?? "?"} (restarted), B ${s.memoryMiB.first?.B ?? "?"} → ${s.memoryMiB.last?.B ?? "?"}.`,
+      `Memory (RSS, MiB) A ${s.memoryMiB.first?.A ?? "?"} → ${s.memoryMiB.last?.A ?? "?"} (restarted), B ${s.memoryMiB.first?.B ?? "?"} → ${s.memoryMiB.last?.B ?? "?"}` +
+      (s.memoryB
+        ? `; B first / peak / last: RSS ${s.memoryB.rss.first} / ${s.memoryB.rss.peak} / ${s.memoryB.rss.last}, JavaScript heap in use ${s.memoryB.heap.first} / ${s.memoryB.heap.peak} / ${s.memoryB.heap.last}.`
+        : "."),
     "",
     `\`pnpm doctor\` at the end: exit ${s.doctor.exitCode}, ${s.doctor.ok ? "every check passed" : "**FAILED**"}.`,
     "",

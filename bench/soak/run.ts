@@ -72,6 +72,12 @@ function runDoctor(url: string): Promise<{ code: number | null; output: string; 
   });
 }
 
+/** The first, highest and last of a series of samples (null: no sample). */
+function firstPeakLast(samples: (number | null)[]): { first: number | null; peak: number | null; last: number | null } {
+  const known = samples.filter((v): v is number => v !== null);
+  return { first: known[0] ?? null, peak: known.length ? Math.max(...known) : null, last: known.at(-1) ?? null };
+}
+
 async function terminateBackends(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
@@ -109,7 +115,7 @@ async function main(): Promise<boolean> {
     MAX_UNPAID_ORDERS: "1000",
     MAX_HELD_UNITS: "1000000",
   };
-  const servers = [new MarketplaceProcess("A", await freePort(), env), new MarketplaceProcess("B", await freePort(), env)];
+  const servers = [new MarketplaceProcess("A", await freePort(), env, await freePort()), new MarketplaceProcess("B", await freePort(), env, await freePort())];
   bench.onCleanup(() => servers.forEach((s) => s.kill()));
   await Promise.all(servers.map((s) => s.start()));
   const [a, b] = servers as [MarketplaceProcess, MarketplaceProcess];
@@ -126,11 +132,15 @@ async function main(): Promise<boolean> {
   const startedAt = performance.now();
   const endAt = startedAt + durationMs;
   const until = () => performance.now() >= endAt;
-  const memory: { atS: number; A: number | null; B: number | null }[] = [];
-  const sample = () => memory.push({ atS: Math.round((performance.now() - startedAt) / 1000), A: a.rssMiB(), B: b.rssMiB() });
-  sample();
-  const sampler = setInterval(sample, 15_000);
-  const progress = setInterval(() => log(`${tally.total} requests, ${tally.orderByKey.size} orders, ${JSON.stringify(tally.byPhase.steady)}`), 30_000);
+  const memory: { atS: number; A: number | null; B: number | null; heapA: number | null; heapB: number | null }[] = [];
+  const sample = async () => {
+    const atS = Math.round((performance.now() - startedAt) / 1000);
+    const [heapA, heapB] = await Promise.all([a.heapUsedMiB(), b.heapUsedMiB()]);
+    memory.push({ atS, A: a.rssMiB(), B: b.rssMiB(), heapA, heapB });
+  };
+  await sample();
+  const sampler = setInterval(() => void sample(), 15_000);
+  const progress = setInterval(() => log(`${tally.total} requests, ${tally.orderByKey.size} orders, ${JSON.stringify(tally.byPhase.steady)}, memory ${JSON.stringify(memory.at(-1))}`), 30_000);
 
   const faults: Record<string, unknown> = {};
   const faultPlan = (async () => {
@@ -162,7 +172,7 @@ async function main(): Promise<boolean> {
   await faultPlan;
   clearInterval(sampler);
   clearInterval(progress);
-  sample();
+  await sample();
   const loadS = (performance.now() - startedAt) / 1000;
   sockets.close();
   const exitCodes = { A: await a.stop(), B: await b.stop() };
@@ -198,6 +208,7 @@ async function main(): Promise<boolean> {
     faults,
     exitCodes,
     memoryMiB: { first: memory[0] ?? null, last: memory[memory.length - 1] ?? null },
+    memoryB: { rss: firstPeakLast(memory.map((m) => m.B)), heap: firstPeakLast(memory.map((m) => m.heapB)) },
     doctor: { exitCode: doctor.code, ok: doctor.report?.ok ?? false, checks: (doctor.report?.checks ?? []).map((c) => ({ name: c.name, checked: c.checked, offending: c.offendingCount, error: c.error })) },
   };
   const file = recorder.write({ minutes: opts.minutes, users: opts.users, sockets: opts.sockets, pool: opts.pool, sellers: fx.sellers.length, variants: fx.variants.length }, summary, { memory, unexpected: tally.unexpected });

@@ -30,6 +30,8 @@ export class MarketplaceProcess {
     readonly name: string,
     readonly port: number,
     private readonly env: NodeJS.ProcessEnv,
+    /** Its metrics listener (METRICS_PORT), read for the JavaScript heap. */
+    readonly metricsPort: number,
   ) {}
 
   get url(): string {
@@ -44,7 +46,7 @@ export class MarketplaceProcess {
   async start(timeoutMs = 240_000): Promise<void> {
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
       cwd: serverDir,
-      env: { ...process.env, ...this.env, PORT: String(this.port) },
+      env: { ...process.env, ...this.env, PORT: String(this.port), METRICS_PORT: String(this.metricsPort), METRICS_HOST: "127.0.0.1" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;
@@ -77,6 +79,18 @@ export class MarketplaceProcess {
 
   kill(): void {
     if (this.up) this.child!.kill("SIGKILL");
+  }
+
+  /**
+   * The JavaScript heap in use now, MiB (prom-client's nodejs_heap_size_used_bytes), or null:
+   * with the resident size it tells a heap that keeps growing (a leak) from one V8 lets grow
+   * before collecting (a plateau) or memory outside the heap.
+   */
+  async heapUsedMiB(): Promise<number | null> {
+    if (!this.up) return null;
+    const text = await fetch(`http://127.0.0.1:${this.metricsPort}/metrics`).then((r) => (r.ok ? r.text() : ""), () => "");
+    const bytes = Number(/^nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1]);
+    return Number.isFinite(bytes) ? Math.round(bytes / 2 ** 20) : null;
   }
 
   /** Resident memory of the process now, MiB (Linux /proc), or null. */
