@@ -3,6 +3,7 @@ import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/a
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { randomUUID } from "node:crypto";
 import type { Config } from "./config.ts";
+import { registerWholeJsonAnswers } from "./http/whole-json-answers.ts";
 import { registerCompression } from "./http/compression.ts";
 import { registerSecurity } from "./http/security.ts";
 import { trustProxyHops } from "./http/client-ip.ts";
@@ -109,6 +110,7 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
   });
   await registerSecurity(app, config);
   await registerCompression(app);
+  registerWholeJsonAnswers(app);
   await app.register(cookie);
 
   app.get("/healthz", async () => ({ status: "ok" }));

@@ -210,3 +210,31 @@ describe("bad input", () => {
     expect(Object.keys(data.fieldErrors).sort()).toEqual(["email", "name", "password"]);
   });
 });
+
+describe("procedure answers", () => {
+  it("go whole, with their length: a small one as it is, a large one compressed in one piece", async () => {
+    const small = await server.app.inject({ url: "/trpc/auth.me", headers: { "accept-encoding": "br, gzip" } });
+    expect(small.statusCode).toBe(200);
+    expect(small.headers["transfer-encoding"]).toBeUndefined();
+    expect(Number(small.headers["content-length"])).toBe(small.rawPayload.length);
+    // Under the compressor's 1 KiB threshold: not compressed.
+    expect(small.headers["content-encoding"]).toBeUndefined();
+
+    const input = encodeURIComponent(JSON.stringify({ json: { limit: 24 } }));
+    const page = await server.app.inject({ url: `/trpc/catalog.search?input=${input}`, headers: { "accept-encoding": "gzip" } });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers["transfer-encoding"]).toBeUndefined();
+    if (page.headers["content-encoding"]) expect(Number(page.headers["content-length"])).toBe(page.rawPayload.length);
+  });
+
+  it("keep their status, and the cookies a procedure sets", async () => {
+    const user = await t.createUser();
+    const res = await login(user.email);
+    expect(res.statusCode).toBe(200);
+    expect(String(res.headers["set-cookie"])).toMatch(/session=/);
+    expect(res.headers["transfer-encoding"]).toBeUndefined();
+    const bad = await login(user.email, "not-the-password");
+    expect(bad.statusCode).toBe(401);
+    expect(bad.headers["content-type"]).toMatch(/application\/json/);
+  });
+});
