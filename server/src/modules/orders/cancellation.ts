@@ -7,7 +7,7 @@ import type { Scope } from "../../scope.ts";
 import { recordActivity } from "../activity/activity.service.ts";
 import { lockOrder } from "./order-lock.ts";
 import { CANCELLABLE, deriveOrderStatus } from "./order-status.ts";
-import { returnStock } from "./stock.ts";
+import { returnStock, type ReturnLine } from "./stock.ts";
 import { tellOrderCancelled } from "../notifications/order-messages.ts";
 
 export interface PendingRefund {
@@ -58,6 +58,7 @@ export async function cancelSellerOrders(
   });
   const targets = parts.filter((p) => input.sellerOrderIds.includes(p.id));
   const refunds: PendingRefund[] = [];
+  const returned: ReturnLine[] = [];
   const now = new Date();
   for (const so of targets) {
     if (!CANCELLABLE.includes(so.status)) throw conflict("This order can no longer be cancelled: it has shipped or was cancelled already");
@@ -66,7 +67,8 @@ export async function cancelSellerOrders(
     const { count } = await tx.sellerOrder.updateMany({ where: { id: so.id, status: so.status }, data: { status: next, cancelledAt: now } });
     if (count === 0) throw conflict("This order changed meanwhile: reload it");
     so.status = next;
-    await returnStock(tx, events, so.items, { reason: wasPaid ? "REFUND" : input.expired ? "EXPIRY" : "CANCEL", sellerOrderId: so.id });
+    const reason = wasPaid ? "REFUND" : input.expired ? "EXPIRY" : "CANCEL";
+    returned.push(...so.items.map((item) => ({ ...item, sellerOrderId: so.id, reason }) as const));
     if (wasPaid) {
       await tx.ledgerEntry.createMany({
         data: [
@@ -79,6 +81,7 @@ export async function cancelSellerOrders(
     }
     events.add("order.updated", [rooms.user(order.buyerId), rooms.shop(so.shopId)], { orderId: order.id, sellerOrderId: so.id, status: next });
   }
+  await returnStock(tx, events, returned);
   const status = deriveOrderStatus(parts.map((s) => s.status));
   const over = status === "CANCELLED" || status === "REFUNDED";
   await tx.order.update({ where: { id: order.id }, data: { status, ...(over ? { cancelledAt: now, expiresAt: null } : {}) } });

@@ -68,16 +68,19 @@ export async function takeStock(tx: Tx, events: EventBuffer, lines: OrderStockLi
   for (const row of taken) announce(events, row);
 }
 
+/** A line given back, with why (the stock history's reason). */
+export interface ReturnLine extends OrderStockLine {
+  reason: ReturnReason;
+}
+
 /**
- * Gives one seller order's units back (cancellation, expiry, refund), in the same fixed order,
- * each written to the stock history with its reason by the same statement.
+ * Gives units back (cancellation, expiry, refund) for every seller order at once, in variant-id
+ * order across all of them: the order a checkout takes them in. (Given back one seller order
+ * after another, a cancelled order from two shops locked its variants out of order and
+ * deadlocked with checkouts: seen in bench/soak.) Each is written to the stock history with its
+ * seller order and reason by the same statement.
  */
-export async function returnStock(
-  tx: Tx,
-  events: EventBuffer,
-  lines: StockLine[],
-  cause: { reason: ReturnReason; sellerOrderId: string },
-): Promise<void> {
+export async function returnStock(tx: Tx, events: EventBuffer, lines: ReturnLine[]): Promise<void> {
   for (const line of normalise(lines)) {
     const rows = await tx.$queryRaw<StockRow[]>(Prisma.sql`
       WITH "returned" AS (
@@ -86,7 +89,7 @@ export async function returnStock(
          RETURNING "id", "product_id", "shop_id", "stock"
       ), "moved" AS (
         INSERT INTO "stock_movements" ("variant_id", "seller_order_id", "reason", "delta")
-        SELECT "id", ${cause.sellerOrderId}, ${cause.reason}::"StockReason", ${line.quantity}::int FROM "returned"
+        SELECT "id", ${line.sellerOrderId}, ${line.reason}::"StockReason", ${line.quantity}::int FROM "returned"
       )
       SELECT * FROM "returned"`);
     if (rows[0]) announce(events, rows[0]);
