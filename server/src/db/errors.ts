@@ -34,6 +34,15 @@ export function isTransactionStartTimeout(err: unknown): boolean {
 }
 
 /**
+ * The transaction outlived its time limit (TRANSACTION_LIMITS.timeout) and Prisma rolled it back:
+ * its next statement or its commit is refused ("… on an expired transaction"). Nothing of it was
+ * kept; the database was too busy for it (long lock queues on a saturated machine).
+ */
+export function isTransactionExpired(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === "P2028" && /expired transaction/i.test(String((err as Error).message));
+}
+
+/**
  * The statement failed because its connection was lost (the server restarted, failed over, or an
  * administrator ended the backend), not because of what it asked: Prisma wraps the driver's error
  * (its code, or the adapter's "ConnectionClosed") in its own, so each layer is looked at.

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeCategory } from "../test/factories.ts";
 import { usingPostgres } from "../test/db.ts";
 import { createTestApp, type TestApp } from "../test/harness.ts";
+import { isTransactionExpired } from "../db/errors.ts";
 import { inTransaction } from "./transaction.ts";
 
 let t: TestApp;
@@ -56,6 +57,31 @@ describe("inTransaction", () => {
     const saturated = { $transaction: () => Promise.reject(timeout) };
     await expect(inTransaction({ db: saturated as never, deps: t.deps }, async () => "never")).rejects.toMatchObject({ kind: "SERVICE_UNAVAILABLE" });
     expect(await metrics.valueOf(metrics.transactionStartTimeouts)).toBe(timeouts + 1);
+  });
+
+  it("a transaction rolled back for outliving its time limit is SERVICE_UNAVAILABLE (safe to send again), counted, not a 500", async () => {
+    const db = t.database.prisma;
+    // What Prisma throws when a transaction's next statement comes after its timeout.
+    const expired = await db
+      .$transaction(
+        async (tx) => {
+          await new Promise((r) => setTimeout(r, 300));
+          await tx.$queryRaw`SELECT 1`;
+        },
+        { timeout: 100 },
+      )
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
+    expect(isTransactionExpired(expired)).toBe(true);
+    expect(isTransactionExpired(Object.assign(new Error("Transaction API error: Unable to start a transaction in the given time."), { code: "P2028" }))).toBe(false);
+
+    const { metrics } = t.deps;
+    const before = await metrics.valueOf(metrics.transactionTimeouts);
+    const overloaded = { $transaction: () => Promise.reject(expired) };
+    await expect(inTransaction({ db: overloaded as never, deps: t.deps }, async () => "never")).rejects.toMatchObject({ kind: "SERVICE_UNAVAILABLE" });
+    expect(await metrics.valueOf(metrics.transactionTimeouts)).toBe(before + 1);
   });
 
   it("lets any other error through at once, without running the work again", async () => {

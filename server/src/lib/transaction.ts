@@ -1,5 +1,5 @@
 import type { Db, Tx } from "../db/client.ts";
-import { isLostConnection, isNeverSent, isTransactionStartTimeout, isWriteConflict } from "../db/errors.ts";
+import { isLostConnection, isNeverSent, isTransactionExpired, isTransactionStartTimeout, isWriteConflict } from "../db/errors.ts";
 import { DomainError } from "./errors.ts";
 import { EventBuffer, type EventSink } from "./events.ts";
 
@@ -9,6 +9,8 @@ export interface TransactionCounters {
   /** Transactions run again because their connection was lost before their commit. */
   lostConnectionRetries: { inc(): void };
   transactionStartTimeouts: { inc(): void };
+  /** Transactions rolled back for running past TRANSACTION_LIMITS.timeout. */
+  transactionTimeouts: { inc(): void };
 }
 
 /** What a transaction is given: the database, where its events go after the commit, its counters. */
@@ -85,6 +87,12 @@ export async function inTransaction<T>(
       }
       if (isTransactionStartTimeout(err)) {
         ctx.deps.metrics.transactionStartTimeouts.inc();
+        throw new DomainError("SERVICE_UNAVAILABLE", "The marketplace is very busy right now. Please try again in a moment.");
+      }
+      if (isTransactionExpired(err)) {
+        // Rolled back by Prisma, so safe to send again (a checkout with its idempotency key): an
+        // overloaded database, not a fault of the request's.
+        ctx.deps.metrics.transactionTimeouts.inc();
         throw new DomainError("SERVICE_UNAVAILABLE", "The marketplace is very busy right now. Please try again in a moment.");
       }
       throw err;

@@ -103,6 +103,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly transactionTimeouts = new Counter({
+    name: "marketplace_transaction_timeouts_total",
+    help: "Transactions rolled back for running past their time limit (answered SERVICE_UNAVAILABLE)",
+    registers: [this.registry],
+  });
+
   readonly lostConnectionRetries = new Counter({
     name: "marketplace_transaction_lost_connection_retries_total",
     help: "Transactions run again because their connection was lost before their commit (a failover, a pooler restart)",
