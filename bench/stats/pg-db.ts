@@ -21,15 +21,6 @@ export function pgDb(pool: pg.Pool): Db {
       return rows<T>(sql.text, sql.values);
     },
     $transaction: unsupported("a transaction (the rollup rebuilder)"),
-    shop: {
-      count: ({ where }: { where: { status: string } }) => count(`SELECT count(*) AS n FROM "shops" WHERE "status" = $1::"ShopStatus"`, [where.status]),
-    },
-    review: {
-      count: () => count(`SELECT count(*) AS n FROM "reviews" WHERE "status" = 'VISIBLE' AND "report_count" > 0`),
-    },
-    mailOutbox: {
-      count: ({ where }: { where: { status: string } }) => count(`SELECT count(*) AS n FROM "mail_outbox" WHERE "status" = $1::"MailStatus"`, [where.status]),
-    },
     ledgerEntry: {
       aggregate: async ({ where }: { where: { shopId: string; currency: string } }) => {
         const [r] = await rows<{ s: string | null }>(`SELECT sum("amount_cents") AS s FROM "ledger_entries" WHERE "shop_id" = $1 AND "currency" = $2`, [where.shopId, where.currency]);

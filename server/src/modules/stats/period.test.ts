@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { changePct, eachDay, localDate, resolvePeriod } from "./period.ts";
+import { changePct, eachDay, localDate, monthsOf, resolvePeriod, wholeMonthsOf } from "./period.ts";
 
 describe("dashboard periods", () => {
   const now = new Date("2026-03-01T02:30:00Z");
@@ -21,6 +21,20 @@ describe("dashboard periods", () => {
     expect(changePct(1, 3)).toBe(-66.7);
     expect(changePct(5, 0)).toBeNull();
     expect(changePct(0, 0)).toBe(0);
+    // -0.04 % rounds to 0, without the sign (Object.is tells -0 from 0).
+    expect(Object.is(changePct(5286, 5288), 0)).toBe(true);
     expect(localDate(new Date("2026-07-01T23:30:00Z"), "Asia/Tokyo")).toBe("2026-07-02");
+  });
+
+  it("split a span into the months it touches, and into whole months and the days at its ends", () => {
+    expect(monthsOf({ from: "2026-11-20", to: "2027-01-02" })).toEqual(["2026-11-01", "2026-12-01", "2027-01-01"]);
+    // 90 days ending 2026-12-07: September's end, October and November whole, December's first week.
+    expect(wholeMonthsOf({ from: "2026-09-09", to: "2026-12-07" })).toEqual({
+      months: ["2026-10-01", "2026-11-01"],
+      days: [{ from: "2026-09-09", to: "2026-09-30" }, { from: "2026-12-01", to: "2026-12-07" }],
+    });
+    expect(wholeMonthsOf({ from: "2028-02-01", to: "2028-02-29" })).toEqual({ months: ["2028-02-01"], days: [] });
+    expect(wholeMonthsOf({ from: "2026-03-01", to: "2026-04-03" })).toEqual({ months: ["2026-03-01"], days: [{ from: "2026-04-01", to: "2026-04-03" }] });
+    expect(wholeMonthsOf({ from: "2026-03-02", to: "2026-03-31" })).toEqual({ months: [], days: [{ from: "2026-03-02", to: "2026-03-31" }] });
   });
 });

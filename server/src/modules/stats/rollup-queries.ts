@@ -1,7 +1,7 @@
 import { ORDER_STATUSES, type OrderStatus } from "@marketplace/shared";
 import { Prisma } from "../../generated/prisma/client.ts";
 import type { Db } from "../../db/client.ts";
-import { addDays, eachDay, type DaySpan, type ResolvedPeriod } from "./period.ts";
+import { eachDay, monthsOf, type DaySpan, type ResolvedPeriod } from "./period.ts";
 
 /**
  * Reads of the sales rollups shared by `admin.stats` (every shop: `shopId` null) and
@@ -100,125 +100,124 @@ export interface Ranked {
   series: number[];
 }
 
-/** The first day of the month after the one starting on `m` (YYYY-MM-01). */
-const nextMonth = (m: string) => {
-  const [y, mo] = [Number(m.slice(0, 4)), Number(m.slice(5, 7))];
-  return mo === 12 ? `${y + 1}-01-01` : `${y}-${String(mo + 1).padStart(2, "0")}-01`;
-};
+/*
+ * The top-10 rankings of every shop (shops by sales, products by revenue) are exact and read few
+ * rows, from shop_sales_monthly (a shop's sales and its best product's per month):
+ * 1. the probe: the leaders of each month the span touches are summed over the span from their
+ *    day rows; 10 of them reach the 10th of those sums, `t`, so the 10 of the span reach it too;
+ * 2. the bars: `t` shared between the months, each month's share in proportion to the 10th
+ *    largest figure of the month (a short month asks less); the bars sum to `t` at most;
+ * 3. a shop that reaches `t` over the span has at least its bar in one month (else its months
+ *    sum to less than the bars, less than `t`): one index range per month gives the shops that
+ *    may, and those whose months (the index again, one range each) sum to `t` at least remain;
+ * 4. only those are summed from their day rows and ranked, with their days for the sparklines.
+ * At a million orders that is about 50 shops' days of 5,000 (it read every shop's months, and the
+ * days of 170–300 shops, with a probe of one month only).
+ */
+type MonthlyFigure = "gross_cents" | "top_product_cents";
+const figureColumn = (column: MonthlyFigure) => Prisma.raw(`"${column}"`);
 
-/** The first days of the months the span touches. */
-export function monthsOf(span: DaySpan): string[] {
-  const out: string[] = [];
-  for (let m = `${span.from.slice(0, 7)}-01`; m <= span.to; m = nextMonth(m)) out.push(m);
-  return out;
-}
+/** CTE "months": the months the span touches, each with its 10th largest `column` (0 with fewer than 10 shops). */
+const monthsCte = (span: DaySpan, currency: string, column: MonthlyFigure) => Prisma.sql`
+  "months" AS (
+    SELECT v."month", coalesce((SELECT m.${figureColumn(column)} FROM "shop_sales_monthly" m
+                                 WHERE m."currency" = ${currency} AND m."month" = v."month"
+                                 ORDER BY m.${figureColumn(column)} DESC LIMIT 1 OFFSET 9), 0) AS "tenth"
+      FROM (VALUES ${Prisma.join(monthsOf(span).map((m) => Prisma.sql`(${m}::date)`))}) v("month"))`;
 
-/** The month whose leaders are probed first: the last one wholly inside the span, else its last one. */
-function probeMonth(span: DaySpan, months: string[]): string {
-  return months.filter((m) => m >= span.from && addDays(nextMonth(m), -1) <= span.to).at(-1) ?? months.at(-1)!;
-}
-
-const monthList = (months: string[]) => Prisma.join(months.map((m) => Prisma.sql`${m}::date`));
-
-/** A shop's sales over the span from its day rows (`d`), for the shops `shops` (a query of `shop_id`s) selects. */
-const shopSums = (span: DaySpan, currency: string, shops: Prisma.Sql) => Prisma.sql`
-  SELECT d."shop_id", sum(d."gross_cents"::float8) AS "revenueCents", sum(d."units_paid")::int AS "units"
-    FROM "sales_daily" d
-   WHERE d."shop_id" IN (${shops}) AND d."currency" = ${currency} AND d."day" BETWEEN ${span.from}::date AND ${span.to}::date
-   GROUP BY d."shop_id"`;
+/** The `n` shops with the most `column` in each month of "months" (the probe's shops). */
+const monthLeaders = (currency: string, column: MonthlyFigure, n: number) => Prisma.sql`
+  SELECT l."shop_id" FROM "months" v
+   CROSS JOIN LATERAL (SELECT m."shop_id" FROM "shop_sales_monthly" m WHERE m."currency" = ${currency} AND m."month" = v."month"
+                        ORDER BY m.${figureColumn(column)} DESC LIMIT ${n}) l`;
 
 /**
- * The shops that may rank among the 10 of the span by `column` of shop_sales_monthly, given `t`
- * (a figure 10 shops or products are known to reach). A shop's figure over the span is at most
- * the sum over the k months it touches: one that reaches `t` has at least `t / k` in one of them
- * (one index range per month: a few rows, not every shop's), and its k months sum to `t` at least.
+ * CTEs "threshold" (`t`: the 10th largest "cents" of the CTE "probe", 0 with fewer than 10) and
+ * "bars" (each month's share of `t`, rounded down: they sum to `t` at most).
  */
-const reaching = (currency: string, months: string[], column: "gross_cents" | "top_product_cents", t: Prisma.Sql) => {
-  const col = Prisma.raw(`"${column}"`);
-  return Prisma.sql`
-  SELECT b."shop_id" FROM "shop_sales_monthly" b
-   WHERE b."currency" = ${currency} AND b."month" IN (${monthList(months)})
-     AND b."shop_id" IN (SELECT m."shop_id" FROM "shop_sales_monthly" m
-                          WHERE m."currency" = ${currency} AND m."month" IN (${monthList(months)})
-                            AND m.${col} >= (SELECT ceil(${t} / ${months.length}::float8)::bigint))
-   GROUP BY b."shop_id" HAVING sum(b.${col}::float8) >= ${t}`;
-};
+const barsCtes = Prisma.sql`
+  "threshold" AS (SELECT coalesce((SELECT "cents" FROM "probe" ORDER BY "cents" DESC LIMIT 1 OFFSET 9), 0)::numeric AS "t"),
+  "bars" AS (
+    SELECT v."month", floor(CASE WHEN a."total" > 0 THEN x."t" * v."tenth" / a."total" ELSE x."t" / a."k" END)::bigint AS "bar"
+      FROM "months" v, "threshold" x, (SELECT sum("tenth") AS "total", count(*) AS "k" FROM "months") a)`;
 
-/**
- * The 10 shops with the most sales in the period, with their daily sales. Exact, and reading few
- * rows: the 10 leaders of one month (shop_sales_monthly's index) are summed over the span first
- * (the probe); 10 shops reach the least of those sums, `t`, and only the shops that may reach it
- * (see `reaching`) are summed from their days.
- */
-export async function topShops(db: Db, span: DaySpan, currency: string): Promise<Ranked[]> {
+/** The shops that may reach `t` by `column` (steps 3 above): at their bar in one month, their months summing to `t`. */
+const reaching = (span: DaySpan, currency: string, column: MonthlyFigure) => {
   const months = monthsOf(span);
-  const top = await db.$queryRaw<{ id: string; name: string; revenueCents: number; units: number }[]>`
-    WITH "probe" AS (${shopSums(
-      span,
-      currency,
-      Prisma.sql`SELECT "shop_id" FROM "shop_sales_monthly" WHERE "currency" = ${currency} AND "month" = ${probeMonth(span, months)}::date ORDER BY "gross_cents" DESC LIMIT 10`,
-    )}),
-         "threshold" AS (SELECT coalesce((SELECT "revenueCents" FROM "probe" ORDER BY "revenueCents" DESC LIMIT 1 OFFSET 9), 0) AS "t")
-    SELECT t."shop_id" AS "id", s."name", t."revenueCents", t."units"
-      FROM (${shopSums(span, currency, reaching(currency, months, "gross_cents", Prisma.sql`(SELECT "t" FROM "threshold")`))}
-            HAVING sum(d."gross_cents") > 0
-            ORDER BY 2 DESC, 1 LIMIT 10) t
+  return Prisma.sql`
+  SELECT c."shop_id"
+    FROM (SELECT DISTINCT m."shop_id" FROM "bars" v
+           CROSS JOIN LATERAL (SELECT m."shop_id" FROM "shop_sales_monthly" m
+                                WHERE m."currency" = ${currency} AND m."month" = v."month" AND m.${figureColumn(column)} >= v."bar") m) c
+   WHERE (SELECT sum(b.${figureColumn(column)}::float8) FROM "shop_sales_monthly" b
+           WHERE b."currency" = ${currency} AND b."shop_id" = c."shop_id" AND b."month" BETWEEN ${months[0]}::date AND ${months.at(-1)}::date)
+         >= (SELECT "t" FROM "threshold")`;
+};
+
+/** A ranked row as read: its sums, and its day rows as offsets from the span's first day with their cents. */
+type RankedRow = Omit<Ranked, "series"> & { days: number[]; cents: number[] };
+
+const withSeries = (span: DaySpan, { days, cents, ...r }: RankedRow): Ranked => ({ ...r, series: spread(span, days, cents) });
+
+/** The 10 shops with the most sales in the period, with their daily sales (see above: steps 1–4). */
+export async function topShops(db: Db, span: DaySpan, currency: string): Promise<Ranked[]> {
+  const inSpanDays = Prisma.sql`d."currency" = ${currency} AND d."day" BETWEEN ${span.from}::date AND ${span.to}::date`;
+  const rows = await db.$queryRaw<RankedRow[]>`
+    WITH ${monthsCte(span, currency, "gross_cents")},
+         "probe" AS (SELECT sum(d."gross_cents"::float8) AS "cents" FROM "sales_daily" d
+                      WHERE d."shop_id" IN (${monthLeaders(currency, "gross_cents", 10)}) AND ${inSpanDays}
+                      GROUP BY d."shop_id"),
+         ${barsCtes}
+    SELECT t."shop_id" AS "id", s."name", s."name" AS "shopName", t."revenueCents", t."units", t."days", t."cents"
+      FROM (SELECT d."shop_id", sum(d."gross_cents"::float8) AS "revenueCents", sum(d."units_paid")::int AS "units",
+                   array_agg(d."day" - ${span.from}::date) AS "days", array_agg(d."gross_cents"::float8) AS "cents"
+              FROM "sales_daily" d
+             WHERE d."shop_id" IN (${reaching(span, currency, "gross_cents")}) AND ${inSpanDays}
+             GROUP BY d."shop_id" HAVING sum(d."gross_cents") > 0
+             ORDER BY 2 DESC, 1 LIMIT 10) t
       JOIN "shops" s ON s."id" = t."shop_id"
      ORDER BY t."revenueCents" DESC, t."shop_id"`;
-  if (top.length === 0) return [];
-  const days = await db.$queryRaw<{ id: string; day: string; cents: number }[]>`
-    SELECT "shop_id" AS "id", to_char("day", 'YYYY-MM-DD') AS "day", sum("gross_cents")::float8 AS "cents"
-      FROM "sales_daily"
-     WHERE "shop_id" IN (${Prisma.join(top.map((r) => r.id))}) AND "day" BETWEEN ${span.from}::date AND ${span.to}::date AND "currency" = ${currency}
-     GROUP BY 1, 2`;
-  return top.map((r) => ({ ...r, shopName: r.name, series: spread(span, days.filter((d) => d.id === r.id)) }));
+  return rows.map((r) => withSeries(span, r));
 }
 
 /**
- * The shops whose products may be among the 10 best sellers of the span (every shop: `shopId`
- * null). The products of the 20 shops whose best product led one month are summed over the span
- * first (the probe): 10 products reach the 10th of those sums, `t`; no product sells more in a
- * month than its shop's best one (top_product_cents), so only shops that may reach `t` remain.
+ * The 10 products with the most revenue in the period (of one shop, or all), with their daily
+ * revenue. Of every shop: the probe sums the products of the 20 shops whose best product sold the
+ * most in each month, and no product sells more in a month than its shop's best (top_product_cents):
+ * only the products of the shops that may reach `t` by it are summed (see above).
  */
-const productShops = (span: DaySpan, currency: string, shopId: string | null) => {
-  if (shopId !== null) return Prisma.sql`SELECT ${shopId}::text AS "shop_id"`;
-  const months = monthsOf(span);
-  return Prisma.sql`
-      WITH "probe" AS (SELECT p."product_id", sum(p."revenue_cents"::float8) AS "revenue"
-                         FROM "product_sales_daily" p
-                        WHERE p."shop_id" IN (SELECT "shop_id" FROM "shop_sales_monthly" WHERE "currency" = ${currency} AND "month" = ${probeMonth(span, months)}::date
-                                               ORDER BY "top_product_cents" DESC LIMIT 20)
-                          AND p."currency" = ${currency} AND p."day" BETWEEN ${span.from}::date AND ${span.to}::date
-                        GROUP BY p."product_id"),
-           "threshold" AS (SELECT coalesce((SELECT "revenue" FROM "probe" ORDER BY "revenue" DESC LIMIT 1 OFFSET 9), 0) AS "t")
-      ${reaching(currency, months, "top_product_cents", Prisma.sql`(SELECT "t" FROM "threshold")`)}`;
-};
-
-/** The 10 products with the most revenue in the period (of one shop, or all), with their daily revenue. */
 export async function topProducts(db: Db, span: DaySpan, currency: string, shopId: string | null): Promise<Ranked[]> {
-  const top = await db.$queryRaw<{ id: string; name: string; shopId: string; shopName: string; revenueCents: number; units: number }[]>`
-    SELECT t."product_id" AS "id", p."title" AS "name", p."shop_id" AS "shopId", s."name" AS "shopName", t."revenueCents", t."units"
-      FROM (SELECT "product_id", sum("revenue_cents"::float8) AS "revenueCents", sum("units")::int AS "units"
-              FROM "product_sales_daily"
-             WHERE "shop_id" IN (${productShops(span, currency, shopId)})
-               AND "day" BETWEEN ${span.from}::date AND ${span.to}::date AND "currency" = ${currency}
-             GROUP BY "product_id" ORDER BY 2 DESC, 1 LIMIT 10) t
-      JOIN "products" p ON p."id" = t."product_id"
-      JOIN "shops" s ON s."id" = p."shop_id"
+  const inSpanDays = Prisma.sql`p."currency" = ${currency} AND p."day" BETWEEN ${span.from}::date AND ${span.to}::date`;
+  const ranking = shopId !== null
+    ? { ctes: Prisma.empty, shops: Prisma.sql`${shopId}` }
+    : {
+        ctes: Prisma.sql`
+          WITH ${monthsCte(span, currency, "top_product_cents")},
+               "probe" AS (SELECT sum(p."revenue_cents"::float8) AS "cents" FROM "product_sales_daily" p
+                            WHERE p."shop_id" IN (${monthLeaders(currency, "top_product_cents", 20)}) AND ${inSpanDays}
+                            GROUP BY p."product_id"),
+               ${barsCtes}`,
+        shops: reaching(span, currency, "top_product_cents"),
+      };
+  const rows = await db.$queryRaw<RankedRow[]>`
+    ${ranking.ctes}
+    SELECT t."product_id" AS "id", pr."title" AS "name", s."name" AS "shopName", t."revenueCents", t."units", t."days", t."cents"
+      FROM (SELECT p."product_id", sum(p."revenue_cents"::float8) AS "revenueCents", sum(p."units")::int AS "units",
+                   array_agg(p."day" - ${span.from}::date) AS "days", array_agg(p."revenue_cents"::float8) AS "cents"
+              FROM "product_sales_daily" p
+             WHERE p."shop_id" IN (${ranking.shops}) AND ${inSpanDays}
+             GROUP BY p."product_id" ORDER BY 2 DESC, 1 LIMIT 10) t
+      JOIN "products" pr ON pr."id" = t."product_id"
+      JOIN "shops" s ON s."id" = pr."shop_id"
      ORDER BY t."revenueCents" DESC, t."product_id"`;
-  if (top.length === 0) return [];
-  const days = await db.$queryRaw<{ id: string; day: string; cents: number }[]>`
-    SELECT "product_id" AS "id", to_char("day", 'YYYY-MM-DD') AS "day", sum("revenue_cents")::float8 AS "cents"
-      FROM "product_sales_daily"
-     WHERE "shop_id" IN (${Prisma.join([...new Set(top.map((r) => r.shopId))])}) AND "product_id" IN (${Prisma.join(top.map((r) => r.id))})
-       AND "day" BETWEEN ${span.from}::date AND ${span.to}::date AND "currency" = ${currency}
-     GROUP BY 1, 2`;
-  return top.map(({ shopId: _shopId, ...r }) => ({ ...r, series: spread(span, days.filter((d) => d.id === r.id)) }));
+  return rows.map((r) => withSeries(span, r));
 }
 
-function spread(span: DaySpan, points: { day: string; cents: number }[]): number[] {
-  const byDay = new Map(points.map((p) => [p.day, p.cents]));
-  return eachDay(span).map((d) => byDay.get(d) ?? 0);
+/** One figure per day of the span from (day offset, cents) pairs; days without a row are 0. */
+function spread(span: DaySpan, days: number[], cents: number[]): number[] {
+  const series = eachDay(span).map(() => 0);
+  days.forEach((d, i) => (series[d] = cents[i]!));
+  return series;
 }
 
 /** `column` within the span's days in the time zone: from its first midnight to the midnight after its last. */

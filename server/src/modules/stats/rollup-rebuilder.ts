@@ -59,8 +59,10 @@ async function runLocked(tx: Tx, timeZone: string, full: boolean): Promise<Rollu
     await numberBuyers(tx, Prisma.empty);
     await tx.$executeRaw`DELETE FROM "paying_buyers_daily"`;
     await insertBuyerDays(tx, timeZone, null);
+    await tx.$executeRaw`DELETE FROM "paying_buyers_monthly"`;
+    await sumBuyerMonths(tx, null);
     // Every row is new: the planner's statistics of the old ones would mislead the dashboards' reads.
-    await tx.$executeRaw`ANALYZE "sales_daily", "product_sales_daily", "platform_sales_daily", "shop_sales_monthly", "stats_buyer_numbers", "paying_buyers_daily"`;
+    await tx.$executeRaw`ANALYZE "sales_daily", "product_sales_daily", "platform_sales_daily", "shop_sales_monthly", "stats_buyer_numbers", "paying_buyers_daily", "paying_buyers_monthly"`;
   } else {
     const since = state!.watermark!;
     await tx.$executeRaw`CREATE TEMP TABLE "stats_changed_keys" ("day" date NOT NULL, "shop_id" text NOT NULL) ON COMMIT DROP`;
@@ -107,6 +109,9 @@ async function runLocked(tx: Tx, timeZone: string, full: boolean): Promise<Rollu
     await numberBuyers(tx, paidOn(timeZone, days));
     await tx.$executeRaw`DELETE FROM "paying_buyers_daily" WHERE "day" IN (${days})`;
     await insertBuyerDays(tx, timeZone, days);
+    const buyerMonths = Prisma.sql`SELECT DISTINCT date_trunc('month', "day")::date AS "month" FROM "stats_changed_buyer_days"`;
+    await tx.$executeRaw`DELETE FROM "paying_buyers_monthly" WHERE "month" IN (${buyerMonths})`;
+    await sumBuyerMonths(tx, buyerMonths);
   }
   await saveState(tx, timeZone, startedAt, full);
   return { outcome: full ? "full" : "incremental", keys };
@@ -246,6 +251,16 @@ async function insertBuyerDays(tx: Tx, tz: string, days: Prisma.Sql | null): Pro
       FROM "orders" o ${scope}
       JOIN "stats_buyer_numbers" n ON n."buyer_id" = o."buyer_id"
      WHERE o."paid_at" IS NOT NULL
+     GROUP BY 1, 2`;
+}
+
+/** paying_buyers_monthly of the given months (a query of `month`s), or of every month: the OR of the month's daily bitmaps. */
+async function sumBuyerMonths(tx: Tx, months: Prisma.Sql | null): Promise<void> {
+  const scope = months ? Prisma.sql`JOIN (${months}) m ON d."day" >= m."month" AND d."day" < m."month" + interval '1 month'` : Prisma.empty;
+  await tx.$executeRaw`
+    INSERT INTO "paying_buyers_monthly" ("month", "chunk", "buyers")
+    SELECT date_trunc('month', d."day")::date, d."chunk", bit_or(d."buyers")
+      FROM "paying_buyers_daily" d ${scope}
      GROUP BY 1, 2`;
 }
 

@@ -7,7 +7,7 @@ import { seedStatsFixture } from "./stats-fixture.ts";
 
 /**
  * The rollups (per shop, per product, the platform's sums, per month × shop, and the paying
- * buyers' daily bitmaps) against an oracle computed here, in TypeScript, from the source rows: after
+ * buyers' daily and monthly bitmaps) against an oracle computed here, in TypeScript, from the source rows: after
  * incremental runs that follow real orders, payments, refunds and cancellations, after a full
  * rebuild, in two time zones, and after runs that were missed (a process that crashed).
  */
@@ -91,8 +91,17 @@ async function oracle(tz: string) {
   // The buyers with an order paid each day, whatever its currency.
   const paid = await db().order.findMany({ where: { paidAt: { not: null } }, select: { buyerId: true, paidAt: true } });
   const buyerDays = [...new Set(paid.map((o) => `${localDay(o.paidAt!, tz)}|${o.buyerId}`))].map((k) => ({ day: k.split("|")[0]!, buyerId: k.split("|")[1]! }));
+  // And each month (of the local day).
+  const buyerMonths = [...new Set(buyerDays.map((d) => `${month(d.day)}|${d.buyerId}`))].map((k) => ({ month: k.split("|")[0]!, buyerId: k.split("|")[1]! }));
   const sort = (rows: Row[]) => rows.sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
-  return { sales: sort([...sales.values()]), products: sort([...products.values()]), platform: sort([...platform.values()]), monthly: sort([...monthly.values()]), buyerDays: sort(buyerDays) };
+  return {
+    sales: sort([...sales.values()]),
+    products: sort([...products.values()]),
+    platform: sort([...platform.values()]),
+    monthly: sort([...monthly.values()]),
+    buyerDays: sort(buyerDays),
+    buyerMonths: sort(buyerMonths),
+  };
 }
 
 /** The rollup tables as they are, in the oracle's shape. */
@@ -118,10 +127,16 @@ async function rollups() {
     SELECT to_char(p."day", 'YYYY-MM-DD') AS "day", n."buyer_id" AS "buyerId"
       FROM "paying_buyers_daily" p
       JOIN "stats_buyer_numbers" n ON n."buyer_no" / 8192 = p."chunk" AND get_bit(p."buyers", n."buyer_no" % 8192) = 1`;
-  const [empty] = await db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS "n" FROM "paying_buyers_daily" WHERE bit_count("buyers") = 0`;
+  const buyerMonths = await db().$queryRaw<Row[]>`
+    SELECT to_char(p."month", 'YYYY-MM-DD') AS "month", n."buyer_id" AS "buyerId"
+      FROM "paying_buyers_monthly" p
+      JOIN "stats_buyer_numbers" n ON n."buyer_no" / 8192 = p."chunk" AND get_bit(p."buyers", n."buyer_no" % 8192) = 1`;
+  const [empty] = await db().$queryRaw<{ n: number }[]>`
+    SELECT ((SELECT count(*) FROM "paying_buyers_daily" WHERE bit_count("buyers") = 0)
+            + (SELECT count(*) FROM "paying_buyers_monthly" WHERE bit_count("buyers") = 0))::int AS "n"`;
   expect(empty?.n, "no bitmap row without a buyer").toBe(0);
   const sort = (rows: Row[]) => rows.map((r) => ({ ...r })).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
-  return { sales: sort(sales), products: sort(products), platform: sort(platform), monthly: sort(monthly), buyerDays: sort(buyerDays) };
+  return { sales: sort(sales), products: sort(products), platform: sort(platform), monthly: sort(monthly), buyerDays: sort(buyerDays), buyerMonths: sort(buyerMonths) };
 }
 
 describe("sales rollups", () => {
