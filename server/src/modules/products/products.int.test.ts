@@ -200,5 +200,25 @@ describe("product.update beside checkouts", () => {
       await watcher.close();
     }
   });
+
+  it.skipIf(!usingPostgres)("a restock does not wait for checkouts whose order lines point at its variants (they hold them key-share, before their stock)", async () => {
+    // A checkout inserts its order lines (their foreign keys take each variant FOR KEY SHARE, in
+    // cart order) before it takes stock (in id order). An edit that waited for those locks while
+    // holding the product's other variants closed a cycle with such checkouts (bench/soak).
+    const s = await seller();
+    const p = await s.caller.product.create(lamp({ variants: [{ sku: "KS-1", title: "One", priceCents: 1000, stock: 5 }] }));
+    const v = p.variants[0]!;
+    const lineHolder = await t.database.connect();
+    try {
+      await lineHolder.exec("BEGIN");
+      await lineHolder.query(`SELECT 1 FROM "variants" WHERE "id" = $1 FOR KEY SHARE`, [v.id]);
+      // A restock (no SKU changes) and a price change: answered while the line is held.
+      const edited = await s.caller.product.update({ id: p.id, variants: [{ id: v.id, sku: "KS-1", title: "One", priceCents: 1200, stock: 9 }] });
+      expect(edited.variants[0]).toMatchObject({ priceCents: 1200, stock: 9 });
+    } finally {
+      await lineHolder.exec("ROLLBACK");
+      await lineHolder.close();
+    }
+  });
 });
 

@@ -119,7 +119,7 @@ async function recordListedStock(tx: Tx, variants: { id: string; stock: number }
 export async function updateProduct(ctx: ShopScope, input: ProductUpdateInput) {
   const product = await ctx.db.product.findFirst({
     where: { id: input.id, shopId: ctx.shop.id },
-    select: { id: true, status: true, title: true, images: { select: { url: true } }, variants: { select: { id: true, stock: true } } },
+    select: { id: true, status: true, title: true, images: { select: { url: true } }, variants: { select: { id: true, stock: true, sku: true } } },
   });
   if (!product) throw notFound("Product");
   if (product.status === "ARCHIVED") throw conflict("An archived product cannot be edited");
@@ -127,8 +127,11 @@ export async function updateProduct(ctx: ShopScope, input: ProductUpdateInput) {
   return inTransaction(ctx, async (tx, events) => {
     // The variants before the product: the order checkouts and cancellations take them in (their
     // variant rows first, in id order, then the product row for its figures at commit). Taking the
-    // product first would deadlock with a checkout holding one of these variants.
-    if (input.variants) await tx.$executeRaw`SELECT 1 FROM "variants" WHERE "product_id" = ${product.id} ORDER BY "id" FOR UPDATE`;
+    // product first would deadlock with a checkout holding one of these variants. FOR NO KEY
+    // UPDATE, the lock the edits below need (none changes a key unless a SKU changes): FOR UPDATE
+    // would also wait for the key-share locks a checkout's order lines take on their variants
+    // before its stock (in cart order), and deadlocked with checkouts (seen in bench/soak).
+    if (input.variants) await tx.$executeRaw`SELECT 1 FROM "variants" WHERE "product_id" = ${product.id} ORDER BY "id" FOR NO KEY UPDATE`;
     await tx.product.update({
       where: { id: product.id },
       data: {
@@ -161,7 +164,7 @@ async function replaceVariants(
   tx: Tx,
   events: EventBuffer,
   shopId: string,
-  product: { id: string; variants: { id: string; stock: number }[] },
+  product: { id: string; variants: { id: string; stock: number; sku: string }[] },
   variants: VariantInput[],
 ) {
   const current = new Map(product.variants.map((v) => [v.id, v]));
@@ -177,9 +180,12 @@ async function replaceVariants(
     if (ordered) throw conflict("A variant that was ordered cannot be removed: set its stock to 0 instead");
     await tx.variant.deleteMany({ where: { id: { in: removed } } });
   }
-  // Free the SKUs first, so that two variants may swap SKUs within one update.
-  if (kept.size) {
-    await tx.$executeRaw`UPDATE "variants" SET "sku" = '~' || "id" WHERE "id" IN (${Prisma.join([...kept])})`;
+  // Free the SKUs that change first, so that two variants may swap SKUs within one update. Only
+  // those: a SKU is a key (unique per shop), and rewriting one takes the strongest row lock, which
+  // waits for every checkout holding the variant (a restock changes no SKU and takes none).
+  const renamed = variants.flatMap((v) => (v.id && current.get(v.id)!.sku !== v.sku ? [v.id] : []));
+  if (renamed.length) {
+    await tx.$executeRaw`UPDATE "variants" SET "sku" = '~' || "id" WHERE "id" IN (${Prisma.join(renamed)})`;
   }
   await assertSkusFree(tx, shopId, variants, product.id);
   for (const [position, v] of variants.entries()) {
@@ -201,11 +207,12 @@ async function replaceVariants(
 
 /**
  * Sets a variant's stock by the seller's change (`delta`, never below 0, or a new value `to`)
- * under the row's lock, and writes what it really moved to the stock history (SELLER_EDIT).
+ * under the row's lock (FOR NO KEY UPDATE, as every stock write: see updateProduct), and writes
+ * what it really moved to the stock history (SELLER_EDIT).
  * Returns the new stock, or null when nothing moved.
  */
 async function applyStockChange(tx: Tx, variantId: string, change: { delta: number } | { to: number }): Promise<number | null> {
-  const [locked] = await tx.$queryRaw<{ stock: number }[]>`SELECT "stock" FROM "variants" WHERE "id" = ${variantId} FOR UPDATE`;
+  const [locked] = await tx.$queryRaw<{ stock: number }[]>`SELECT "stock" FROM "variants" WHERE "id" = ${variantId} FOR NO KEY UPDATE`;
   if (!locked) return null;
   const next = "to" in change ? change.to : Math.max(locked.stock + change.delta, 0);
   if (next === locked.stock) return null;
