@@ -3,14 +3,19 @@
  * pool of the same size, one route, `GET /search?input=<the same superjson envelope>`. It parses
  * the input with the same zod schema (for the same defaults and trimming) and runs the very same
  * statements through `runSearch` from the catalog module, with `pool.query(statement.text,
- * statement.values)` instead of Prisma, and the same cache settings (facets without a query, first pages with one). What remains
- * different is everything around the SQL: tRPC, superjson, Prisma, the server's hooks.
+ * statement.values)` instead of Prisma, and the same caches: facets without a query, first pages
+ * with one, and whole answers per URL while the catalog's version holds (catalog-answer-cache.ts:
+ * the version read first, a kept answer sent as it is). What remains different is everything
+ * around the SQL: tRPC, superjson, Prisma, the server's hooks.
  */
 import Fastify from "fastify";
 import pg from "pg";
 import { catalogSearchInput, type CatalogSearchFacets } from "@marketplace/shared";
 import { FacetCache } from "../../server/src/modules/catalog/catalog-facet-cache.ts";
 import { ResultCache } from "../../server/src/modules/catalog/catalog-result-cache.ts";
+import { ANSWER_TTL_MS } from "../../server/src/modules/catalog/catalog-answer-cache.ts";
+import { versionStatement } from "../../server/src/modules/catalog/catalog-search-cached.sql.ts";
+import { VersionedCache } from "../../server/src/lib/versioned-cache.ts";
 import { runSearch } from "../../server/src/modules/catalog/catalog-search.service.ts";
 import { serveRunner } from "../lib/server-side.ts";
 
@@ -25,10 +30,18 @@ const caches = {
 };
 const app = Fastify({ logger: false });
 
-app.get("/search", async (req) => {
+const answers = new VersionedCache<string>(ANSWER_TTL_MS, 1_000);
+
+app.get("/search", async (req, reply) => {
+  reply.type("application/json");
+  const version = ((await pool.query(versionStatement.text, versionStatement.values)).rows[0] as { version: string }).version;
+  const kept = answers.get(req.url, version);
+  if (kept) return kept;
   const raw = (req.query as { input?: string }).input;
   const input = catalogSearchInput.parse(raw ? (JSON.parse(raw) as { json: unknown }).json : {});
-  return runSearch(async (statement) => (await pool.query(statement.text, statement.values)).rows, input, caches);
+  const answer = JSON.stringify(await runSearch(async (statement) => (await pool.query(statement.text, statement.values)).rows, input, caches));
+  answers.put(req.url, version, answer);
+  return answer;
 });
 
 runner.ready(await app.listen({ host: "127.0.0.1", port: 0 }));

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastif
 import { randomUUID } from "node:crypto";
 import type { Config } from "./config.ts";
 import { registerWholeJsonAnswers } from "./http/whole-json-answers.ts";
+import { registerCatalogAnswers } from "./modules/catalog/catalog-answer-cache.ts";
 import { registerCompression } from "./http/compression.ts";
 import { registerSecurity } from "./http/security.ts";
 import { trustProxyHops } from "./http/client-ip.ts";
@@ -111,6 +112,7 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
   await registerSecurity(app, config);
   await registerCompression(app);
   registerWholeJsonAnswers(app);
+  registerCatalogAnswers(app, deps.database);
   await app.register(cookie);
 
   app.get("/healthz", async () => ({ status: "ok" }));

@@ -1,3 +1,5 @@
+import { VersionedCache } from "../lib/versioned-cache.ts";
+
 /**
  * This process's rendered public pages, reused while the catalog has not changed.
  *
@@ -19,39 +21,5 @@ export interface CachedPage {
   html: string;
 }
 
-interface Entry {
-  at: number;
-  version: string;
-  page: CachedPage;
-}
-
-export class RenderedPageCache {
-  private readonly entries = new Map<string, Entry>();
-
-  constructor(
-    readonly ttlMs: number,
-    private readonly maxEntries = 256,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
-
-  /** The page of `url` rendered at `version`, if still young enough. */
-  get(url: string, version: string): CachedPage | undefined {
-    if (this.ttlMs <= 0) return undefined;
-    const entry = this.entries.get(url);
-    if (!entry) return undefined;
-    if (entry.version === version && this.now() - entry.at < this.ttlMs) return entry.page;
-    this.entries.delete(url);
-    return undefined;
-  }
-
-  put(url: string, version: string, page: CachedPage): void {
-    if (this.ttlMs <= 0) return;
-    this.entries.delete(url); // re-inserted last: the Map's order is the eviction order
-    this.entries.set(url, { at: this.now(), version, page });
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-}
+/** See the comment above; the mechanics are VersionedCache's. */
+export class RenderedPageCache extends VersionedCache<CachedPage> {}

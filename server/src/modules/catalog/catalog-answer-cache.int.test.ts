@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createServer, type MarketplaceServer } from "../../server.ts";
+import { makeCategory, makeProduct, makeShop } from "../../test/factories.ts";
+import { createTestApp, type TestApp } from "../../test/harness.ts";
+
+/** catalog-answer-cache.ts: whole search answers kept per URL while the catalog has not changed. */
+let t: TestApp;
+let server: MarketplaceServer;
+let productId = "";
+
+beforeAll(async () => {
+  t = await createTestApp();
+  server = await createServer(t.deps);
+  await server.app.ready();
+  const db = t.database.prisma;
+  const shop = await makeShop(db, (await t.createUser({ role: "SELLER" })).id);
+  const product = await makeProduct(db, shop.id, (await makeCategory(db)).id, { title: "Answer cache teapot" });
+  productId = product.id;
+  await db.productImage.create({ data: { productId, url: "/uploads/teapot-1.webp", position: 0 } });
+});
+afterAll(async () => {
+  await server.app.close();
+  await t.close();
+});
+
+const search = (q: string, headers: Record<string, string> = {}) =>
+  server.app.inject({ url: `/trpc/catalog.search?input=${encodeURIComponent(JSON.stringify({ json: { q } }))}`, headers });
+const cards = (res: Awaited<ReturnType<typeof search>>) => res.json().result.data.json.items as { id: string; title: string; image: string | null }[];
+
+/** A change nothing of the catalog's version sees (triggers off for it): only an answer computed afresh shows it. */
+async function renameUnseen(title: string) {
+  await t.database.prisma.$transaction(async (tx) => {
+    await tx.$executeRawUnsafe(`SET LOCAL session_replication_role = replica`);
+    await tx.$executeRaw`UPDATE "products" SET "title" = ${title} WHERE "id" = ${productId}`;
+  });
+}
+
+describe("whole search answers, kept while the catalog has not changed", () => {
+  it("a repeated search is answered from the kept answer, with the same bytes and headers", async () => {
+    const first = await search("teapot");
+    expect(cards(first).map((c) => c.title)).toEqual(["Answer cache teapot"]);
+    await renameUnseen("Renamed behind the version's back");
+    const again = await search("teapot");
+    // The kept answer (the rename moved no version, so the search was not computed again).
+    expect(again.body).toBe(first.body);
+    expect(again.headers["content-type"]).toBe(first.headers["content-type"]);
+    expect(again.headers["x-request-id"]).not.toBe(first.headers["x-request-id"]);
+    // Another URL is another answer, computed now.
+    expect(cards(await search("teapot ")).map((c) => c.title)).toEqual(["Renamed behind the version's back"]);
+    await renameUnseen("Answer cache teapot");
+  });
+
+  it("a write to a product, a shop or a product's images is in the very next answer", async () => {
+    await search("teapot");
+    await t.database.prisma.product.update({ where: { id: productId }, data: { title: "Answer cache teapot, blue" } });
+    expect(cards(await search("teapot")).map((c) => c.title)).toEqual(["Answer cache teapot, blue"]);
+
+    await search("teapot");
+    await t.database.prisma.productImage.updateMany({ where: { productId }, data: { url: "/uploads/teapot-2.webp" } });
+    expect((cards(await search("teapot"))[0]!.image as unknown as { url: string }).url).toBe("/uploads/teapot-2.webp");
+  });
+
+  it("is compressed like any answer, and a batch (streamed or not) is not kept", async () => {
+    const compressed = await search("teapot", { "accept-encoding": "gzip" });
+    expect(compressed.statusCode, compressed.body).toBe(200);
+    await renameUnseen("Batched teapot");
+    const input = encodeURIComponent(JSON.stringify({ 0: { json: { q: "teapot" } } }));
+    const batch = await server.app.inject({ url: `/trpc/catalog.search?batch=1&input=${input}` });
+    expect(batch.json()[0].result.data.json.items[0].title, batch.body).toBe("Batched teapot");
+    const streamed = await server.app.inject({ url: `/trpc/catalog.search?batch=1&input=${input}`, headers: { "trpc-accept": "application/jsonl" } });
+    expect(streamed.statusCode, streamed.body).toBe(200);
+    expect(streamed.body).toContain("Batched teapot");
+    await renameUnseen("Answer cache teapot, blue");
+  });
+});

@@ -1,0 +1,62 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Database } from "../../db/client.ts";
+import { VersionedCache } from "../../lib/versioned-cache.ts";
+import { catalogVersion } from "./catalog-search.service.ts";
+
+/**
+ * Whole answers of `catalog.search`, kept per URL while the catalog has not changed.
+ *
+ * Why: a search's answer is the same for every shopper (a public procedure that reads nothing of
+ * the caller), and shoppers repeat the same few searches. Even from the result cache, each answer
+ * went through tRPC (its fetch Request and Response, the envelope), superjson and the card
+ * mapping again: about half the server's CPU per search (bench/README.md, "Catalog search").
+ *
+ * How: a GET of `/trpc/catalog.search` alone (not a batch, not a streamed answer) reads the
+ * catalog's version (one statement: what the search's own cached path reads first anyway). An
+ * answer stored at that version, younger than `ANSWER_TTL_MS`, is sent as it is. Otherwise the
+ * request goes on to tRPC, and its answer (200, JSON) is stored with the version read before it
+ * was computed: a write committed meanwhile moves the version, and the stored answer is not used.
+ * The version moves with every write to products (prices and stock included), shops, categories
+ * and product images: every part of a card. Per process: what one replica stores, the others
+ * compute once for themselves. After the rate limit and every other request hook.
+ */
+export const ANSWER_TTL_MS = 10_000;
+const MAX_ANSWERS = 1_000;
+const PATH = "/trpc/catalog.search";
+
+interface Answer {
+  body: Buffer;
+  headers: Record<string, string>;
+}
+
+/** Headers of tRPC's answer that are the answer's own (not the request's: its id, its rate limit). */
+const KEPT_HEADERS = ["content-type", "vary"];
+
+const pending = new WeakMap<FastifyRequest, { key: string; version: string }>();
+
+export function registerCatalogAnswers(app: FastifyInstance, database: Pick<Database, "read">, ttlMs = ANSWER_TTL_MS): VersionedCache<Answer> {
+  const answers = new VersionedCache<Answer>(ttlMs, MAX_ANSWERS);
+  if (ttlMs <= 0) return answers;
+
+  app.addHook("preHandler", async (request, reply) => {
+    if (request.method !== "GET" || !request.url.startsWith(`${PATH}?`) || request.headers["trpc-accept"]) return;
+    const version = await catalogVersion(database);
+    const hit = answers.get(request.url, version);
+    if (hit) return reply.headers(hit.headers).send(hit.body);
+    pending.set(request, { key: request.url, version });
+  });
+
+  // After registerWholeJsonAnswers' hook: the payload is then the answer's bytes.
+  app.addHook("onSend", async (request, reply, payload) => {
+    const slot = pending.get(request);
+    if (!slot || reply.statusCode !== 200 || !Buffer.isBuffer(payload)) return payload;
+    const headers: Record<string, string> = {};
+    for (const name of KEPT_HEADERS) {
+      const value = reply.getHeader(name);
+      if (value !== undefined) headers[name] = String(value);
+    }
+    answers.put(slot.key, slot.version, { body: payload, headers });
+    return payload;
+  });
+  return answers;
+}
