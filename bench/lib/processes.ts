@@ -26,8 +26,10 @@ export const serverNodeArgs = () => (process.env.BENCH_SERVER_NODE_ARGS ?? "").s
 export interface StartOptions {
   /** For messages: "ours", "raw", "A"… */
   name: string;
-  /** The server's script (a .ts file, run through tsx). */
+  /** The server's script (a .ts file, run through tsx; a bundle with `plain`). */
   script: string | URL;
+  /** Run the script with plain node, without tsx (a bundle from lib/bundle.ts). */
+  plain?: boolean;
   /** Added to the runner's environment (NODE_ENV is production unless given). */
   env?: NodeJS.ProcessEnv;
   /** Replace the environment instead of adding to it. */
@@ -61,7 +63,7 @@ export class ServerProcess<FromServer extends Message = BaseFromServer, ToServer
     const script = o.script instanceof URL ? fileURLToPath(o.script) : o.script;
     const child = fork(script, [], {
       cwd: benchDir,
-      execArgv: ["--import", "tsx", ...(o.execArgv ?? []), ...serverNodeArgs()],
+      execArgv: [...(o.plain ? [] : ["--import", "tsx"]), ...(o.execArgv ?? []), ...serverNodeArgs()],
       env: o.replaceEnv ? o.env : { ...process.env, NODE_ENV: "production", ...o.env },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });

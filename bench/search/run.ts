@@ -25,6 +25,7 @@ import { flag, list, num, parseOptions, PG_ENV, pgAdminUrl } from "../lib/args.t
 import { BenchRun } from "../lib/lifecycle.ts";
 import { drive, type LoadStats } from "../lib/load.ts";
 import { fmt } from "../lib/markdown.ts";
+import { bundled } from "../lib/bundle.ts";
 import { ServerProcess } from "../lib/processes.ts";
 import { ResultsRecorder } from "../lib/results.ts";
 import { median } from "../lib/stats.ts";
@@ -141,9 +142,10 @@ async function main() {
   );
 
   const env: ServerEnv = { DATABASE_URL: url, DATABASE_POOL_SIZE: String(opts.pool), BENCH_FACET_TTL_MS: String(opts["facet-ttl"]), BENCH_RESULT_TTL_MS: String(opts["result-ttl"]) };
+  // Both servers run bundled, as the image runs the marketplace (plain JavaScript, no tsx).
   const start = async (kind: Kind): Promise<Server> => ({
     kind,
-    process: await ServerProcess.start({ name: kind, script: new URL(`./server-${kind}.ts`, import.meta.url), env: { ...env } }),
+    process: await ServerProcess.start({ name: kind, script: await bundled(new URL(`./server-${kind}.ts`, import.meta.url), `search-${kind}`), plain: true, env: { ...env } }),
   });
   const [ours, raw] = await Promise.all([start("ours"), start("raw")]);
   const servers = [ours, raw];

@@ -77,32 +77,37 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) await buildAll();
 async function buildAll() {
   const startedAt = performance.now();
   await rm(distDir, { recursive: true, force: true });
-  for (const entry of entries) {
-    const outfile = path.join(distDir, entry.out);
-    await build({
-      entryPoints: [path.join(serverDir, entry.in)],
-      // Split so that what is imported only on demand (the S3 image store and its SDK, ~1.3 MB
-      // of source, for UPLOAD_STORE=s3 only) is a chunk of its own, never loaded otherwise:
-      // V8 keeps every loaded module's source in memory. Chunks sit beside their entry, so the
-      // rewritten import.meta.url paths below hold for them too.
-      outdir: path.dirname(outfile),
-      entryNames: path.basename(outfile, ".js"),
-      chunkNames: "chunk-[name]-[hash]",
-      splitting: true,
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      sourcemap: "linked",
-      legalComments: "none",
-      logLevel: "warning",
-      external,
-      banner: { js: banner },
-      plugins: [sourceUrls(outfile)],
-    });
-  }
-  await keepSourcesOneByte(distDir);
+  for (const entry of entries) await bundleEntry(path.join(serverDir, entry.in), path.join(distDir, entry.out));
   console.log(`[build] server → ${path.relative(process.cwd(), distDir) || "dist"} in ${Math.round(performance.now() - startedAt)} ms`);
+}
+
+/**
+ * Bundles one entry point as the image's are bundled (bench/ builds its server entry points with
+ * it, to measure the server as the image runs it: plain JavaScript, no tsx).
+ */
+export async function bundleEntry(entryPoint, outfile) {
+  await build({
+    entryPoints: [entryPoint],
+    // Split so that what is imported only on demand (the S3 image store and its SDK, ~1.3 MB
+    // of source, for UPLOAD_STORE=s3 only) is a chunk of its own, never loaded otherwise:
+    // V8 keeps every loaded module's source in memory. Chunks sit beside their entry, so the
+    // rewritten import.meta.url paths below hold for them too.
+    outdir: path.dirname(outfile),
+    entryNames: path.basename(outfile, ".js"),
+    chunkNames: "chunk-[name]-[hash]",
+    splitting: true,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    sourcemap: "linked",
+    legalComments: "none",
+    logLevel: "warning",
+    external,
+    banner: { js: banner },
+    plugins: [sourceUrls(outfile)],
+  });
+  await keepSourcesOneByte(path.dirname(outfile));
 }
 
 /**
