@@ -11,7 +11,8 @@ import { catalogVersion } from "./catalog-search.service.ts";
  * went through tRPC (its fetch Request and Response, the envelope), superjson and the card
  * mapping again: about half the server's CPU per search (bench/README.md, "Catalog search").
  *
- * How: a GET of `/trpc/catalog.search` alone (not a batch, not a streamed answer) reads the
+ * How: a GET of `/trpc/catalog.search` alone (a single call, or the app's batch of one: not with
+ * other procedures, and not a streamed answer) reads the
  * catalog's version (one statement: what the search's own cached path reads first anyway). An
  * answer stored at that version, younger than `ANSWER_TTL_MS`, is sent as it is. Otherwise the
  * request goes on to tRPC, and its answer (200, JSON) is stored with the version read before it
