@@ -148,7 +148,7 @@ const reaching = (span: DaySpan, currency: string, column: MonthlyFigure) => {
   SELECT c."shop_id"
     FROM (SELECT DISTINCT m."shop_id" FROM "bars" v
            CROSS JOIN LATERAL (SELECT m."shop_id" FROM "shop_sales_monthly" m
-                                WHERE m."currency" = ${currency} AND m."month" = v."month" AND m.${figureColumn(column)} >= v."bar" * 2) m) c
+                                WHERE m."currency" = ${currency} AND m."month" = v."month" AND m.${figureColumn(column)} >= v."bar") m) c
    WHERE (SELECT sum(b.${figureColumn(column)}::float8) FROM "shop_sales_monthly" b
            WHERE b."currency" = ${currency} AND b."shop_id" = c."shop_id" AND b."month" BETWEEN ${months[0]}::date AND ${months.at(-1)}::date)
          >= (SELECT "t" FROM "threshold")`;
