@@ -11,7 +11,7 @@ import { VersionedCache } from "../lib/versioned-cache.ts";
  * sequence that every write to products, their prices and stock, shops and categories moves:
  * catalog-search-cached.sql.ts), and it is younger than `ttlMs`. The version is read before
  * rendering, so a write during a render leaves an entry that the next request does not use. The
- * TTL bounds what the version does not cover (a review's text, a product's images), as shared
+ * TTL bounds what the version does not cover (a review's text, a reviewer's name), as shared
  * caches already may (PUBLIC_PAGE_CACHE's s-maxage); live updates correct the page once hydrated.
  * At most `maxEntries` pages are kept (least recently stored dropped first): URLs with queries are
  * unbounded.

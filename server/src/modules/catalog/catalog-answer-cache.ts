@@ -22,7 +22,7 @@ import { catalogVersion } from "./catalog-search.service.ts";
  * compute once for themselves. After the rate limit and every other request hook.
  */
 export const ANSWER_TTL_MS = 10_000;
-const MAX_ANSWERS = 1_000;
+const MAX_ANSWERS = 500; // at most ~25 KB each (48 cards and the facets): ~12 MB
 const PATH = "/trpc/catalog.search";
 
 interface Answer {
