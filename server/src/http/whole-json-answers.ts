@@ -15,7 +15,9 @@ export function registerWholeJsonAnswers(app: FastifyInstance): void {
     if (!response.body || !(response.headers.get("content-type") ?? "").startsWith("application/json")) return payload;
     // What Fastify does with a Response it streams: its status and headers become the reply's.
     reply.code(response.status);
-    response.headers.forEach((value, name) => reply.header(name, value));
+    response.headers.forEach((value, name) => {
+      reply.header(name, value);
+    });
     return Buffer.from(await response.arrayBuffer());
   });
 }
