@@ -5,8 +5,9 @@
  * statements through `runSearch` from the catalog module, with `pool.query(statement.text,
  * statement.values)` instead of Prisma, and the same caches: facets without a query, first pages
  * with one, and whole answers per URL while the catalog's version holds (catalog-answer-cache.ts:
- * the version read first, a kept answer sent as it is). What remains different is everything
- * around the SQL: tRPC, superjson, Prisma, the server's hooks.
+ * the version read first, a kept answer sent as it is, one computation per URL and version).
+ * What remains different is everything around the SQL: tRPC, superjson, Prisma, the server's
+ * hooks.
  */
 import Fastify from "fastify";
 import pg from "pg";
@@ -30,18 +31,17 @@ const caches = {
 };
 const app = Fastify({ logger: false });
 
-const answers = new VersionedCache<string>(ANSWER_TTL_MS, 1_000);
+const answers = new VersionedCache<string>(ANSWER_TTL_MS, 500);
 
 app.get("/search", async (req, reply) => {
   reply.type("application/json");
   const version = ((await pool.query(versionStatement.text, versionStatement.values)).rows[0] as { version: string }).version;
-  const kept = answers.get(req.url, version);
-  if (kept) return kept;
-  const raw = (req.query as { input?: string }).input;
-  const input = catalogSearchInput.parse(raw ? (JSON.parse(raw) as { json: unknown }).json : {});
-  const answer = JSON.stringify(await runSearch(async (statement) => (await pool.query(statement.text, statement.values)).rows, input, caches));
-  answers.put(req.url, version, answer);
-  return answer;
+  // As the marketplace keeps them (catalog-answer-cache.ts): one computation per URL and version.
+  return answers.getOrCompute(req.url, version, async () => {
+    const raw = (req.query as { input?: string }).input;
+    const input = catalogSearchInput.parse(raw ? (JSON.parse(raw) as { json: unknown }).json : {});
+    return JSON.stringify(await runSearch(async (statement) => (await pool.query(statement.text, statement.values)).rows, input, caches));
+  });
 });
 
 runner.ready(await app.listen({ host: "127.0.0.1", port: 0 }));

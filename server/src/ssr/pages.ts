@@ -21,20 +21,20 @@ export function pageResponder(deps: AppDeps, render: RenderPage) {
   const cache = new RenderedPageCache(deps.config.SSR_PAGE_CACHE_MS);
   return async (req: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
     const version = cache.ttlMs > 0 ? await catalogVersion(deps.database) : "";
-    let page = cache.get(req.url, version);
-    if (!page) {
+    // Rendered once per URL and version however many ask at once (VersionedCache.getOrCompute).
+    const page = await cache.getOrCompute(req.url, version, async () => {
       let rendered;
       try {
         rendered = await render(req.url);
       } catch (err) {
         req.log.error({ err, url: req.url }, "server rendering failed; sending the client-rendered page");
-        return false;
+        return undefined;
       }
-      if (rendered.clientOnly) return false;
+      if (rendered.clientOnly) return undefined;
       const status = rendered.missing?.kind === "product" ? await missingProductStatus(deps.database.prisma, rendered.missing.id) : rendered.status;
-      page = { status, html: rendered.html };
-      cache.put(req.url, version, page);
-    }
+      return { status, html: rendered.html };
+    });
+    if (!page) return false;
     await reply
       .code(page.status)
       .header("content-type", "text/html; charset=utf-8")

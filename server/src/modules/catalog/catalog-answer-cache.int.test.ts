@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, type MarketplaceServer } from "../../server.ts";
 import { makeCategory, makeProduct, makeShop } from "../../test/factories.ts";
 import { createTestApp, type TestApp } from "../../test/harness.ts";
+import { createMetrics } from "../../metrics/metrics.ts";
 
 /** catalog-answer-cache.ts: whole search answers kept per URL while the catalog has not changed. */
 let t: TestApp;
@@ -73,5 +74,31 @@ describe("whole search answers, kept while the catalog has not changed", () => {
     expect(streamed.statusCode, streamed.body).toBe(200);
     expect(streamed.body).toContain("Batched teapot");
     await renameUnseen("Answer cache teapot, blue");
+  });
+});
+
+describe("a search asked by many at once", () => {
+  it("is computed by one request (one call of the procedure); the others wait for its answer", async () => {
+    const metrics = createMetrics();
+    const counted = await createServer({ ...t.deps, metrics });
+    await counted.app.ready();
+    const searchCalls = async () =>
+      (await metrics.procedureDuration.get()).values.find((v) => v.metricName?.endsWith("_count") && v.labels.procedure === "catalog.search")?.value ?? 0;
+    try {
+      const url = `/trpc/catalog.search?input=${encodeURIComponent(JSON.stringify({ json: { q: "teapot", sort: "price_asc" } }))}`;
+      const many = 10;
+      const answers = await Promise.all(Array.from({ length: many }, () => counted.app.inject({ url })));
+      expect(answers.map((a) => a.statusCode)).toEqual(Array(many).fill(200));
+      expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+      expect(cards(answers[0]!).map((c) => c.id)).toEqual([productId]);
+      expect(await searchCalls()).toBe(1);
+      // A write: the next ones at the new version are computed once again.
+      await t.database.prisma.product.update({ where: { id: productId }, data: { title: "Answer cache teapot, green" } });
+      const after = await Promise.all(Array.from({ length: many }, () => counted.app.inject({ url })));
+      expect(after.map((a) => cards(a)[0]?.title)).toEqual(Array(many).fill("Answer cache teapot, green"));
+      expect(await searchCalls()).toBe(2);
+    } finally {
+      await counted.app.close();
+    }
   });
 });

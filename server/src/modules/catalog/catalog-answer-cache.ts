@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Database } from "../../db/client.ts";
 import { VersionedCache } from "../../lib/versioned-cache.ts";
 import { catalogVersion } from "./catalog-search.service.ts";
@@ -12,14 +12,22 @@ import { catalogVersion } from "./catalog-search.service.ts";
  * mapping again: about half the server's CPU per search (bench/README.md, "Catalog search").
  *
  * How: a GET of `/trpc/catalog.search` alone (a single call, or the app's batch of one: not with
- * other procedures, and not a streamed answer) reads the
- * catalog's version (one statement: what the search's own cached path reads first anyway). An
- * answer stored at that version, younger than `ANSWER_TTL_MS`, is sent as it is. Otherwise the
- * request goes on to tRPC, and its answer (200, JSON) is stored with the version read before it
- * was computed: a write committed meanwhile moves the version, and the stored answer is not used.
- * The version moves with every write to products (prices and stock included), shops, categories
- * and product images: every part of a card. Per process: what one replica stores, the others
- * compute once for themselves. After the rate limit and every other request hook.
+ * other procedures, and not a streamed answer) reads the catalog's version (one statement: what
+ * the search's own cached path reads first anyway), then asks the kept answers
+ * (VersionedCache.lookup):
+ * - an answer stored at that version is sent as it is: younger than `ANSWER_TTL_MS`, or older
+ *   while another request computes it again;
+ * - an answer being computed at that version by another request is waited for and sent;
+ * - otherwise the request goes on to tRPC, and its answer (200, JSON) is stored with the version
+ *   read before it was computed: a write committed meanwhile moves the version, and the stored
+ *   answer is not used.
+ * So one request per URL and version computes, however many come at once. The version moves
+ * with every write to products (prices and stock included), shops, categories and product
+ * images: every part of a card. The TTL bounds the one gap (a write whose version bump precedes
+ * its commit: catalog-result-cache.ts) and the facets of query-less searches, which are kept for
+ * a few seconds whatever the version (catalog-facet-cache.ts). Per process: what one replica
+ * stores, the others compute once for themselves. After the rate limit and every other request
+ * hook.
  */
 export const ANSWER_TTL_MS = 10_000;
 const MAX_ANSWERS = 500; // at most ~25 KB each (48 cards and the facets): ~12 MB
@@ -33,7 +41,17 @@ interface Answer {
 /** Headers of tRPC's answer that are the answer's own (not the request's: its id, its rate limit). */
 const KEPT_HEADERS = ["content-type", "vary"];
 
-const pending = new WeakMap<FastifyRequest, { key: string; version: string }>();
+function keptHeaders(reply: FastifyReply): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of KEPT_HEADERS) {
+    const value = reply.getHeader(name);
+    if (value !== undefined) headers[name] = String(value);
+  }
+  return headers;
+}
+
+/** The requests that compute an answer, and whom to tell what they computed. */
+const computing = new WeakMap<FastifyRequest, (answer: Answer | undefined) => void>();
 
 export function registerCatalogAnswers(app: FastifyInstance, database: Pick<Database, "read">, ttlMs = ANSWER_TTL_MS): VersionedCache<Answer> {
   const answers = new VersionedCache<Answer>(ttlMs, MAX_ANSWERS);
@@ -41,23 +59,22 @@ export function registerCatalogAnswers(app: FastifyInstance, database: Pick<Data
 
   app.addHook("preHandler", async (request, reply) => {
     if (request.method !== "GET" || !request.url.startsWith(`${PATH}?`) || request.headers["trpc-accept"]) return;
-    const version = await catalogVersion(database);
-    const hit = answers.get(request.url, version);
-    if (hit) return reply.headers(hit.headers).send(hit.body);
-    pending.set(request, { key: request.url, version });
+    const found = answers.lookup(request.url, await catalogVersion(database));
+    // A computation that failed leaves its waiters to compute for themselves (nothing is stored).
+    const answer = found.wait ? await found.wait : found.value;
+    if (answer) return reply.headers(answer.headers).send(answer.body);
+    if (found.compute) computing.set(request, found.compute);
   });
 
-  // After registerWholeJsonAnswers' hook: the payload is then the answer's bytes.
-  app.addHook("onSend", async (request, reply, payload) => {
-    const slot = pending.get(request);
-    if (!slot || reply.statusCode !== 200 || !Buffer.isBuffer(payload)) return payload;
-    const headers: Record<string, string> = {};
-    for (const name of KEPT_HEADERS) {
-      const value = reply.getHeader(name);
-      if (value !== undefined) headers[name] = String(value);
+  // After registerWholeJsonAnswers' hook: the payload is then the answer's bytes. Every answer
+  // passes here, errors too, so a computing request always reports (else VersionedCache gives up on it).
+  app.addHook("onSend", (request, reply, payload, done) => {
+    const report = computing.get(request);
+    if (report) {
+      computing.delete(request);
+      report(reply.statusCode === 200 && Buffer.isBuffer(payload) ? { body: payload, headers: keptHeaders(reply) } : undefined);
     }
-    answers.put(slot.key, slot.version, { body: payload, headers });
-    return payload;
+    done(null, payload);
   });
   return answers;
 }
