@@ -72,11 +72,13 @@ export interface Realtime {
    */
   ready(timeoutMs: number): Promise<boolean>;
   /**
-   * Sends what the stock throttle still holds, then closes every socket's connection without
-   * telling it to stay away: its client reconnects (to another replica behind a balancer) and,
-   * within SOCKET_RECOVERY_SECONDS, gets its rooms back and the events it missed meanwhile.
+   * Sends what the stock throttle still holds, waits (at most SOCKET_CLOSE_WAIT_MS) until the
+   * events emitted so far have reached this process's sockets, then closes every socket's
+   * connection without telling it to stay away: its client reconnects (to another replica behind
+   * a balancer) and, within SOCKET_RECOVERY_SECONDS, gets its rooms back and the events it missed
+   * meanwhile.
    */
-  closeSockets(): void;
+  closeSockets(): Promise<void>;
   /** Closes the adapter and Redis, once what was published and the closed sockets' sessions are sent. */
   close(): Promise<void>;
 }
@@ -130,6 +132,7 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
     );
   }
   const replays = holdReplays(io.of("/").adapter);
+  const broadcasts = trackBroadcasts(io.of("/").adapter);
   // Read on scrape: this process's open sockets, and whether events reach the other replicas.
   const unwatchSockets = deps.metrics.watchSockets(() => io.of("/").sockets.size);
   const pair = redis;
@@ -275,7 +278,7 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
     if (e.flushedAt !== undefined) deps.metrics.eventDelay.observe({ event: e.name }, (performance.now() - e.flushedAt) / 1000);
   };
   const stockThrottle = new StockThrottle(emitNow, STOCK_EVENT_WINDOW_MS);
-  let socketsClosed = false;
+  let socketsClosed: Promise<void> | undefined;
 
   const sink: EventSink = {
     roomsChanged(changes: RoomChange[]) {
@@ -307,23 +310,94 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, log: Log):
       return redis.connected(timeoutMs);
     },
     closeSockets() {
-      if (socketsClosed) return;
-      socketsClosed = true;
-      stockThrottle.close();
-      // The engine closes each connection ("forced close"): no DISCONNECT packet, which a client
-      // takes as "io server disconnect" and never reconnects after. The client sees "transport
-      // close" and reconnects; the server keeps the socket's session for its return.
-      io.engine.close();
+      socketsClosed ??= (async () => {
+        stockThrottle.close();
+        const deadline = Date.now() + SOCKET_CLOSE_WAIT_MS;
+        // The events already emitted reach this process's own sockets first. With Redis the
+        // adapter writes each to the stream and to the local sockets only once Redis has answered
+        // (with the offset a returning socket is replayed from): closed before that, a socket
+        // misses the events of the requests that ended just now, and one that had heard no event
+        // yet has no offset to come back from at all (it comes back as a new socket, without them).
+        await broadcasts.settled(deadline - Date.now());
+        await writeBuffersSent(io.engine as unknown as WritingEngine, deadline - Date.now());
+        // The engine closes each connection ("forced close"): no DISCONNECT packet, which a client
+        // takes as "io server disconnect" and never reconnects after. The client sees "transport
+        // close" and reconnects; the server keeps the socket's session for its return. What is
+        // still unsent past the deadline is discarded: the returning socket is replayed it.
+        io.engine.close();
+      })();
+      return socketsClosed;
     },
     /** The HTTP server is Fastify's to close. */
     async close() {
-      this.closeSockets();
+      await this.closeSockets();
       unwatchSockets();
       unwatchRedis();
       replays.close();
       await redis?.close();
     },
   };
+}
+
+/** How long closing the sockets waits for the last events to reach them (then closes them anyway). */
+export const SOCKET_CLOSE_WAIT_MS = 2_000;
+
+/**
+ * The broadcasts under way. The cluster adapters' `broadcast` is async: it publishes the event
+ * (XADD) and writes it to this process's sockets once that has settled.
+ */
+function trackBroadcasts(adapter: { broadcast(...args: never[]): unknown }) {
+  const pending = new Set<Promise<unknown>>();
+  const broadcast = adapter.broadcast.bind(adapter) as (...args: unknown[]) => unknown;
+  (adapter as { broadcast(...args: unknown[]): unknown }).broadcast = (...args) => {
+    const result = broadcast(...args);
+    if (result instanceof Promise) {
+      const done = () => pending.delete(result);
+      pending.add(result);
+      result.then(done, done);
+    }
+    return result;
+  };
+  return {
+    /** Resolves once every broadcast started before (or while waiting) has settled, or after `timeoutMs`. */
+    async settled(timeoutMs: number): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while (pending.size && Date.now() < deadline) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          Promise.allSettled([...pending]),
+          new Promise((r) => (timer = setTimeout(r, deadline - Date.now()))),
+        ]);
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/** What writeBuffersSent needs of engine.io's server and its sockets (Socket.IO types them private). */
+interface WritingEngine {
+  clients: Record<string, { writeBuffer: unknown[]; once(event: "drain" | "close", listener: () => void): void }>;
+}
+
+/**
+ * Resolves once every engine.io connection has handed what is queued for it to its transport, or
+ * after `timeoutMs`. A WebSocket takes one write at a time: packets written meanwhile wait in the
+ * connection's buffer, which a forced close (engine.close()) discards, whereas what was handed to
+ * the WebSocket goes out before its close frame.
+ */
+async function writeBuffersSent(engine: WritingEngine, timeoutMs: number): Promise<void> {
+  const waiting = Object.values(engine.clients).filter((c) => c.writeBuffer.length > 0);
+  if (!waiting.length || timeoutMs <= 0) return;
+  const sent = waiting.map(
+    (c) =>
+      new Promise<void>((resolve) => {
+        c.once("drain", resolve);
+        c.once("close", resolve);
+      }),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(sent), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+  clearTimeout(timer);
 }
 
 /** Token bucket: `eventsPerSecond` sustained, `burst` at once. */

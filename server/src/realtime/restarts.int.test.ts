@@ -213,6 +213,11 @@ describe.skipIf(!enabled)("restarts and failovers lose nothing (two processes, P
     // A's socket was closed so that it comes back: not "io server disconnect".
     expect(await gone).toBe("transport close");
     const heardBeforeClose = [...heardOnA];
+    // A closed its sockets only once the events of the requests it finished had reached them
+    // (through the stream, whose offset the socket comes back with): each committed line came
+    // before the close. Closed earlier, a socket that had heard no line yet had no offset to be
+    // replayed from, and came back as a new socket without them.
+    expect(heardBeforeClose.filter((line) => committed.includes(line)).sort()).toEqual([...committed].sort());
     // What it misses while away: sign-ups on B.
     const missed = await Promise.all(Array.from({ length: 3 }, () => signUp(urlB)));
     expect(missed.map((m) => m.status)).toEqual([200, 200, 200]);
@@ -222,13 +227,11 @@ describe.skipIf(!enabled)("restarts and failovers lose nothing (two processes, P
     await connected(onA);
     expect(onA.recovered).toBe(true);
     await until(() => missedLines.every((line) => heardOnA.includes(line)), "the missed lines replayed");
-    // Replayed in order, once. The replay may also carry lines of the sign-ups A finished while
-    // draining, when their delivery to A's own socket (through the stream) came after it closed:
-    // those were missed too. Whatever the split, the socket hears each committed line exactly once.
+    // Replayed in order, once; and the lines heard before the close are not replayed again.
     const replayed = heardOnA.slice(heardBeforeClose.length);
     expect(replayed.filter((line) => missedLines.includes(line))).toEqual(heardOnB.filter((line) => missedLines.includes(line)));
     for (const line of missedLines) expect(heardOnA.filter((l) => l === line), line).toHaveLength(1);
-    for (const line of committed) expect(heardOnA.filter((l) => l === line).length, line).toBeLessThanOrEqual(1);
+    for (const line of committed) expect(heardOnA.filter((l) => l === line), line).toHaveLength(1);
 
     const statuses = await load.stop();
     expect(statuses).toEqual({ "200": expect.any(Number) });
