@@ -1,7 +1,7 @@
 /**
  * "Ours": the real marketplace server in its own process, built as server/src/main.ts builds it
  * (PostgreSQL pool, memory limiter store, nullSink, TestPaymentProvider), with a rate limit no
- * benchmark reaches, logs off and the order sweeper off. Requests go through Fastify, the
+ * benchmark reaches, logs off and the background workers off. Requests go through Fastify, the
  * security hooks, tRPC, zod, superjson and Prisma's `$queryRaw`, as in production.
  *
  * Env: see protocol.ts (ServerEnv). Started by run.ts (it needs the IPC channel).
@@ -30,7 +30,12 @@ const config = loadConfig({
   DATABASE_URL: process.env.DATABASE_URL,
   DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? "10",
   RATE_LIMIT_PER_MINUTE: "100000000",
+  // The background workers are off, as they are in raw: they do no search work, and their rounds
+  // (a sales-rollup round every 10 s, payouts every minute) would be counted as search CPU.
   SWEEP_INTERVAL_SECONDS: "0",
+  STATS_ROLLUP_INTERVAL_SECONDS: "0",
+  PAYOUT_INTERVAL_SECONDS: "0",
+  UPLOAD_SWEEP_INTERVAL_SECONDS: "0",
   PAYMENTS: "test",
   SEED_DEMO: "false",
   MAIL: "off", // production requires a mail relay otherwise; the search sends none

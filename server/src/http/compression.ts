@@ -26,7 +26,7 @@ export async function registerCompression(app: FastifyInstance): Promise<void> {
     encodings: ["br", "gzip"],
   });
   // After the compressor's own hook: the payload is then the compressed stream Fastify will pipe.
-  app.addHook("onSend", async (request, reply, payload) => {
+  app.addHook("onSend", (request, reply, payload, done) => {
     if (typeof (payload as { pipe?: unknown } | null)?.pipe === "function") {
       // Gone already (the client left while the handler worked, e.g. a sign-in's password check):
       // the close event is past, so mark the request now.
@@ -36,6 +36,6 @@ export async function registerCompression(app: FastifyInstance): Promise<void> {
           if (!reply.raw.writableFinished) request.raw.aborted = true;
         });
     }
-    return payload;
+    done(null, payload);
   });
 }

@@ -53,12 +53,14 @@ export function trackDrain(app: FastifyInstance): Drain {
     } as typeof handler;
   });
 
-  app.addHook("onRequest", async (_req, reply) => {
+  app.addHook("onRequest", (_req, reply, done) => {
     reply.raw.once("close", begin());
+    done();
   });
 
-  app.addHook("onSend", async (_req, reply) => {
+  app.addHook("onSend", (_req, reply, payload, done) => {
     if (draining) reply.header("connection", "close");
+    done(null, payload);
   });
 
   return {

@@ -45,12 +45,11 @@ export async function registerSecurity(app: FastifyInstance, config: Config): Pr
     timeWindow: 60_000,
     allowList: (req) => req.url === "/healthz" || req.url === "/readyz",
   });
-  app.addHook("onRequest", async (req, reply) => {
-    if (req.method !== "POST" || !req.url.startsWith("/trpc")) return;
+  app.addHook("onRequest", (req, reply, done) => {
+    if (req.method !== "POST" || !req.url.startsWith("/trpc")) return done();
     const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
-    if (type !== "application/json") {
-      return reply.code(415).send({ error: "Unsupported Media Type", message: "tRPC mutations take application/json" });
-    }
+    if (type === "application/json") return done();
+    void reply.code(415).send({ error: "Unsupported Media Type", message: "tRPC mutations take application/json" });
   });
 }
 

@@ -9,15 +9,18 @@ import type { FastifyInstance } from "fastify";
  * small answers left uncompressed, large ones compressed in one call.
  */
 export function registerWholeJsonAnswers(app: FastifyInstance): void {
-  app.addHook("onSend", async (_request, reply, payload) => {
-    if (Object.prototype.toString.call(payload) !== "[object Response]") return payload;
+  app.addHook("onSend", (_request, reply, payload, done) => {
+    if (Object.prototype.toString.call(payload) !== "[object Response]") return done(null, payload);
     const response = payload as Response;
-    if (!response.body || !(response.headers.get("content-type") ?? "").startsWith("application/json")) return payload;
+    if (!response.body || !(response.headers.get("content-type") ?? "").startsWith("application/json")) return done(null, payload);
     // What Fastify does with a Response it streams: its status and headers become the reply's.
     reply.code(response.status);
     response.headers.forEach((value, name) => {
       reply.header(name, value);
     });
-    return Buffer.from(await response.arrayBuffer());
+    response.arrayBuffer().then(
+      (bytes) => done(null, Buffer.from(bytes)),
+      (err: Error) => done(err),
+    );
   });
 }

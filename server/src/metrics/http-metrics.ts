@@ -10,10 +10,11 @@ export const UNMATCHED_ROUTE = "unmatched";
  * requests are answered before Fastify sees them, and are not in it.
  */
 export function registerHttpMetrics(app: FastifyInstance, metrics: Metrics): void {
-  app.addHook("onResponse", async (req, reply) => {
+  app.addHook("onResponse", (req, reply, done) => {
     metrics.httpRequestDuration.observe(
       { method: req.method, route: req.routeOptions.url ?? UNMATCHED_ROUTE, status_code: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    done();
   });
 }
