@@ -27,7 +27,7 @@ export interface LoadStats {
 export async function drive(
   server: Pick<ServerProcess, "cpuMs">,
   url: string,
-  o: { connections: number; seconds: number; rate?: number | null },
+  o: { connections: number; seconds: number; rate?: number | null; headers?: Record<string, string> },
 ): Promise<LoadStats> {
   const cpuBefore = await server.cpuMs();
   let latencies: number[] = [];
@@ -36,7 +36,7 @@ export async function drive(
   let timeouts = 0;
   let non2xx: number;
   if (o.rate == null) {
-    const instance = autocannon({ url, connections: o.connections, duration: o.seconds, timeout: 30 });
+    const instance = autocannon({ url, connections: o.connections, duration: o.seconds, timeout: 30, headers: o.headers ?? {} });
     instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
       if (status >= 200 && status < 300) latencies.push(ms);
     });
@@ -44,7 +44,7 @@ export async function drive(
     rps = latencies.length / result.duration;
     ({ errors, timeouts, non2xx } = result);
   } else {
-    ({ latencies, rps, errors, non2xx } = await paced(url, o.rate, o.seconds, o.connections));
+    ({ latencies, rps, errors, non2xx } = await paced(url, o.rate, o.seconds, o.connections, o.headers));
   }
   const cpu = (await server.cpuMs()) - cpuBefore;
   const sorted = sortedCopy(latencies);

@@ -16,7 +16,7 @@ export interface PacedResult {
   rps: number;
 }
 
-export async function paced(url: string, rate: number, seconds: number, connections: number): Promise<PacedResult> {
+export async function paced(url: string, rate: number, seconds: number, connections: number, headers: Record<string, string> = {}): Promise<PacedResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const latencies: number[] = [];
   let errors = 0;
@@ -24,7 +24,7 @@ export async function paced(url: string, rate: number, seconds: number, connecti
   const inFlight = new Set<Promise<void>>();
   const request = (due: number) => {
     const p = new Promise<void>((resolve) => {
-      const req = http.get(url, { agent }, (res) => {
+      const req = http.get(url, { agent, headers }, (res) => {
         res.resume();
         res.on("end", () => {
           if (res.statusCode && res.statusCode >= 200 && res.statusCode < 300) latencies.push(performance.now() - due);

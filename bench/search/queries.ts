@@ -17,7 +17,12 @@ export interface BenchQuery {
   input: Record<string, unknown>;
   /** Load-tested, or only explained. */
   load: boolean;
+  /** Request headers besides the URL's (a browser's Accept-Encoding). */
+  headers?: Record<string, string>;
 }
+
+/** What a browser sends: both servers answer it compressed, from copies made once per kept answer. */
+export const BROWSER_ENCODINGS = { "accept-encoding": "gzip, deflate, br, zstd" };
 
 /** Pages followed to reach the deep cursors. */
 export const DEEP_PAGES = 20;
@@ -62,6 +67,7 @@ export async function benchQueries(pool: pg.Pool): Promise<BenchQuery[]> {
     { key: "broad-filtered", title: 'broad: "wool", Knitwear, in stock, relevance', input: { q: "wool", categoryId: knitwear, inStock: true }, load: true },
     { key: "broad-price", title: 'broad: "wool", price ↑', input: { q: "wool", sort: "price_asc" }, load: true },
     { key: "broad-price-filtered", title: 'broad: "wool", $25–100, price ↑', input: { q: "wool", minPriceCents: 2500, maxPriceCents: 9999, sort: "price_asc" }, load: true },
+    { key: "broad-browser", title: 'broad: "wool", asked by a browser (brotli)', input: { q: "wool" }, load: true, headers: BROWSER_ENCODINGS },
     // Explained only.
     { key: "mug", title: 'broad text: "mug"', input: { q: "mug" }, load: false },
     { key: "one-typo", title: 'one misspelt word: "beenie"', input: { q: "beenie" }, load: false },

@@ -5,7 +5,8 @@
  * statements through `runSearch` from the catalog module, with `pool.query(statement.text,
  * statement.values)` instead of Prisma, and the same caches: facets without a query, first pages
  * with one, and whole answers per URL while the catalog's version holds (catalog-answer-cache.ts:
- * the version read first, a kept answer sent as it is, one computation per URL and version).
+ * the version read first, a kept answer sent as it is, or compressed from a copy made once when
+ * the client accepts it, one computation per URL and version).
  * What remains different is everything around the SQL: tRPC, superjson, Prisma, the server's
  * hooks.
  */
@@ -17,6 +18,7 @@ import { ResultCache } from "../../server/src/modules/catalog/catalog-result-cac
 import { ANSWER_TTL_MS } from "../../server/src/modules/catalog/catalog-answer-cache.ts";
 import { versionStatement } from "../../server/src/modules/catalog/catalog-search-cached.sql.ts";
 import { VersionedCache } from "../../server/src/lib/versioned-cache.ts";
+import { chooseEncoding, encodedBody, type KeptBody } from "../../server/src/http/kept-encodings.ts";
 import { runSearch } from "../../server/src/modules/catalog/catalog-search.service.ts";
 import { serveRunner } from "../lib/server-side.ts";
 
@@ -31,17 +33,22 @@ const caches = {
 };
 const app = Fastify({ logger: false });
 
-const answers = new VersionedCache<string>(ANSWER_TTL_MS, 500);
+const answers = new VersionedCache<KeptBody>(ANSWER_TTL_MS, 500);
 
 app.get("/search", async (req, reply) => {
   reply.type("application/json");
   const version = ((await pool.query(versionStatement.text, versionStatement.values)).rows[0] as { version: string }).version;
-  // As the marketplace keeps them (catalog-answer-cache.ts): one computation per URL and version.
-  return answers.getOrCompute(req.url, version, async () => {
+  // As the marketplace keeps them (catalog-answer-cache.ts): one computation per URL and version,
+  // sent compressed from a copy made once per encoding when the client accepts it.
+  const kept = await answers.getOrCompute(req.url, version, async () => {
     const raw = (req.query as { input?: string }).input;
     const input = catalogSearchInput.parse(raw ? (JSON.parse(raw) as { json: unknown }).json : {});
-    return JSON.stringify(await runSearch(async (statement) => (await pool.query(statement.text, statement.values)).rows, input, caches));
+    return { body: Buffer.from(JSON.stringify(await runSearch(async (statement) => (await pool.query(statement.text, statement.values)).rows, input, caches))) };
   });
+  const encoding = chooseEncoding(req.headers["accept-encoding"], kept!.body);
+  if (!encoding) return kept!.body;
+  reply.header("content-encoding", encoding).header("vary", "accept-encoding");
+  return encodedBody(kept!, encoding);
 });
 
 runner.ready(await app.listen({ host: "127.0.0.1", port: 0 }));

@@ -1,8 +1,10 @@
 import compress from "@fastify/compress";
+import { constants } from "node:zlib";
 import type { FastifyInstance } from "fastify";
+import { BROTLI_QUALITY, COMPRESS_THRESHOLD_BYTES, ENCODINGS } from "./kept-encodings.ts";
 
 /**
- * Answers above 1 KiB are compressed when the client accepts it (brotli, else gzip), with
+ * Answers of 1 KiB and more are compressed when the client accepts it (brotli, else gzip), with
  * `Vary: Accept-Encoding`: search pages and product lists shrink 5–10×. Brotli at quality 4
  * (@fastify/compress's default for dynamic answers: most of the gain for a fraction of the CPU of
  * 11). Images are left alone (their types are not compressible), and the built client's files are
@@ -17,13 +19,13 @@ import type { FastifyInstance } from "fastify";
  * what tells the client left: the request is marked aborted then (or at once, when the connection
  * was gone before the answer started), and Fastify logs the drop at info.
  */
-export const COMPRESS_THRESHOLD_BYTES = 1024;
 
 export async function registerCompression(app: FastifyInstance): Promise<void> {
   await app.register(compress, {
     global: true,
     threshold: COMPRESS_THRESHOLD_BYTES,
-    encodings: ["br", "gzip"],
+    encodings: [...ENCODINGS],
+    brotliOptions: { params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } },
   });
   // After the compressor's own hook: the payload is then the compressed stream Fastify will pipe.
   app.addHook("onSend", (request, reply, payload, done) => {

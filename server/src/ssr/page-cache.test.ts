@@ -2,16 +2,16 @@ import { describe, expect, it } from "vitest";
 import { RenderedPageCache } from "./page-cache.ts";
 
 describe("the rendered-page cache", () => {
-  const page = (html: string) => ({ status: 200, html });
+  const page = (html: string) => ({ status: 200, body: Buffer.from(html) });
 
   it("gives a page back at the version it was rendered at, until its time is up", () => {
     let now = 0;
     const cache = new RenderedPageCache(1_000, 10, () => now);
     cache.put("/products/a", "db:7", page("a at 7"));
-    expect(cache.get("/products/a", "db:7")?.html).toBe("a at 7");
+    expect(cache.get("/products/a", "db:7")?.body.toString()).toBe("a at 7");
     expect(cache.get("/products/b", "db:7")).toBeUndefined();
     now = 999;
-    expect(cache.get("/products/a", "db:7")?.html).toBe("a at 7");
+    expect(cache.get("/products/a", "db:7")?.body.toString()).toBe("a at 7");
     now = 1_000;
     expect(cache.get("/products/a", "db:7")).toBeUndefined();
     expect(cache.size).toBe(0); // an expired entry is dropped when met
@@ -33,8 +33,8 @@ describe("the rendered-page cache", () => {
     cache.put("/c", "v", page("c"));
     expect(cache.size).toBe(2);
     expect(cache.get("/b", "v")).toBeUndefined();
-    expect(cache.get("/a", "v")?.html).toBe("a again");
-    expect(cache.get("/c", "v")?.html).toBe("c");
+    expect(cache.get("/a", "v")?.body.toString()).toBe("a again");
+    expect(cache.get("/c", "v")?.body.toString()).toBe("c");
   });
 
   it("keeps nothing with a time of 0", () => {

@@ -1,3 +1,4 @@
+import type { KeptBody } from "../http/kept-encodings.ts";
 import { VersionedCache } from "../lib/versioned-cache.ts";
 
 /**
@@ -16,9 +17,10 @@ import { VersionedCache } from "../lib/versioned-cache.ts";
  * At most `maxEntries` pages are kept (least recently stored dropped first): URLs with queries are
  * unbounded.
  */
-export interface CachedPage {
+export interface CachedPage extends KeptBody {
   status: number;
-  html: string;
+  /** The page's HTML as UTF-8 bytes; its compressed copies are made once, as asked for (kept-encodings.ts). */
+  body: Buffer;
 }
 
 /** See the comment above; the mechanics are VersionedCache's. */

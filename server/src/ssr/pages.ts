@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppDeps } from "../trpc/context.ts";
 import { missingProductStatus } from "../modules/storefront/storefront.service.ts";
 import { catalogVersion } from "../modules/catalog/catalog-search.service.ts";
+import { chooseEncoding, encodedBody } from "../http/kept-encodings.ts";
 import { RenderedPageCache } from "./page-cache.ts";
 import type { RenderPage } from "./renderer.ts";
 
@@ -32,15 +33,13 @@ export function pageResponder(deps: AppDeps, render: RenderPage) {
       }
       if (rendered.clientOnly) return undefined;
       const status = rendered.missing?.kind === "product" ? await missingProductStatus(deps.database.prisma, rendered.missing.id) : rendered.status;
-      return { status, html: rendered.html };
+      return { status, body: Buffer.from(rendered.html) };
     });
     if (!page) return false;
-    await reply
-      .code(page.status)
-      .header("content-type", "text/html; charset=utf-8")
-      .header("cache-control", PUBLIC_PAGE_CACHE)
-      .header("vary", "Accept-Encoding")
-      .send(page.html);
+    reply.code(page.status).header("content-type", "text/html; charset=utf-8").header("cache-control", PUBLIC_PAGE_CACHE).header("vary", "Accept-Encoding");
+    // Compressed once per page and encoding, not once per request (kept-encodings.ts).
+    const encoding = chooseEncoding(req.headers["accept-encoding"], page.body);
+    await (encoding ? reply.header("content-encoding", encoding).send(encodedBody(page, encoding)) : reply.send(page.body));
     return true;
   };
 }

@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import superjson from "superjson";
 import { z } from "zod";
@@ -171,6 +172,18 @@ describe("a product page without JavaScript", () => {
     expect(res.headers["cache-control"]).toBe("public, max-age=0, s-maxage=30, stale-while-revalidate=300");
     expect(String(res.headers.vary)).toMatch(/accept-encoding/i);
     expect(res.headers["set-cookie"]).toBeUndefined();
+  });
+
+  it("goes out compressed as the browser accepts (a copy made once per page and encoding), the same page", async () => {
+    const url = `/products/${productId}`;
+    const plain = await page(url);
+    const [br, brAgain, gzip] = [await page(url, { "accept-encoding": "gzip, deflate, br" }), await page(url, { "accept-encoding": "br" }), await page(url, { "accept-encoding": "gzip" })];
+    expect([plain.headers["content-encoding"], br.headers["content-encoding"], brAgain.headers["content-encoding"], gzip.headers["content-encoding"]]).toEqual([undefined, "br", "br", "gzip"]);
+    expect(brAgain.rawPayload.equals(br.rawPayload)).toBe(true);
+    expect(Number(br.headers["content-length"])).toBe(br.rawPayload.length);
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(plain.body);
+    expect(gunzipSync(gzip.rawPayload).toString()).toBe(plain.body);
+    expect(br.rawPayload.length).toBeLessThan(plain.rawPayload.length / 3);
   });
 });
 

@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, type MarketplaceServer } from "../../server.ts";
 import { makeCategory, makeProduct, makeShop } from "../../test/factories.ts";
@@ -97,6 +98,29 @@ describe("a search asked by many at once", () => {
       const after = await Promise.all(Array.from({ length: many }, () => counted.app.inject({ url })));
       expect(after.map((a) => cards(a)[0]?.title)).toEqual(Array(many).fill("Answer cache teapot, green"));
       expect(await searchCalls()).toBe(2);
+      // Browsers ask for compressed answers (above 1 KiB): kept all the same.
+      const db = t.database.prisma;
+      const shop = await makeShop(db, (await t.createUser({ role: "SELLER" })).id);
+      const category = await makeCategory(db);
+      for (let i = 0; i < 12; i++) await makeProduct(db, shop.id, category.id, { title: `Hammered copper kettle number ${i}, two litres` });
+      await counted.app.inject({ url }); // the write moved the version: computed once more
+      const brUrl = `/trpc/catalog.search?input=${encodeURIComponent(JSON.stringify({ json: { q: "kettle" } }))}`;
+      const br = { "accept-encoding": "br, gzip" };
+      const first = await counted.app.inject({ url: brUrl, headers: br });
+      const second = await counted.app.inject({ url: brUrl, headers: br });
+      const plain = await counted.app.inject({ url: brUrl });
+      const gzip = await counted.app.inject({ url: brUrl, headers: { "accept-encoding": "gzip" } });
+      expect(await searchCalls()).toBe(4);
+      // The kept answer, compressed as the compressor compressed the first: same bytes and headers.
+      expect([first.headers["content-encoding"], second.headers["content-encoding"], gzip.headers["content-encoding"]]).toEqual(["br", "br", "gzip"]);
+      expect(second.rawPayload.equals(first.rawPayload)).toBe(true);
+      expect(second.headers.vary).toBe(first.headers.vary);
+      expect(second.headers.vary).toContain("accept-encoding");
+      expect(Number(second.headers["content-length"])).toBe(second.rawPayload.length);
+      expect(plain.headers["content-encoding"]).toBeUndefined();
+      expect(brotliDecompressSync(second.rawPayload).equals(plain.rawPayload)).toBe(true);
+      expect(gunzipSync(gzip.rawPayload).equals(plain.rawPayload)).toBe(true);
+      expect(cards(plain)).toHaveLength(12);
     } finally {
       await counted.app.close();
     }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Database } from "../../db/client.ts";
+import { chooseEncoding, encodedBody, varyWithEncoding, type KeptBody } from "../../http/kept-encodings.ts";
 import { VersionedCache } from "../../lib/versioned-cache.ts";
 import { catalogVersion } from "./catalog-search.service.ts";
 
@@ -21,7 +22,9 @@ import { catalogVersion } from "./catalog-search.service.ts";
  * - otherwise the request goes on to tRPC, and its answer (200, JSON) is stored with the version
  *   read before it was computed: a write committed meanwhile moves the version, and the stored
  *   answer is not used.
- * So one request per URL and version computes, however many come at once. The version moves
+ * So one request per URL and version computes, however many come at once. A kept answer goes
+ * out compressed as the client accepts, from a copy compressed once per answer and encoding
+ * (kept-encodings.ts), not once per request by the compressor. The version moves
  * with every write to products (prices and stock included), shops, categories and product
  * images: every part of a card. The TTL bounds the one gap (a write whose version bump precedes
  * its commit: catalog-result-cache.ts) and the facets of query-less searches, which are kept for
@@ -30,16 +33,23 @@ import { catalogVersion } from "./catalog-search.service.ts";
  * hook.
  */
 export const ANSWER_TTL_MS = 10_000;
-const MAX_ANSWERS = 500; // at most ~25 KB each (48 cards and the facets): ~12 MB
+const MAX_ANSWERS = 500; // at most ~25 KB each (48 cards and the facets) and a fifth of that per encoding: ~17 MB
 const PATH = "/trpc/catalog.search";
 
-interface Answer {
-  body: Buffer;
+interface Answer extends KeptBody {
   headers: Record<string, string>;
 }
 
 /** Headers of tRPC's answer that are the answer's own (not the request's: its id, its rate limit). */
 const KEPT_HEADERS = ["content-type", "vary"];
+
+/** A kept answer, compressed as the compressor would have (once per answer and encoding: kept-encodings.ts). */
+function sendKept(request: FastifyRequest, reply: FastifyReply, answer: Answer): FastifyReply {
+  reply.headers(answer.headers);
+  const encoding = chooseEncoding(request.headers["accept-encoding"], answer.body);
+  if (!encoding) return reply.send(answer.body);
+  return reply.header("content-encoding", encoding).header("vary", varyWithEncoding(answer.headers.vary)).send(encodedBody(answer, encoding));
+}
 
 function keptHeaders(reply: FastifyReply): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -62,7 +72,7 @@ export function registerCatalogAnswers(app: FastifyInstance, database: Pick<Data
     const found = answers.lookup(request.url, await catalogVersion(database));
     // A computation that failed leaves its waiters to compute for themselves (nothing is stored).
     const answer = found.wait ? await found.wait : found.value;
-    if (answer) return reply.headers(answer.headers).send(answer.body);
+    if (answer) return sendKept(request, reply, answer);
     if (found.compute) computing.set(request, found.compute);
   });
 
