@@ -3,11 +3,11 @@
  * cursors), and the statements each one runs, captured from the catalog module itself.
  */
 import type pg from "pg";
-import { catalogSearchInput, type CatalogSearchFacets } from "@marketplace/shared";
+import { catalogSearchInput } from "@marketplace/shared";
 import type { Prisma } from "../../server/src/generated/prisma/client.ts";
 import { FacetCache } from "../../server/src/modules/catalog/catalog-facet-cache.ts";
 import { ResultCache } from "../../server/src/modules/catalog/catalog-result-cache.ts";
-import { runSearch, type SearchResult } from "../../server/src/modules/catalog/catalog-search.service.ts";
+import { runSearch, type KeptFacets, type SearchResult } from "../../server/src/modules/catalog/catalog-search.service.ts";
 
 export interface BenchQuery {
   key: string;
@@ -99,7 +99,7 @@ function roleOf(text: string, cached: boolean): string {
  */
 export async function capture(pool: pg.Pool, input: Record<string, unknown>): Promise<CapturedStatement[]> {
   const seen: CapturedStatement[] = [];
-  const caches = { facets: new FacetCache<CatalogSearchFacets>(), results: new ResultCache() };
+  const caches = { facets: new FacetCache<KeptFacets>(), results: new ResultCache() };
   const parsed = catalogSearchInput.parse(input);
   const cached = parsed.q !== undefined && parsed.q.trim() !== "" && parsed.cursor === undefined;
   for (let pass = 0; pass < (cached ? 2 : 1); pass++) {

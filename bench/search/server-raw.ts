@@ -12,14 +12,14 @@
  */
 import Fastify from "fastify";
 import pg from "pg";
-import { catalogSearchInput, type CatalogSearchFacets } from "@marketplace/shared";
+import { catalogSearchInput } from "@marketplace/shared";
 import { FacetCache } from "../../server/src/modules/catalog/catalog-facet-cache.ts";
 import { ResultCache } from "../../server/src/modules/catalog/catalog-result-cache.ts";
 import { ANSWER_TTL_MS } from "../../server/src/modules/catalog/catalog-answer-cache.ts";
 import { versionStatement } from "../../server/src/modules/catalog/catalog-search-cached.sql.ts";
 import { VersionedCache } from "../../server/src/lib/versioned-cache.ts";
 import { chooseEncoding, encodedBody, type KeptBody } from "../../server/src/http/kept-encodings.ts";
-import { runSearch } from "../../server/src/modules/catalog/catalog-search.service.ts";
+import { runSearch, type KeptFacets } from "../../server/src/modules/catalog/catalog-search.service.ts";
 import { serveRunner } from "../lib/server-side.ts";
 
 
@@ -28,7 +28,7 @@ const runner = serveRunner("bench/search/server-raw.ts", () => app.close());
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, options: "-c jit=off", max: Number(process.env.DATABASE_POOL_SIZE ?? "10") });
 pool.on("error", () => {});
 const caches = {
-  facets: new FacetCache<CatalogSearchFacets>({ ttlMs: Number(process.env.BENCH_FACET_TTL_MS ?? "10000") }),
+  facets: new FacetCache<KeptFacets>({ ttlMs: Number(process.env.BENCH_FACET_TTL_MS ?? "10000") }),
   results: new ResultCache({ ttlMs: Number(process.env.BENCH_RESULT_TTL_MS ?? "30000") }),
 };
 const app = Fastify({ logger: false });

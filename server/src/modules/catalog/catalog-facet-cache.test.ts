@@ -105,4 +105,32 @@ describe("the facet cache", () => {
     void small.cache.get("a", small.load);
     expect(small.loads()).toBe(4);
   });
+
+  it("past its TTL, keeps a value its check finds still current (no recount), and recounts one that is not", async () => {
+    const c = setup();
+    let current = true;
+    let checks = 0;
+    const stillCurrent = async () => (checks++, current);
+    const first = c.cache.get("k", c.load, stillCurrent);
+    await c.settle(1);
+    expect(await first).toBe(1);
+
+    // Stale and unchanged: served at once, checked once, not loaded; fresh again for a TTL.
+    c.at(150);
+    expect(await c.cache.get("k", c.load, stillCurrent)).toBe(1);
+    await new Promise((r) => setTimeout(r, 0));
+    expect([checks, c.loads()]).toEqual([1, 1]);
+    c.at(240);
+    expect(await c.cache.get("k", c.load, stillCurrent)).toBe(1);
+    expect(checks).toBe(1);
+
+    // Stale and changed: served at once while one recount runs, then the new value.
+    current = false;
+    c.at(300);
+    expect(await c.cache.get("k", c.load, stillCurrent)).toBe(1);
+    await new Promise((r) => setTimeout(r, 0));
+    expect([checks, c.loads()]).toEqual([2, 2]);
+    await c.settle(2);
+    expect(await c.cache.get("k", c.load, stillCurrent)).toBe(2);
+  });
 });

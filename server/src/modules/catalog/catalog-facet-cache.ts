@@ -9,7 +9,10 @@
  * - Older, up to `staleMs` (30 s): requests still get it at once, and the first of them starts a
  *   refresh in the background (stale-while-revalidate), so no request waits for a recount while
  *   the filters are being browsed. Under steady traffic the counts lag writes by at most `ttlMs`
- *   plus one recount.
+ *   plus one recount. With `stillCurrent` (the catalog's version, in the search service), the
+ *   refresh first asks whether the kept value is still right, and only recounts if it is not:
+ *   a catalog nobody writes to is not counted again every `ttlMs` (a pass of 90–130 ms at
+ *   100,000 products, per filter set and process, that showed in the paced benchmark's p95).
  * - Older than that, or missing: the request computes it; concurrent requests for the same
  *   filters share that one computation. A failed computation is forgotten at once (a failed
  *   refresh keeps the stale entry until it is too old).
@@ -45,7 +48,11 @@ export class FacetCache<T> {
     this.now = opts.now ?? (() => performance.now());
   }
 
-  get(key: string, load: () => Promise<T>): Promise<T> {
+  /**
+   * The value of `key`: kept, or computed by `load`. `stillCurrent`, if given, is asked before a
+   * refresh whether the kept value is still right (true: it is kept for another `ttlMs`, no load).
+   */
+  get(key: string, load: () => Promise<T>, stillCurrent?: (kept: T) => Promise<boolean>): Promise<T> {
     if (this.ttlMs <= 0) return load();
     const now = this.now();
     const hit = this.entries.get(key);
@@ -53,7 +60,7 @@ export class FacetCache<T> {
       const age = now - hit.at;
       if (age < this.ttlMs) return hit.value;
       if (age < Math.max(this.staleMs, this.ttlMs) && hit.settled) {
-        if (!hit.refreshing) this.refresh(key, hit, load);
+        if (!hit.refreshing) this.refresh(key, hit, load, stillCurrent);
         return hit.value;
       }
     }
@@ -76,17 +83,27 @@ export class FacetCache<T> {
     return entry.value;
   }
 
-  private refresh(key: string, stale: Entry<T>, load: () => Promise<T>) {
+  private refresh(key: string, stale: Entry<T>, load: () => Promise<T>, stillCurrent?: (kept: T) => Promise<boolean>) {
     stale.refreshing = true;
     const at = this.now();
-    load().then(
-      (value) => {
-        if (this.entries.get(key) === stale) this.put(key, { at, value: Promise.resolve(value), settled: true, refreshing: false });
-      },
-      () => {
-        stale.refreshing = false;
-      },
-    );
+    const renewed = stillCurrent ? stale.value.then(stillCurrent) : Promise.resolve(false);
+    renewed
+      .then((current) => {
+        if (!current) return load();
+        if (this.entries.get(key) === stale) {
+          stale.at = at;
+          stale.refreshing = false;
+        }
+        return undefined;
+      })
+      .then(
+        (value) => {
+          if (value !== undefined && this.entries.get(key) === stale) this.put(key, { at, value: Promise.resolve(value), settled: true, refreshing: false });
+        },
+        () => {
+          stale.refreshing = false;
+        },
+      );
   }
 
   private put(key: string, entry: Entry<T>) {

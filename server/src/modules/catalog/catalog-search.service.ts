@@ -114,13 +114,35 @@ function facetKey(plan: SearchPlan): string {
   return JSON.stringify([plan.categoryId, plan.shopId, plan.minPriceCents, plan.maxPriceCents, plan.minRating, plan.inStock]);
 }
 
-/** The facets of a search without a query, from the cache (computed when missing or too old). */
-function cachedFacets(run: RunSql, cache: FacetCache<CatalogSearchFacets>, plan: SearchPlan): Promise<CatalogSearchFacets> {
-  return cache.get(facetKey(plan), async () => {
-    const [row] = (await run(facetsStatement(plan))) as FacetRow[];
-    if (!row) throw new Error("catalog facets returned no row");
-    return toFacets(row);
-  });
+/** Facets of a query-less search, with the catalog version read before they were counted. */
+export interface KeptFacets {
+  version: string;
+  facets: CatalogSearchFacets;
+}
+
+async function currentVersion(run: RunSql): Promise<string> {
+  const [v] = (await run(versionStatement)) as { version: string }[];
+  if (!v) throw new Error("the catalog version returned no row");
+  return v.version;
+}
+
+/**
+ * The facets of a search without a query, from the cache (computed when missing or too old; when
+ * too old but the catalog's version has not moved since they were counted, kept as they are).
+ */
+async function cachedFacets(run: RunSql, cache: FacetCache<KeptFacets>, plan: SearchPlan): Promise<CatalogSearchFacets> {
+  const kept = await cache.get(
+    facetKey(plan),
+    async () => {
+      // The version first: a write committed during the count moves it, and the next refresh counts again.
+      const version = await currentVersion(run);
+      const [row] = (await run(facetsStatement(plan))) as FacetRow[];
+      if (!row) throw new Error("catalog facets returned no row");
+      return { version, facets: toFacets(row) };
+    },
+    async (facets) => (await currentVersion(run)) === facets.version,
+  );
+  return kept.facets;
 }
 
 /**
@@ -137,12 +159,12 @@ export async function listedPerCategory(ctx: Scope): Promise<Map<string, number>
 export type RunSql = (statement: Prisma.Sql) => Promise<unknown[]>;
 
 const databaseRun = (ctx: Scope): RunSql => (statement) => ctx.deps.database.read(statement);
-const facetCacheOf = (ctx: Scope) => facetCacheFor<CatalogSearchFacets>(ctx.db);
+const facetCacheOf = (ctx: Scope) => facetCacheFor<KeptFacets>(ctx.db);
 const resultCacheOf = (ctx: Scope) => resultCacheFor(ctx.db, ctx.deps.sharedCache ?? null);
 
 /** The caches a search may use; null for none (every search computed in full). */
 export interface SearchCaches {
-  facets: FacetCache<CatalogSearchFacets> | null;
+  facets: FacetCache<KeptFacets> | null;
   results: ResultCache | null;
 }
 
