@@ -22,7 +22,8 @@ export interface SearchSummary {
     ratioRange: [number, number];
     errors: number;
   }[];
-  paced: { share: number; durationS: number; rows: { key: string; title: string; rate: number; ours: Latency; raw: Latency }[] } | null;
+  /** `warmupS`: the paced driver's unmeasured warm-up (runs before it had none). */
+  paced: { share: number; durationS: number; warmupS?: number; rows: { key: string; title: string; rate: number; ours: Latency; raw: Latency }[] } | null;
   statements: { title: string; role: string; medianMs: number; executionMs: number }[];
 }
 
@@ -50,7 +51,7 @@ export function renderSearch(r: ResultsFile<SearchSummary>): string {
   if (s.paced) {
     parts.push(
       "",
-      `Paced: the same offered rate for both (${s.paced.share} × ours' saturated req/s, evenly spaced), ${s.paced.durationS} s each, one run.`,
+      `Paced: the same offered rate for both (${s.paced.share} × ours' saturated req/s, evenly spaced), ${s.paced.durationS} s each, one run${s.paced.warmupS ? `, ours and raw in alternating order after an unmeasured ${s.paced.warmupS} s warm-up of the paced driver` : ""}.`,
       "",
       mdTable(
         ["search", "offered req/s", "ours p50 / p95 / p99 ms", "raw p50 / p95 / p99 ms"],
