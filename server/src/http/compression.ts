@@ -1,7 +1,6 @@
 import compress from "@fastify/compress";
-import { constants } from "node:zlib";
 import type { FastifyInstance } from "fastify";
-import { BROTLI_QUALITY, COMPRESS_THRESHOLD_BYTES, ENCODINGS } from "./kept-encodings.ts";
+import { BROTLI_OPTIONS, COMPRESS_THRESHOLD_BYTES, ENCODINGS } from "./kept-encodings.ts";
 
 /**
  * Answers of 1 KiB and more are compressed when the client accepts it (brotli, else gzip), with
@@ -25,7 +24,7 @@ export async function registerCompression(app: FastifyInstance): Promise<void> {
     global: true,
     threshold: COMPRESS_THRESHOLD_BYTES,
     encodings: [...ENCODINGS],
-    brotliOptions: { params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } },
+    brotliOptions: BROTLI_OPTIONS,
   });
   // After the compressor's own hook: the payload is then the compressed stream Fastify will pipe.
   app.addHook("onSend", (request, reply, payload, done) => {

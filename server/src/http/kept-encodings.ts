@@ -19,8 +19,8 @@ export const ENCODINGS = ["br", "gzip"] as const;
 export type Encoding = (typeof ENCODINGS)[number];
 /** Answers smaller than this are sent as they are (compression would gain little). */
 export const COMPRESS_THRESHOLD_BYTES = 1024;
-/** @fastify/compress's default for dynamic answers: most of brotli's gain for a fraction of quality 11's CPU. */
-export const BROTLI_QUALITY = 4;
+/** Quality 4, @fastify/compress's default for dynamic answers: most of brotli's gain for a fraction of quality 11's CPU. */
+export const BROTLI_OPTIONS = { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } };
 
 /** An answer kept as bytes, and its compressed copies as they are asked for. */
 export interface KeptBody {
@@ -55,7 +55,7 @@ export function chooseEncoding(acceptEncoding: string | undefined, body: Buffer)
 export function encodedBody(kept: KeptBody, encoding: Encoding): Buffer {
   const encoded = (kept.encoded ??= {});
   return (encoded[encoding] ??=
-    encoding === "br" ? brotliCompressSync(kept.body, { params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } }) : gzipSync(kept.body));
+    encoding === "br" ? brotliCompressSync(kept.body, BROTLI_OPTIONS) : gzipSync(kept.body));
 }
 
 /** `Vary` with Accept-Encoding added, as the compressor adds it to what it compresses. */

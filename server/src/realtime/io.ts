@@ -21,6 +21,7 @@ import { rooms, type EventSink, type OutgoingEvent, type RoomChange } from "./pu
 import { connectAdapterRedis, type AdapterRedis } from "./redis.ts";
 import { holdReplays } from "./recovery.ts";
 import { StockThrottle } from "./stock-throttle.ts";
+import { withTimeout } from "../lib/timeout.ts";
 import { attachConnectionLimits, type ConnectionLimits, type EngineServer } from "./connection-limits.ts";
 
 /** What the server knows of a socket; rooms are derived from it, never from the client. */
@@ -363,12 +364,7 @@ function trackBroadcasts(adapter: { broadcast(...args: never[]): unknown }) {
     async settled(timeoutMs: number): Promise<void> {
       const deadline = Date.now() + timeoutMs;
       while (pending.size && Date.now() < deadline) {
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([
-          Promise.allSettled([...pending]),
-          new Promise((r) => (timer = setTimeout(r, deadline - Date.now()))),
-        ]);
-        clearTimeout(timer);
+        await withTimeout(Promise.allSettled([...pending]), deadline - Date.now()).catch(() => {});
       }
     },
   };
@@ -395,9 +391,7 @@ async function writeBuffersSent(engine: WritingEngine, timeoutMs: number): Promi
         c.once("close", resolve);
       }),
   );
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([Promise.all(sent), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
-  clearTimeout(timer);
+  await withTimeout(Promise.all(sent), timeoutMs).catch(() => {});
 }
 
 /** Token bucket: `eventsPerSecond` sustained, `burst` at once. */

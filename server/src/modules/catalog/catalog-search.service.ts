@@ -194,11 +194,11 @@ async function firstQueryPage(run: RunSql, plan: SearchPlan, cache: ResultCache)
   const fresh = await cache.once(key, async () => {
     // The version first, then the search in a later snapshot: a write committed in between makes
     // the entry out of date at once (its bump came after this read), never wrongly current.
-    const [v] = (await run(versionStatement)) as { version: string }[];
+    const version = await currentVersion(run);
     const [row] = (await run(searchStatement({ ...plan, limit: CACHED_ROWS - 1 }, { facets: true }))) as (ItemsRow & FacetRow)[];
-    if (!v || !row) throw new Error("catalog search returned no row");
+    if (!row) throw new Error("catalog search returned no row");
     const facets = toFacets(row);
-    cache.put(key, { version: v.version, rows: row.items.map((i) => ({ id: i.id, tier: i.tier, score: i.score })), facets });
+    cache.put(key, { version, rows: row.items.map((i) => ({ id: i.id, tier: i.tier, score: i.score })), facets });
     return { items: row.items, facets };
   });
   return { items: fresh.items.slice(0, plan.limit + 1), facets: fresh.facets };
@@ -273,8 +273,6 @@ export type CatalogSearchResult = SearchResult;
  * The catalog's version (catalog-search-cached.sql.ts): it moves with every write to products
  * (their prices and stock included), shops and categories. Caches of what those make keep it.
  */
-export async function catalogVersion(database: Pick<Database, "read">): Promise<string> {
-  const [row] = (await database.read(versionStatement)) as { version: string }[];
-  if (!row) throw new Error("the catalog version returned no row");
-  return row.version;
+export function catalogVersion(database: Pick<Database, "read">): Promise<string> {
+  return currentVersion((statement) => database.read(statement));
 }
