@@ -1,13 +1,13 @@
 import cookie from "@fastify/cookie";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
-import { randomUUID } from "node:crypto";
 import type { Config } from "./config.ts";
 import { registerWholeJsonAnswers } from "./http/whole-json-answers.ts";
 import { registerCatalogAnswers } from "./modules/catalog/catalog-answer-cache.ts";
 import { registerCompression } from "./http/compression.ts";
 import { registerSecurity } from "./http/security.ts";
 import { trustProxyHops } from "./http/client-ip.ts";
+import { newRequestId, registerRequestId } from "./http/request-id.ts";
 import { serveClient } from "./http/static-client.ts";
 import { loadRenderer } from "./ssr/renderer.ts";
 import { pageResponder } from "./ssr/pages.ts";
@@ -23,7 +23,7 @@ import { registerStripeWebhook } from "./modules/payments/stripe-webhook.route.t
 import { openMailTransport } from "./modules/mail/mail-transport.ts";
 import { startMailWorker } from "./modules/mail/mail-worker.ts";
 import { startPayoutWorker } from "./modules/payouts/payout-worker.ts";
-import { loggerOptions } from "./lib/logger.ts";
+import { loggerOptions, requestLogger } from "./lib/logger.ts";
 import { attachRealtime, type Realtime } from "./realtime/io.ts";
 import { teeSink } from "./realtime/publish.ts";
 import { contextFactory, type AppDeps } from "./trpc/context.ts";
@@ -93,10 +93,11 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
     bodyLimit: BODY_LIMIT,
     // The client IP is the socket's unless TRUST_PROXY_HOPS names how many proxies stand in front.
     trustProxy: trustProxyHops(config.TRUST_PROXY_HOPS),
-    genReqId: () => randomUUID(),
+    genReqId: newRequestId,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   };
   const app = Fastify(fastifyOptions);
+  app.setChildLoggerFactory(requestLogger);
   // Before any route: it wraps each handler, to know when the requests under way have ended.
   const drain = trackDrain(app);
   const realtime = attachRealtime(app.server, baseDeps, (level, msg) => app.log[level](msg));
@@ -105,12 +106,7 @@ export async function createServer(baseDeps: AppDeps, options: ServerOptions = {
   const unwatchPool = metrics.watchPool(deps.database.poolStats);
   registerHttpMetrics(app, metrics);
 
-  // Every response names its request id, so a user's report can be matched to the log line.
-  // Hooks that do not wait are written with `done`: an async hook costs every request a promise.
-  app.addHook("onRequest", (req, reply, done) => {
-    reply.header("x-request-id", req.id);
-    done();
-  });
+  registerRequestId(app);
   await registerSecurity(app, config);
   await registerCompression(app);
   registerWholeJsonAnswers(app);

@@ -152,6 +152,39 @@ describe("SECURITY 25: transport", () => {
     const res = await server.app.inject("/trpc-nope");
     expect(res.statusCode).toBe(404);
   });
+
+  it("gives each client IP (an IPv6 client's /64) RATE_LIMIT_PER_MINUTE requests a minute, then 429 with the real rest of the window", async () => {
+    const limited = await createServer({ ...t.deps, config: { ...t.deps.config, RATE_LIMIT_PER_MINUTE: 3 } });
+    try {
+      const from = (remoteAddress: string, url = "/trpc/auth.me") => limited.app.inject({ url, remoteAddress });
+      const answers = [];
+      for (let i = 0; i < 4; i++) answers.push(await from("203.0.113.7"));
+      expect(answers.map((r) => r.statusCode)).toEqual([200, 200, 200, 429]);
+      expect(answers.map((r) => r.headers["x-ratelimit-remaining"])).toEqual(["2", "1", "0", "0"]);
+      for (const r of answers) expect(r.headers["x-ratelimit-limit"]).toBe("3");
+      const refused = answers[3]!;
+      const retryAfter = Number(refused.headers["retry-after"]);
+      expect(retryAfter).toBeGreaterThanOrEqual(59);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect(refused.headers["x-ratelimit-reset"]).toBe(String(retryAfter));
+      expect(refused.json()).toMatchObject({ statusCode: 429, error: "Too Many Requests" });
+      // Refused before anything else runs, and with the security headers all the same.
+      expect(refused.headers["content-security-policy"]).toContain("default-src 'self'");
+      // Every path is counted (a 404 too), except the health probes.
+      expect((await from("203.0.113.7", "/nowhere")).statusCode).toBe(429);
+      expect((await from("203.0.113.7", "/healthz")).statusCode).toBe(200);
+      expect((await from("203.0.113.7", "/readyz")).statusCode).toBe(200);
+      // Another IP has its own budget; IPv6 addresses of one /64 share one.
+      expect((await from("203.0.113.8")).statusCode).toBe(200);
+      const sameNetwork = ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff::3", "2001:db8:1:2::4"];
+      const v6 = [];
+      for (const ip of sameNetwork) v6.push((await from(ip)).statusCode);
+      expect(v6).toEqual([200, 200, 200, 429]);
+      expect((await from("2001:db8:1:3::1")).statusCode).toBe(200);
+    } finally {
+      await limited.app.close();
+    }
+  });
 });
 
 /** A login on a server whose users table is gone: an internal error. */

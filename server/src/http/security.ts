@@ -1,9 +1,9 @@
 import cors from "@fastify/cors";
-import rateLimit from "@fastify/rate-limit";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FastifyInstance } from "fastify";
 import helmet, { type HelmetOptions } from "helmet";
 import type { Config } from "../config.ts";
+import { registerRequestBudget } from "./request-budget.ts";
 
 /**
  * Transport defences (SECURITY.md 25): security headers with a strict CSP, CORS only for the
@@ -40,11 +40,7 @@ export async function registerSecurity(app: FastifyInstance, config: Config): Pr
   if (config.corsOrigins.length) {
     await app.register(cors, { origin: config.corsOrigins, credentials: true });
   }
-  await app.register(rateLimit, {
-    max: config.RATE_LIMIT_PER_MINUTE,
-    timeWindow: 60_000,
-    allowList: (req) => req.url === "/healthz" || req.url === "/readyz",
-  });
+  registerRequestBudget(app, config.RATE_LIMIT_PER_MINUTE);
   app.addHook("onRequest", (req, reply, done) => {
     if (req.method !== "POST" || !req.url.startsWith("/trpc")) return done();
     const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();

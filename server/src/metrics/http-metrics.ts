@@ -11,10 +11,7 @@ export const UNMATCHED_ROUTE = "unmatched";
  */
 export function registerHttpMetrics(app: FastifyInstance, metrics: Metrics): void {
   app.addHook("onResponse", (req, reply, done) => {
-    metrics.httpRequestDuration.observe(
-      { method: req.method, route: req.routeOptions.url ?? UNMATCHED_ROUTE, status_code: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    metrics.httpRequestDuration.observe(req.method, req.routeOptions.url ?? UNMATCHED_ROUTE, reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
 }
