@@ -5,6 +5,7 @@ import { BENCHMARKS, latestResults, resultsDir, type BenchmarkName, type Results
 import { renderRealtime, type RealtimeSummary } from "../realtime/report.ts";
 import { renderReviews, type ReviewsSummary } from "../reviews/report.ts";
 import { renderSearch, type SearchSummary } from "../search/report.ts";
+import { renderOverhead, type OverheadSummary } from "../search/overhead-report.ts";
 import { renderSoak, type SoakSummary } from "../soak/report.ts";
 import { renderSsr, type SsrSummary } from "../ssr/report.ts";
 import { renderStats, type StatsSummary } from "../stats/report.ts";
@@ -18,6 +19,7 @@ import { renderStats, type StatsSummary } from "../stats/report.ts";
 const RENDERERS: { [K in BenchmarkName]: (r: ResultsFile<never>) => string } = {
   search: (r) => renderSearch(r as ResultsFile<SearchSummary>),
   search1m: (r) => renderSearch(r as ResultsFile<SearchSummary>),
+  overhead: (r) => renderOverhead(r as ResultsFile<OverheadSummary>),
   checkout: (r) => renderCheckout(r as ResultsFile<CheckoutSummary>),
   reviews: (r) => renderReviews(r as ResultsFile<ReviewsSummary>),
   realtime: (r) => renderRealtime(r as ResultsFile<RealtimeSummary>),

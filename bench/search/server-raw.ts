@@ -21,6 +21,7 @@ import { VersionedCache } from "../../server/src/lib/versioned-cache.ts";
 import { chooseEncoding, encodedBody, type KeptBody } from "../../server/src/http/kept-encodings.ts";
 import { runSearch, type KeptFacets } from "../../server/src/modules/catalog/catalog-search.service.ts";
 import { serveRunner } from "../lib/server-side.ts";
+import { fastifyWithTransport } from "./transport.ts";
 
 
 const runner = serveRunner("bench/search/server-raw.ts", () => app.close());
@@ -31,7 +32,8 @@ const caches = {
   facets: new FacetCache<KeptFacets>({ ttlMs: Number(process.env.BENCH_FACET_TTL_MS ?? "10000") }),
   results: new ResultCache({ ttlMs: Number(process.env.BENCH_RESULT_TTL_MS ?? "30000") }),
 };
-const app = Fastify({ logger: false });
+// With BENCH_RAW_TRANSPORT=1, the marketplace's transport parts around the same route (transport.ts).
+const app = process.env.BENCH_RAW_TRANSPORT === "1" ? await fastifyWithTransport() : Fastify({ logger: false });
 
 const answers = new VersionedCache<KeptBody>(ANSWER_TTL_MS, 500);
 
