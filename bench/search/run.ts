@@ -5,13 +5,14 @@
  *      (seed.ts), and checks the variants trigger on it.
  *   2. Resolves the searches (queries.ts), writes EXPLAIN (ANALYZE, BUFFERS) of every statement
  *      they run to search/explain.txt, with their time alone.
- *   3. Starts two servers in child processes: "ours" (the real server, server-ours.ts: tRPC,
- *      Prisma) and "raw" (plain Fastify + node-postgres running the same statements,
- *      server-raw.ts), and checks that both answer every search identically.
+ *   3. Starts three servers in child processes: "ours" (the real server, server-ours.ts: tRPC,
+ *      Prisma), "raw" (plain Fastify + node-postgres running the same statements,
+ *      server-raw.ts) and "transport" (raw with the marketplace's transport parts around its
+ *      route: transport.ts), and checks that all answer every search identically.
  *   4. Drives each search with autocannon, `--connections` connections, `--duration` seconds per
- *      search per server, ours and raw back to back (alternating which goes first), `--rounds`
- *      rounds; then once more each at a fixed, evenly spaced rate (`--paced` × ours' saturated
- *      rate; lib/paced.ts), for the latency below saturation.
+ *      search per server, the three back to back (the order rotated each round), `--rounds`
+ *      rounds; then ours and raw once more each at a fixed, evenly spaced rate (`--paced` × ours'
+ *      saturated rate; lib/paced.ts), for the latency below saturation.
  *   5. Prints the figures, writes bench/results/search-<time>.json, stops the servers and drops
  *      the database, also after a failure or at the deadline.
  *
@@ -69,7 +70,8 @@ const log = bench.log;
 // 1,000,000 products and more: a results file (and README block) of its own beside the 100,000 one.
 const recorder = new ResultsRecorder(opts.products >= 1_000_000 ? "search1m" : "search");
 
-type Kind = "ours" | "raw";
+/** "transport": raw with the marketplace's transport parts (security headers, request budget, request id, metrics, logger, compression and cookie hooks). */
+type Kind = "ours" | "raw" | "transport";
 interface Server {
   kind: Kind;
   process: ServerProcess;
@@ -144,22 +146,23 @@ async function main() {
 
   const env: ServerEnv = { DATABASE_URL: url, DATABASE_POOL_SIZE: String(opts.pool), BENCH_FACET_TTL_MS: String(opts["facet-ttl"]), BENCH_RESULT_TTL_MS: String(opts["result-ttl"]) };
   // Both servers run bundled, as the image runs the marketplace (plain JavaScript, no tsx).
+  const [oursBundle, rawBundle] = [await bundled(new URL("./server-ours.ts", import.meta.url), "search-ours"), await bundled(new URL("./server-raw.ts", import.meta.url), "search-raw")];
   const start = async (kind: Kind): Promise<Server> => ({
     kind,
-    process: await ServerProcess.start({ name: kind, script: await bundled(new URL(`./server-${kind}.ts`, import.meta.url), `search-${kind}`), plain: true, env: { ...env } }),
+    process: await ServerProcess.start({ name: kind, script: kind === "ours" ? oursBundle : rawBundle, plain: true, env: { ...env, BENCH_RAW_TRANSPORT: kind === "transport" ? "1" : "0" } }),
   });
-  const [ours, raw] = await Promise.all([start("ours"), start("raw")]);
-  const servers = [ours, raw];
-  log(`ours at ${ours.process.url}, raw at ${raw.process.url}`);
+  const [ours, raw, transport] = await Promise.all([start("ours"), start("raw"), start("transport")]);
+  const servers = [ours, raw, transport];
+  log(`ours at ${ours.process.url}, raw at ${raw.process.url}, raw + transport at ${transport.process.url}`);
 
   // Same answers from both, and the same as in-process: both run the same statements.
   const bytes: Record<string, number> = {};
   for (const q of queries) {
-    const [a, b] = await Promise.all([fetchJson(ours, q.input, q.headers), fetchJson(raw, q.input, q.headers)]);
+    const [a, b, c] = await Promise.all([fetchJson(ours, q.input, q.headers), fetchJson(raw, q.input, q.headers), fetchJson(transport, q.input, q.headers)]);
     const local = JSON.parse(JSON.stringify(await searchWith(pool, q.input))) as unknown;
-    if (!isDeepStrictEqual(a.body, b.body) || !isDeepStrictEqual(a.body, local)) throw new Error(`${q.key}: ours and raw answer differently`);
+    if (!isDeepStrictEqual(a.body, b.body) || !isDeepStrictEqual(a.body, c.body) || !isDeepStrictEqual(a.body, local)) throw new Error(`${q.key}: ours, raw and raw + transport answer differently`);
     bytes[q.key] = a.bytes;
-    log(`${q.key}: same answer from both (${(a.body as { items: unknown[] }).items.length} items, ${a.bytes} bytes from ours, ${b.bytes} from raw)`);
+    log(`${q.key}: same answer from all three (${(a.body as { items: unknown[] }).items.length} items, ${a.bytes} bytes from ours, ${b.bytes} from raw)`);
   }
 
   const runs: RunStats[] = [];
@@ -169,16 +172,16 @@ async function main() {
   }
   let roundsDone = 0;
   for (let round = 1; round <= opts.rounds; round++) {
-    if (round > 1 && bench.elapsedS() + queries.length * 2 * (opts.duration + 1.5) > opts.budget) {
+    if (round > 1 && bench.elapsedS() + queries.length * servers.length * (opts.duration + 1.5) > opts.budget) {
       log(`budget: round ${round} would not fit; stopping after ${roundsDone} rounds`);
       break;
     }
     for (const q of queries) {
-      for (const s of round % 2 ? [ours, raw] : [raw, ours]) {
+      for (const s of servers.map((_, i) => servers[(i + round) % servers.length]!)) {
         const r = await run(s, q, opts.duration, round, null);
         runs.push(r);
         log(
-          `round ${round} ${q.key.padEnd(11)} ${s.kind.padEnd(4)} ${fmt(r.rps, 0).padStart(5)} req/s  p50 ${fmt(r.p50)}  p95 ${fmt(r.p95)}  p99 ${fmt(r.p99)} ms` +
+          `round ${round} ${q.key.padEnd(11)} ${s.kind.padEnd(9)} ${fmt(r.rps, 0).padStart(5)} req/s  p50 ${fmt(r.p50)}  p95 ${fmt(r.p95)}  p99 ${fmt(r.p99)} ms` +
             `  cpu ${fmt(r.cpuPerRequestMs, 2)} ms/req${r.errors + r.timeouts + r.non2xx ? `  errors ${r.errors} timeouts ${r.timeouts} non2xx ${r.non2xx}` : ""}`,
         );
       }
@@ -218,7 +221,7 @@ async function main() {
   }
 
   const summary: SearchSummary = {
-    rssPeakMb: { ours: peakRssMb(ours), raw: peakRssMb(raw) },
+    rssPeakMb: { ours: peakRssMb(ours), raw: peakRssMb(raw), transport: peakRssMb(transport) },
     explainRuns: opts["explain-runs"],
     products: seed.products,
     listed: seed.listed,
@@ -228,15 +231,31 @@ async function main() {
     rows: queries.flatMap((q) => {
       const o = pick("ours", q.key, false);
       const w = pick("raw", q.key, false);
-      if (!o.length || !w.length) return [];
-      const ratios = o.map((r) => r.rps / (w.find((x) => x.round === r.round)?.rps ?? NaN));
-      const errors = [...o, ...w].reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0);
-      return [{ key: q.key, title: q.title, ours: figures(o), raw: figures(w), ratio: median(ratios), ratioRange: [Math.min(...ratios), Math.max(...ratios)] as [number, number], errors }];
+      const t = pick("transport", q.key, false);
+      if (!o.length || !w.length || !t.length) return [];
+      const ratiosTo = (floor: RunStats[]) => o.map((r) => r.rps / (floor.find((x) => x.round === r.round)?.rps ?? NaN));
+      const [ratios, transportRatios] = [ratiosTo(w), ratiosTo(t)];
+      const errors = [...o, ...w, ...t].reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0);
+      return [
+        {
+          key: q.key,
+          title: q.title,
+          ours: figures(o),
+          raw: figures(w),
+          ratio: median(ratios),
+          ratioRange: [Math.min(...ratios), Math.max(...ratios)] as [number, number],
+          transport: figures(t),
+          transportRatio: median(transportRatios),
+          transportRatioRange: [Math.min(...transportRatios), Math.max(...transportRatios)] as [number, number],
+          errors,
+        },
+      ];
     }),
     paced,
     statements: explains.map((e) => ({ title: e.title, role: e.role + (e.jit ? " (JIT)" : ""), medianMs: e.medianMs, executionMs: e.executionMs })),
   };
-  for (const r of summary.rows) log(`${r.key.padEnd(11)} ours/raw ${fmt(r.ratio, 2)} (${fmt(r.ratioRange[0], 2)}–${fmt(r.ratioRange[1], 2)})`);
+  for (const r of summary.rows)
+    log(`${r.key.padEnd(11)} ours/raw ${fmt(r.ratio, 2)} (${fmt(r.ratioRange[0], 2)}–${fmt(r.ratioRange[1], 2)}), ours/(raw + transport) ${fmt(r.transportRatio!, 2)} (${fmt(r.transportRatioRange![0], 2)}–${fmt(r.transportRatioRange![1], 2)})`);
   const file = recorder.write({ ...opts, seed: SEED, pool: opts.pool }, summary, { seed, trigger, bytes, queries, explains, runs });
   log(`results in ${file}; EXPLAIN in ${explainFile}`);
 }
