@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { retryAfterSeconds } from "../lib/rate-limiter.ts";
 
 /** Probes a balancer or an orchestrator sends often, from few addresses: never counted. */
 const UNCOUNTED = new Set(["/healthz", "/readyz"]);
@@ -34,13 +35,13 @@ export function registerRequestBudget(app: FastifyInstance, perMinute: number): 
         reply.headers({
           "x-ratelimit-limit": limit,
           "x-ratelimit-remaining": String(res.remainingPoints),
-          "x-ratelimit-reset": String(secondsLeft(res)),
+          "x-ratelimit-reset": String(retryAfterSeconds(res)),
         });
         done();
       },
       (err: unknown) => {
         if (!(err instanceof RateLimiterRes)) return done(err as Error);
-        const seconds = secondsLeft(err);
+        const seconds = retryAfterSeconds(err);
         void reply
           .code(429)
           .headers({ "x-ratelimit-limit": limit, "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(seconds), "retry-after": String(seconds) })
@@ -48,11 +49,6 @@ export function registerRequestBudget(app: FastifyInstance, perMinute: number): 
       },
     );
   });
-}
-
-/** Whole seconds until the window ends, at least 1. */
-function secondsLeft(res: RateLimiterRes): number {
-  return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
 }
 
 /**
@@ -67,8 +63,9 @@ export function budgetKey(ip: string): string {
   const [head = "", tail] = address.split("::");
   const groups = (part: string) => (part ? part.split(":").flatMap(dottedQuadAsGroups) : []);
   const front = groups(head);
+  const back = tail === undefined ? undefined : groups(tail);
   // With "::", the groups missing between the head and the tail are zeros.
-  const full = tail === undefined ? front : [...front, ...Array<string>(Math.max(0, 8 - front.length - groups(tail).length)).fill("0"), ...groups(tail)];
+  const full = back === undefined ? front : [...front, ...Array<string>(Math.max(0, 8 - front.length - back.length)).fill("0"), ...back];
   const network = full.slice(0, 4).map((g) => (/^[0-9a-f]{1,4}$/i.test(g) ? parseInt(g, 16).toString(16) : g.toLowerCase()));
   while (network.length < 4) network.push("0");
   return `${network.join(":")}::/64`;
