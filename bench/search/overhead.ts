@@ -22,7 +22,7 @@ import { ServerProcess } from "../lib/processes.ts";
 import { ResultsRecorder } from "../lib/results.ts";
 import { median } from "../lib/stats.ts";
 import type { OverheadSummary, OverheadKind } from "./overhead-report.ts";
-import type { ServerEnv } from "./protocol.ts";
+import { RAW_SEARCH_PATH, type ServerEnv } from "./protocol.ts";
 import { reuseDatabase, seedDatabase } from "./seed.ts";
 
 const opts = parseOptions(
@@ -62,7 +62,7 @@ async function main() {
   const servers = await Promise.all(
     KINDS.map(async (kind) => {
       const proc = await ServerProcess.start({ name: kind, script: kind === "ours" ? ours : raw, plain: true, env: { ...env, BENCH_RAW_TRANSPORT: kind === "transport" ? "1" : "0" } });
-      const path = kind === "ours" ? `/trpc/catalog.search?input=${envelope}` : `/search?input=${envelope}`;
+      const path = kind === "ours" ? `/trpc/catalog.search?input=${envelope}` : `${RAW_SEARCH_PATH}?input=${envelope}`;
       return { kind, proc, url: `${proc.url}${path}`, rps: [] as number[], cpuUs: [] as number[] };
     }),
   );

@@ -7,3 +7,9 @@ export interface ServerEnv {
   /** Result cache (first pages of queries) time to live, ms ("0": off). */
   BENCH_RESULT_TTL_MS: string;
 }
+
+/**
+ * Raw's route. Under `/trpc/` as ours' is, so that raw + transport (transport.ts) answers with the
+ * security headers of a JSON answer, as ours does (server/src/http/security.ts).
+ */
+export const RAW_SEARCH_PATH = "/trpc/search";

@@ -31,7 +31,7 @@ import { ServerProcess } from "../lib/processes.ts";
 import { ResultsRecorder } from "../lib/results.ts";
 import { median } from "../lib/stats.ts";
 import { explainAll } from "./explain.ts";
-import type { ServerEnv } from "./protocol.ts";
+import { RAW_SEARCH_PATH, type ServerEnv } from "./protocol.ts";
 import { benchQueries, searchWith, type BenchQuery } from "./queries.ts";
 import type { SearchSummary } from "./report.ts";
 import { checkTrigger, reuseDatabase, seedDatabase } from "./seed.ts";
@@ -87,7 +87,7 @@ interface RunStats extends LoadStats {
 /** The URL of a search. */
 function searchUrl(s: Server, input: Record<string, unknown>): string {
   const envelope = encodeURIComponent(JSON.stringify({ json: input }));
-  return s.kind === "ours" ? `${s.process.url}/trpc/catalog.search?input=${envelope}` : `${s.process.url}/search?input=${envelope}`;
+  return s.kind === "ours" ? `${s.process.url}/trpc/catalog.search?input=${envelope}` : `${s.process.url}${RAW_SEARCH_PATH}?input=${envelope}`;
 }
 
 /** One search's answer, unwrapped from tRPC's envelope for ours. */

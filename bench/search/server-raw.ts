@@ -1,6 +1,6 @@
 /**
  * "Raw": the floor to compare with. Plain Fastify (no plugins, no logger) and a node-postgres
- * pool of the same size, one route, `GET /search?input=<the same superjson envelope>`. It parses
+ * pool of the same size, one route, `GET /trpc/search?input=<the same superjson envelope>`. It parses
  * the input with the same zod schema (for the same defaults and trimming) and runs the very same
  * statements through `runSearch` from the catalog module, with `pool.query(statement.text,
  * statement.values)` instead of Prisma, and the same caches: facets without a query, first pages
@@ -22,6 +22,7 @@ import { chooseEncoding, encodedBody, type KeptBody } from "../../server/src/htt
 import { runSearch, type KeptFacets } from "../../server/src/modules/catalog/catalog-search.service.ts";
 import { serveRunner } from "../lib/server-side.ts";
 import { fastifyWithTransport } from "./transport.ts";
+import { RAW_SEARCH_PATH } from "./protocol.ts";
 
 
 const runner = serveRunner("bench/search/server-raw.ts", () => app.close());
@@ -37,7 +38,7 @@ const app = process.env.BENCH_RAW_TRANSPORT === "1" ? await fastifyWithTransport
 
 const answers = new VersionedCache<KeptBody>(ANSWER_TTL_MS, 500);
 
-app.get("/search", async (req, reply) => {
+app.get(RAW_SEARCH_PATH, async (req, reply) => {
   reply.type("application/json");
   const version = ((await pool.query(versionStatement.text, versionStatement.values)).rows[0] as { version: string }).version;
   // As the marketplace keeps them (catalog-answer-cache.ts): one computation per URL and version,

@@ -26,35 +26,43 @@ export function trackDrain(app: FastifyInstance): Drain {
   let inFlight = 0;
   const waiters: (() => void)[] = [];
 
+  const end = () => {
+    inFlight -= 1;
+    if (inFlight === 0) waiters.splice(0).forEach((resolve) => resolve());
+  };
+  /** The end of one piece of work; calling it again does nothing. */
   const begin = () => {
     inFlight += 1;
     let ended = false;
     return () => {
       if (ended) return;
       ended = true;
-      inFlight -= 1;
-      if (inFlight === 0) waiters.splice(0).forEach((resolve) => resolve());
+      end();
     };
   };
 
   app.addHook("onRoute", (route) => {
     const handler = route.handler;
     route.handler = function (this: FastifyInstance, ...args: Parameters<typeof handler>) {
-      const end = begin();
+      const settled = begin();
       try {
         const result: unknown = handler.apply(this, args);
-        if (result instanceof Promise) return result.finally(end);
-        end();
+        if (result instanceof Promise) return result.finally(settled);
+        settled();
         return result;
       } catch (err) {
-        end();
+        settled();
         throw err;
       }
     } as typeof handler;
   });
 
+  // A response emits "close" once, when it has finished or its connection is gone: one listener
+  // shared by every response (no closure and no `once` wrapper per request).
+  const responseClosed = () => end();
   app.addHook("onRequest", (_req, reply, done) => {
-    reply.raw.once("close", begin());
+    inFlight += 1;
+    reply.raw.on("close", responseClosed);
     done();
   });
 

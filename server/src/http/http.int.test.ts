@@ -111,6 +111,29 @@ describe("SECURITY 25: transport", () => {
     expect(res.headers["x-content-type-options"]).toBe("nosniff");
     expect(res.headers["x-frame-options"]).toBe("SAMEORIGIN");
     expect(res.headers["referrer-policy"]).toBe("no-referrer");
+    expect(res.headers["cross-origin-opener-policy"]).toBe("same-origin");
+  });
+
+  it("sends a procedure's JSON answer the headers that act on data: nothing may load with it, frame it or sniff it", async () => {
+    for (const url of ["/trpc/auth.me", "/trpc/no.such.procedure", `/trpc/catalog.search?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`]) {
+      const res = await server.app.inject(url);
+      expect(res.headers["content-type"], url).toMatch(/^application\/json/);
+      expect(res.headers, url).toMatchObject({
+        "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+        "x-frame-options": "DENY",
+        "x-content-type-options": "nosniff",
+        "cross-origin-resource-policy": "same-origin",
+        "referrer-policy": "no-referrer",
+      });
+      // What acts only on a document a browser renders is left off (a page has it: above).
+      for (const name of ["cross-origin-opener-policy", "origin-agent-cluster", "x-dns-prefetch-control", "x-download-options", "x-permitted-cross-domain-policies", "x-xss-protection"]) {
+        expect(res.headers[name], `${url} ${name}`).toBeUndefined();
+      }
+    }
+    // Its mutations' answers and refusals too.
+    const refused = await server.app.inject({ method: "POST", url: "/trpc/auth.logout", headers: { "content-type": "text/plain" }, payload: "{}" });
+    expect(refused.statusCode).toBe(415);
+    expect(refused.headers["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
   });
 
   it("allows CORS only for configured origins", async () => {
@@ -169,7 +192,7 @@ describe("SECURITY 25: transport", () => {
       expect(refused.headers["x-ratelimit-reset"]).toBe(String(retryAfter));
       expect(refused.json()).toMatchObject({ statusCode: 429, error: "Too Many Requests" });
       // Refused before anything else runs, and with the security headers all the same.
-      expect(refused.headers["content-security-policy"]).toContain("default-src 'self'");
+      expect(refused.headers["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
       // Every path is counted (a 404 too), except the health probes.
       expect((await from("203.0.113.7", "/nowhere")).statusCode).toBe(429);
       expect((await from("203.0.113.7", "/healthz")).statusCode).toBe(200);

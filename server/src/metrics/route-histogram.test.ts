@@ -24,12 +24,14 @@ describe("RouteHistogram: prom-client's histogram, observed cheaply", () => {
     const h = both();
     // Bounds themselves (le is "less or equal"), between them, above the last, and zero.
     const seconds = [0, 0.005, 0.0051, 0.01, 0.3, 1, 9.99, 10, 10.01, 42, ...Array.from({ length: 200 }, (_, i) => (i * 0.0173) % 3)];
+    // Series first seen interleaved (a route again after another): written in the order first seen.
     const routes = [
       ["GET", "/trpc/:path", 200],
-      ["POST", "/trpc/:path", 200],
-      ["GET", "/trpc/:path", 401],
-      ["GET", "unmatched", 404],
       ["GET", "/healthz", 200],
+      ["POST", "/trpc/:path", 200],
+      ["GET", "unmatched", 404],
+      ["GET", "/trpc/:path", 401],
+      ["GET", "/healthz", 503],
     ] as const;
     seconds.forEach((s, i) => {
       const [method, route, status] = routes[i % routes.length]!;
