@@ -34,7 +34,7 @@ import { catalogVersion } from "./catalog-search.service.ts";
  */
 export const ANSWER_TTL_MS = 10_000;
 const MAX_ANSWERS = 500; // at most ~25 KB each (48 cards and the facets) and a fifth of that per encoding: ~17 MB
-const PATH = "/trpc/catalog.search";
+const SEARCH_URL_START = "/trpc/catalog.search?";
 
 interface Answer extends KeptBody {
   headers: Record<string, string>;
@@ -67,13 +67,21 @@ export function registerCatalogAnswers(app: FastifyInstance, database: Pick<Data
   const answers = new VersionedCache<Answer>(ttlMs, MAX_ANSWERS);
   if (ttlMs <= 0) return answers;
 
-  app.addHook("preHandler", async (request, reply) => {
-    if (request.method !== "GET" || !request.url.startsWith(`${PATH}?`) || request.headers["trpc-accept"]) return;
+  /** The kept answer for a search at the catalog's version now; or undefined, the request computing it if it should. */
+  const keptAnswer = async (request: FastifyRequest): Promise<Answer | undefined> => {
     const found = answers.lookup(request.url, await catalogVersion(database));
     // A computation that failed leaves its waiters to compute for themselves (nothing is stored).
     const answer = found.wait ? await found.wait : found.value;
-    if (answer) return sendKept(request, reply, answer);
-    if (found.compute) computing.set(request, found.compute);
+    if (!answer && found.compute) computing.set(request, found.compute);
+    return answer;
+  };
+  // Written with `done`, not async: every other request passes without making a promise.
+  app.addHook("preHandler", (request, reply, done) => {
+    if (request.method !== "GET" || !request.url.startsWith(SEARCH_URL_START) || request.headers["trpc-accept"]) return done();
+    keptAnswer(request).then((answer) => {
+      if (answer) sendKept(request, reply, answer);
+      else done();
+    }, done);
   });
 
   // After registerWholeJsonAnswers' hook: the payload is then the answer's bytes. Every answer
