@@ -104,13 +104,19 @@ export class ResultsRecorder {
   }
 }
 
+/**
+ * A line of `git status --porcelain` that is a run's own output, not a change to what it measures:
+ * a results file, or an EXPLAIN file it rewrites (search/explain.txt, search/explain-1m.txt).
+ */
+export function isRunOutput(statusLine: string): boolean {
+  return statusLine.includes("bench/results/") || /\/explain(-[\w]+)?\.txt$/.test(statusLine);
+}
+
 function gitState(): { commit: string; dirty: boolean } {
   try {
     const commit = execFileSync("git", ["rev-parse", "HEAD"], { cwd: repoDir, encoding: "utf8" }).trim();
     const status = execFileSync("git", ["status", "--porcelain", "--", "bench", "server", "shared"], { cwd: repoDir, encoding: "utf8" });
-    // The run's own outputs (results files, the EXPLAIN files it rewrites) do not count.
-    const dirty = status.split("\n").some((l) => l.trim() && !l.includes("bench/results/") && !l.endsWith("/explain.txt"));
-    return { commit, dirty };
+    return { commit, dirty: status.split("\n").some((line) => line.trim() && !isRunOutput(line)) };
   } catch {
     return { commit: "unknown", dirty: true };
   }
