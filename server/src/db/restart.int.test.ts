@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inTransaction } from "../lib/transaction.ts";
+import { inTransaction, LOST_CONNECTION_RERUNS } from "../lib/transaction.ts";
 import { openDatabase } from "./client.ts";
 import { ReadRetryingPool } from "./read-retry.ts";
 import { DeadConnectionProxy } from "../test/tcp-proxy.ts";
@@ -55,8 +55,9 @@ describe.skipIf(!usingPostgres)("SECURITY 27: the database restarting under a ru
     expect(await t.deps.metrics.valueOf(t.deps.metrics.lostConnectionRetries)).toBe(retried + 1);
   });
 
-  it("a transaction cut twice fails: it is run once more, not again and again", async () => {
+  it("a transaction cut on every run fails after LOST_CONNECTION_RERUNS runs more, not again and again", async () => {
     const db = t.database.prisma;
+    const retried = await t.deps.metrics.valueOf(t.deps.metrics.lostConnectionRetries);
     let runs = 0;
     const work = inTransaction({ db, deps: t.deps }, async (tx) => {
       runs++;
@@ -65,7 +66,26 @@ describe.skipIf(!usingPostgres)("SECURITY 27: the database restarting under a ru
       await tx.$queryRaw`SELECT 1`;
     });
     await expect(work).rejects.toThrow();
-    expect(runs).toBe(2);
+    expect(runs).toBe(1 + LOST_CONNECTION_RERUNS);
+    expect(await t.deps.metrics.valueOf(t.deps.metrics.lostConnectionRetries)).toBe(retried + LOST_CONNECTION_RERUNS);
+  });
+
+  it("a transaction cut twice is run a third time, and commits once", async () => {
+    const db = t.database.prisma;
+    await db.$executeRawUnsafe(`CREATE TABLE "rerun_probe" ("run" int)`);
+    try {
+      let runs = 0;
+      await inTransaction({ db, deps: t.deps }, async (tx) => {
+        runs++;
+        await tx.$executeRaw`INSERT INTO "rerun_probe" VALUES (${runs})`;
+        if (runs <= 2) await cutEveryConnection();
+        await tx.$queryRaw`SELECT 1`;
+      });
+      expect(runs).toBe(3);
+      expect(await db.$queryRawUnsafe(`SELECT "run" FROM "rerun_probe"`)).toEqual([{ run: 3 }]);
+    } finally {
+      await db.$executeRawUnsafe(`DROP TABLE "rerun_probe"`);
+    }
   });
 
   it("a transaction whose connection is lost while it commits is not run again: whether it committed is unknown", async () => {
@@ -187,6 +207,7 @@ describe.skipIf(!usingPostgres)("SECURITY 27: the database restarting under a ru
       /** Cuts the retry's connection too, once it waits. */
       async cutNextWaiter() {
         const next = await waitForWaiters(cut);
+        cut.push(...next);
         await watcher.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = ANY($1::int[])`, [next]);
       },
       async release() {
@@ -215,7 +236,7 @@ describe.skipIf(!usingPostgres)("SECURITY 27: the database restarting under a ru
     expect(res.json().result.data.json.email).toBe(user.email);
   });
 
-  it("a write whose connection is cut while it waits is run once more and answered; cut again, it gets a generic 500 and nothing is written", async () => {
+  it("a write whose connection is cut while it waits is run again and answered; cut on every run, it gets a generic 500 and nothing is written", async () => {
     const user = await t.createUser();
     const { token } = await t.signIn(user.email);
     const headers = { cookie: `session=${token}`, "content-type": "application/json" };
@@ -238,18 +259,18 @@ describe.skipIf(!usingPostgres)("SECURITY 27: the database restarting under a ru
     const otherHeaders = { cookie: `session=${second.token}`, "content-type": "application/json" };
     const otherMe = () => server.app.inject({ method: "GET", url: "/trpc/auth.me", headers: otherHeaders });
     const otherLogout = () => server.app.inject({ method: "POST", url: "/trpc/auth.logout", headers: otherHeaders, payload: "{}" });
-    const twice = await cutWhileWaiting("EXCLUSIVE", otherLogout);
+    const everyRun = await cutWhileWaiting("EXCLUSIVE", otherLogout);
     let res;
     try {
-      await twice.cutNextWaiter();
-      res = await twice.inFlight;
+      for (let rerun = 0; rerun < LOST_CONNECTION_RERUNS; rerun++) await everyRun.cutNextWaiter();
+      res = await everyRun.inFlight;
     } finally {
-      await twice.release();
+      await everyRun.release();
     }
     expect(res.statusCode).toBe(500);
     expect(res.json().error.json.message).toBe("Internal server error");
     expect(res.body).not.toMatch(/terminat|SELECT|sessions|\.ts|\/work/i);
-    // Nothing was written, and the write was not tried a third time behind the caller's back.
+    // Nothing was written, and the write was not tried once more behind the caller's back.
     expect((await otherMe()).json().result.data.json?.email).toBe(other.email);
 
     expect((await server.app.inject("/readyz")).statusCode).toBe(200);

@@ -29,6 +29,14 @@ export const TRANSACTION_LIMITS = { maxWait: 10_000, timeout: 15_000 } as const;
 /** Dead pooled connections a transaction may meet at its BEGIN before the error is let through. */
 const DEAD_AT_START_ATTEMPTS = 10;
 
+/**
+ * Runs of a transaction after the first whose connection was lost during `work`, before the error
+ * is let through. More than one: a failover ends every connection at once, and a backend may take
+ * its end only after the re-run's BEGIN has reached it (seen in CI: the re-run's next statement
+ * found its connection dead). Not more: an outage must not turn into a retry storm.
+ */
+export const LOST_CONNECTION_RERUNS = 2;
+
 /** Runs of a transaction PostgreSQL aborted to break a deadlock, before the error is let through. */
 export const WRITE_CONFLICT_ATTEMPTS = 3;
 
@@ -40,8 +48,9 @@ export const WRITE_CONFLICT_ATTEMPTS = 3;
  * start, so `work` must only touch the database and its event buffer.
  *
  * A transaction whose connection was lost (a failover, a pooler restart, an administrator ending
- * backends) before its commit was sent is run once more, on another connection: PostgreSQL rolled
- * it back, so nothing of the first run is kept. So is one whose COMMIT was never sent because its
+ * backends) before its commit was sent is run again (at most LOST_CONNECTION_RERUNS times), on
+ * another connection, after a short pause in which the pool meets the failover's other dead
+ * connections: PostgreSQL rolled it back, so nothing of the cut run is kept. So is one whose COMMIT was never sent because its
  * connection had already failed (pg refuses to send on such a connection: the server ended the
  * backend while `work` finished, and the transaction died with it). One lost while its COMMIT was
  * on the way is not: whether it committed is unknown, and the error goes to the caller.
@@ -50,7 +59,7 @@ export async function inTransaction<T>(
   ctx: TransactionScope,
   work: (tx: Tx, events: EventBuffer) => Promise<T>,
 ): Promise<T> {
-  let lostConnectionRetried = false;
+  let lostConnectionReruns = 0;
   let deadAtStart = 0;
   for (let attempt = 1; ; attempt++) {
     const events = new EventBuffer();
@@ -67,12 +76,13 @@ export async function inTransaction<T>(
     } catch (err) {
       if (isLostConnection(err) && (!commitSent || isNeverSent(err))) {
         // A dead pooled connection that failed at BEGIN ran nothing: another connection is tried
-        // (at most as many as a pool holds). One lost during `work` is run once more.
-        const again = workStarted ? !lostConnectionRetried : deadAtStart++ < DEAD_AT_START_ATTEMPTS;
+        // (at most as many as a pool holds). One lost during `work` is run again.
+        const again = workStarted ? lostConnectionReruns < LOST_CONNECTION_RERUNS : deadAtStart++ < DEAD_AT_START_ATTEMPTS;
         if (again) {
           if (workStarted) {
-            lostConnectionRetried = true;
+            lostConnectionReruns += 1;
             ctx.deps.metrics.lostConnectionRetries.inc();
+            await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
           }
           attempt -= 1;
           continue;

@@ -245,7 +245,7 @@ describe.skipIf(!enabled)("restarts and failovers lose nothing (two processes, P
     const watcher = await db.connect();
     const statuses: number[] = [];
     // Three failovers, each cutting a sign-up inside its transaction: it waits there on a lock the
-    // test holds. PostgreSQL rolls it back, and the server runs it once more on a new connection
+    // test holds. PostgreSQL rolls it back, and the server runs it again on a new connection
     // (after meeting the pool's other dead connections at BEGIN). A cut that lands on the COMMIT
     // itself leaves the outcome unknown, and that one is answered with an error by design: a
     // fixed pause could land there on a loaded machine, so the cut is placed, not timed.
