@@ -64,7 +64,7 @@ const API_PREFIX = "/trpc/";
  * no Referer if a JSON viewer follows a link, and HSTS as configured. Helmet's other headers act
  * only on a document a browser renders (Cross-Origin-Opener-Policy, Origin-Agent-Cluster, DNS
  * prefetching, IE8's download prompt, Flash's policy files, the old XSS auditor), and a JSON answer
- * is not one: leaving them off saves ~500 bytes on every answer, written and parsed.
+ * is not one: leaving them off saves ~430 bytes on every answer (in production), written and parsed.
  */
 export function dataHeaders(documentHeaders: Readonly<Record<string, string>>): Record<string, string> {
   const kept = ["cross-origin-resource-policy", "referrer-policy", "strict-transport-security", "x-content-type-options"];
