@@ -57,12 +57,11 @@ export function trackDrain(app: FastifyInstance): Drain {
     } as typeof handler;
   });
 
-  // A response emits "close" once, when it has finished or its connection is gone: one listener
-  // shared by every response (no closure and no `once` wrapper per request).
-  const responseClosed = () => end();
+  // A response emits "close" once, when it has finished or its connection is gone: `end` itself
+  // listens, shared by every response (no closure and no `once` wrapper per request).
   app.addHook("onRequest", (_req, reply, done) => {
     inFlight += 1;
-    reply.raw.on("close", responseClosed);
+    reply.raw.on("close", end);
     done();
   });
 

@@ -50,9 +50,10 @@ export const WRITE_CONFLICT_ATTEMPTS = 3;
  * A transaction whose connection was lost (a failover, a pooler restart, an administrator ending
  * backends) before its commit was sent is run again (at most LOST_CONNECTION_RERUNS times), on
  * another connection, after a short pause in which the pool meets the failover's other dead
- * connections: PostgreSQL rolled it back, so nothing of the cut run is kept. So is one whose COMMIT was never sent because its
- * connection had already failed (pg refuses to send on such a connection: the server ended the
- * backend while `work` finished, and the transaction died with it). One lost while its COMMIT was
+ * connections: PostgreSQL rolled it back, so nothing of the cut run is kept. So is one whose
+ * COMMIT was never sent because its connection had already failed (pg refuses to send on such a
+ * connection: the server ended the backend while `work` finished, and the transaction died with
+ * it). One lost while its COMMIT was
  * on the way is not: whether it committed is unknown, and the error goes to the caller.
  */
 export async function inTransaction<T>(
